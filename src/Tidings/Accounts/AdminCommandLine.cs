@@ -1,0 +1,61 @@
+using Tidings.Storage;
+
+namespace Tidings.Accounts;
+
+/// <summary>
+/// Command-line verbs for operators, run instead of the server:
+/// <c>accounts list</c>, <c>accounts create &lt;name&gt;</c>, <c>tokens create &lt;accountId&gt; [--read-only] [--name N]</c>,
+/// <c>tokens revoke &lt;tokenId&gt;</c>.
+/// </summary>
+public static class AdminCommandLine
+{
+    private static readonly string[] Verbs = ["accounts", "tokens"];
+
+    public static bool IsAdminCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(WebApplication app, string[] args)
+    {
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        var accounts = app.Services.GetRequiredService<AccountStore>();
+        var verb = string.Join(' ', args.Take(2));
+        switch (verb)
+        {
+            case "accounts list":
+                foreach (var a in await accounts.ListAccountsAsync()) Console.WriteLine($"{a.Id}\t{a.Name}");
+                return 0;
+            case "accounts create" when args.Length >= 3:
+            {
+                var account = await accounts.CreateAccountAsync(args[2]);
+                var token = await accounts.CreateTokenAsync(account.Id, "default", canWrite: true);
+                Console.WriteLine($"Account {account.Id} \"{account.Name}\" created. Read-write access token (shown only now):");
+                Console.WriteLine(token.Token);
+                return 0;
+            }
+
+            case "tokens create" when args.Length >= 3 && long.TryParse(args[2], out var accountId):
+            {
+                if (await accounts.FindAccountAsync(accountId) is null)
+                {
+                    Console.Error.WriteLine($"No account {accountId}.");
+                    return 1;
+                }
+
+                var readOnly = args.Contains("--read-only");
+                var nameAt = Array.IndexOf(args, "--name");
+                var name = nameAt > 0 && nameAt + 1 < args.Length ? args[nameAt + 1] : (readOnly ? "read-only" : "read-write");
+                var token = await accounts.CreateTokenAsync(accountId, name, canWrite: !readOnly);
+                Console.WriteLine($"Token {token.TokenId} ({(readOnly ? "read-only" : "read-write")}) for account {accountId} (shown only now):");
+                Console.WriteLine(token.Token);
+                return 0;
+            }
+
+            case "tokens revoke" when args.Length >= 3 && long.TryParse(args[2], out var tokenId):
+                var revoked = await accounts.RevokeTokenAsync(tokenId);
+                Console.WriteLine(revoked ? $"Token {tokenId} revoked." : $"No active token {tokenId}.");
+                return revoked ? 0 : 1;
+            default:
+                Console.Error.WriteLine("Usage: accounts list | accounts create <name> | tokens create <accountId> [--read-only] [--name <name>] | tokens revoke <tokenId>");
+                return 2;
+        }
+    }
+}

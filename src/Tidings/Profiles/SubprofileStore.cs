@@ -1,0 +1,195 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dapper;
+using Tidings.Events;
+using Tidings.Rest;
+using Tidings.Storage;
+
+namespace Tidings.Profiles;
+
+/// <summary>A subprofile as read, with its collection and the table it lives in.</summary>
+public sealed record SubprofileView(DatabaseRecord Database, CollectionRecord Collection, ValueTable Table, ValueRow Row);
+
+/// <summary>A page of subprofiles.</summary>
+public sealed record SubprofilePage(CollectionRecord Collection, ValueTable Table, IReadOnlyList<ValueRow> Rows, long? Total);
+
+/// <summary>Subprofiles of collections, with the same change capture as profiles.</summary>
+public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
+{
+    private const string CollectionColumns =
+        "id, account_id AS AccountId, database_id AS DatabaseId, name, description, created, unsubscribe_behavior AS UnsubscribeBehavior, unsubscribe_fields AS UnsubscribeFields, intentions";
+
+    internal static async Task<ValueTable> TableAsync(DbConnection c, DbTransaction? tx, CollectionRecord collection) =>
+        new(collection.SubprofileTable, await FieldStore.ListAsync(c, tx, collection.DatabaseId, collection.Id), true);
+
+    /// <summary>Creates a subprofile of a (not removed) profile in a collection of the profile's database.</summary>
+    public Task<long> CreateAsync(ProfileView profile, CollectionRecord collection, JsonObject? fields, string source, CancellationToken ct)
+    {
+        if (collection.DatabaseId != profile.Database.Id || profile.Row.IsRemoved) throw new RestException(CopernicaErrors.SubprofileNotCreated);
+        return storage.WriteAsync(w => CreateInTransactionAsync(w, profile.Database, collection, profile.Row.Id, fields, source), ct);
+    }
+
+    private async Task<long> CreateInTransactionAsync(WriteContext w, DatabaseRecord database, CollectionRecord collection, long profileId, JsonObject? fields, string source)
+    {
+        var table = await TableAsync(w.Connection, w.Transaction, collection);
+        var (values, parameters) = table.Apply(table.Defaults(time.Zone), fields, time.Zone);
+        var now = time.NowMs();
+        var id = await w.Connection.ExecuteScalarAsync<long>(
+            "INSERT INTO subprofiles (account_id, collection_id, profile_id) VALUES (@AccountId, @Id, @profileId) RETURNING id",
+            new { collection.AccountId, collection.Id, profileId }, w.Transaction);
+        var row = new ValueRow(id, profileId, ValueTable.NewSecret(), now, now, null, values);
+        await table.InsertAsync(w, row);
+        await ChangeJournal.AppendAsync(w, collection.AccountId, "subprofile.create", now, Payload("create", database, collection, table, row, parameters, source));
+        return id;
+    }
+
+    public async Task<SubprofileView?> FindAsync(long accountId, string id, CancellationToken ct)
+    {
+        if (!long.TryParse(id, out var subprofileId)) return null;
+        await using var c = await storage.OpenReadAsync(ct);
+        return await FindAsync(c, null, accountId, subprofileId);
+    }
+
+    public async Task<SubprofileView> RequireAsync(long accountId, string id, CancellationToken ct) =>
+        await FindAsync(accountId, id, ct) ?? throw new RestException(CopernicaErrors.NoSubprofile);
+
+    private static async Task<SubprofileView?> FindAsync(DbConnection c, DbTransaction? tx, long accountId, long subprofileId)
+    {
+        var collectionId = await c.ExecuteScalarAsync<long?>("SELECT collection_id FROM subprofiles WHERE id = @subprofileId AND account_id = @accountId", new { subprofileId, accountId }, tx);
+        if (collectionId is null) return null;
+        var collection = await c.QuerySingleAsync<CollectionRecord>($"SELECT {CollectionColumns} FROM collections WHERE id = @collectionId", new { collectionId }, tx);
+        var database = await DatabaseStore.FindDatabaseAsync(c, tx, accountId, collection.DatabaseId.ToString(CultureInfo.InvariantCulture));
+        var table = await TableAsync(c, tx, collection);
+        var row = await table.FindAsync(c, tx, subprofileId);
+        return database is null || row is null ? null : new SubprofileView(database, collection, table, row);
+    }
+
+    /// <summary>Subprofiles of a collection, optionally only those of one profile.</summary>
+    public async Task<SubprofilePage> ListAsync(CollectionRecord collection, long? profileId, IReadOnlyList<FieldCondition> conditions, Paging paging, HttpRequest request, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        var table = await TableAsync(c, null, collection);
+        var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, conditions, time);
+        if (profileId is not null)
+        {
+            where += " AND profile_id = @ownerProfile";
+            parameters.Add("ownerProfile", profileId.Value);
+        }
+
+        var rows = paging.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(request, table.Fields), paging.Take, paging.Offset);
+        long? total = paging.WithTotal ? await table.CountAsync(c, null, where, parameters) : null;
+        return new SubprofilePage(collection, table, rows, total);
+    }
+
+    public async Task<IReadOnlyList<long>> IdsAsync(CollectionRecord collection, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return (await c.QueryAsync<long>($"SELECT id FROM {collection.SubprofileTable} WHERE removed IS NULL ORDER BY id")).ToList();
+    }
+
+    public Task<bool> UpdateAsync(long accountId, long subprofileId, JsonObject? fields, string? secret, string source, CancellationToken ct) =>
+        storage.WriteAsync(async w =>
+        {
+            var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RestException(CopernicaErrors.NoSubprofile);
+            return await UpdateInTransactionAsync(w, view, fields, secret, source);
+        }, ct);
+
+    private async Task<bool> UpdateInTransactionAsync(WriteContext w, SubprofileView view, JsonObject? fields, string? secret, string source)
+    {
+        if (view.Row.IsRemoved) return false;
+        var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time.Zone);
+        var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
+        var secretChanged = secret is not null && secret != view.Row.Secret;
+        if (!valuesChanged && !secretChanged) return false;
+        var now = time.NowMs();
+        var row = view.Row with { Values = values, Secret = secret ?? view.Row.Secret, Modified = valuesChanged ? now : view.Row.Modified };
+        await view.Table.UpdateAsync(w, row);
+        if (secretChanged) parameters["secret"] = row.Secret;
+        var payload = Payload("update", view.Database, view.Collection, view.Table, row, parameters, source);
+        payload["old"] = new JsonObject { ["fields"] = view.Table.ToJson(view.Row.Values), ["modified"] = view.Row.Modified };
+        await ChangeJournal.AppendAsync(w, view.Collection.AccountId, "subprofile.update", now, payload);
+        return true;
+    }
+
+    public Task DeleteAsync(long accountId, long subprofileId, string source, CancellationToken ct) =>
+        storage.WriteAsync(async w =>
+        {
+            var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RestException(CopernicaErrors.NoSubprofile);
+            if (view.Row.IsRemoved) throw new RestException(CopernicaErrors.SubprofileAlreadyRemoved);
+            await DeleteInTransactionAsync(w, view.Database, view.Collection, view.Table, view.Row, time.NowMs(), source);
+            return 0;
+        }, ct);
+
+    private static async Task DeleteInTransactionAsync(WriteContext w, DatabaseRecord database, CollectionRecord collection, ValueTable table, ValueRow row, long now, string source)
+    {
+        await table.UpdateAsync(w, row with { Values = table.Cleared(), Removed = now, Modified = now });
+        var payload = Payload("delete", database, collection, table, row, new JsonObject(), source);
+        payload["removed"] = now;
+        await ChangeJournal.AppendAsync(w, collection.AccountId, "subprofile.delete", now, payload);
+    }
+
+    /// <summary>Removes every subprofile of a profile that is being removed (same transaction).</summary>
+    internal static async Task RemoveAllOfProfileAsync(WriteContext w, DatabaseRecord database, long profileId, long now, string source)
+    {
+        var collections = await w.Connection.QueryAsync<CollectionRecord>($"SELECT {CollectionColumns} FROM collections WHERE database_id = @Id", new { database.Id }, w.Transaction);
+        foreach (var collection in collections)
+        {
+            var table = await TableAsync(w.Connection, w.Transaction, collection);
+            var p = new DynamicParameters();
+            p.Add("owner", profileId);
+            foreach (var row in await table.ReadAsync(w.Connection, w.Transaction, "removed IS NULL AND profile_id = @owner", p))
+            {
+                await DeleteInTransactionAsync(w, database, collection, table, row, now, source);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Bulk update of a collection's subprofiles matching the conditions (optionally only one profile's); with
+    /// <paramref name="createForProfile"/> and no match, creates one for that profile.
+    /// </summary>
+    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, CollectionRecord collection, long? profileId, IReadOnlyList<FieldCondition> conditions, JsonObject? fields, bool createForProfile, string source, CancellationToken ct) =>
+        storage.WriteAsync(async w =>
+        {
+            var table = await TableAsync(w.Connection, w.Transaction, collection);
+            var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, conditions, time);
+            if (profileId is not null)
+            {
+                where += " AND profile_id = @ownerProfile";
+                parameters.Add("ownerProfile", profileId.Value);
+            }
+
+            var rows = await table.ReadAsync(w.Connection, w.Transaction, where, parameters);
+            if (rows.Count == 0)
+            {
+                return createForProfile && profileId is not null
+                    ? (0, (long?)await CreateInTransactionAsync(w, database, collection, profileId.Value, fields, source))
+                    : (0, null);
+            }
+
+            var updated = 0;
+            foreach (var row in rows)
+            {
+                if (await UpdateInTransactionAsync(w, new SubprofileView(database, collection, table, row), fields, null, source)) updated++;
+            }
+
+            return (updated, (long?)null);
+        }, ct);
+
+    private static JsonObject Payload(string action, DatabaseRecord database, CollectionRecord collection, ValueTable table, ValueRow row, JsonObject parameters, string source) => new()
+    {
+        ["entity"] = "subprofile",
+        ["action"] = action,
+        ["subprofile"] = row.Id,
+        ["profile"] = row.ProfileId,
+        ["collection"] = collection.Id,
+        ["database"] = database.Id,
+        ["source"] = source,
+        ["parameters"] = parameters,
+        ["fields"] = table.ToJson(row.Values),
+        ["secret"] = row.Secret,
+        ["created"] = row.Created,
+        ["modified"] = row.Modified,
+    };
+}

@@ -1,0 +1,27 @@
+using Tidings.Accounts;
+using Tidings.ApiDocs;
+using Tidings.Profiles;
+using Tidings.Rest;
+using Tidings.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddStorage();
+builder.AddRest();
+builder.AddAccounts();
+builder.AddProfiles();
+builder.AddApiDocs();
+
+var app = builder.Build();
+if (AdminCommandLine.IsAdminCommand(args))
+{
+    return await AdminCommandLine.RunAsync(app, args);
+}
+
+app.UseRest();
+app.MapAccounts();
+app.MapProfiles();
+app.MapApiDocs();
+await app.RunAsync();
+return 0;
+
+public partial class Program;

@@ -1,0 +1,58 @@
+namespace Tidings.Rest;
+
+/// <summary>One condition of the <c>fields</c> query parameter: <c>&lt;field&gt;&lt;operator&gt;&lt;value&gt;</c>.</summary>
+public sealed record FieldCondition(string Field, string Operator, string Value);
+
+/// <summary>
+/// Reads the <c>fields</c> filter from a query string in every encoding clients send: <c>fields[]=</c>,
+/// <c>fields[0]=</c>, percent-encoded brackets (<c>fields%5B0%5D=</c>) and raw, unencoded values. A plain
+/// <c>fields=…</c> (not an array) is ignored, as Copernica does.
+/// </summary>
+public static class FieldFilter
+{
+    private static readonly string[] TwoCharacterOperators = ["==", "!=", "<>", "<=", ">=", "=~", "!~"];
+
+    public static IReadOnlyList<FieldCondition> From(HttpRequest request)
+    {
+        var conditions = new List<FieldCondition>();
+        foreach (var (key, values) in request.Query)
+        {
+            if (!IsFieldsKey(key)) continue;
+            foreach (var raw in values)
+            {
+                if (raw is not null) conditions.Add(Parse(raw));
+            }
+        }
+
+        return conditions;
+    }
+
+    public static bool HasFieldsParameter(HttpRequest request) => request.Query.Keys.Any(IsFieldsKey);
+
+    private static bool IsFieldsKey(string key) =>
+        key.StartsWith("fields[", StringComparison.Ordinal) && key.EndsWith(']');
+
+    /// <summary>Splits a condition at its first operator; the whole condition is trimmed first.</summary>
+    public static FieldCondition Parse(string raw)
+    {
+        var condition = raw.Trim();
+        for (var i = 1; i < condition.Length; i++)
+        {
+            if (i + 1 < condition.Length)
+            {
+                var two = condition.Substring(i, 2);
+                if (Array.IndexOf(TwoCharacterOperators, two) >= 0)
+                {
+                    return new FieldCondition(condition[..i], two == "<>" ? "!=" : two, condition[(i + 2)..]);
+                }
+            }
+
+            if (condition[i] is '<' or '>')
+            {
+                return new FieldCondition(condition[..i], condition[i].ToString(), condition[(i + 1)..]);
+            }
+        }
+
+        throw new RestException($"Invalid condition '{raw}' in fields parameter: expected <field><operator><value> with one of the operators == != <> < > <= >= =~ !~");
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Tidings.Rest;
+
+/// <summary>
+/// <c>start</c>/<c>limit</c>/<c>total</c> of a list request. Copernica echoes odd values back (a negative start
+/// returns no items but is echoed) and omits <c>total</c> when <c>total=false</c>.
+/// </summary>
+public sealed record Paging(long Start, long Limit, bool WithTotal)
+{
+    public long Offset => Math.Max(Start, 0);
+
+    public long Take => Start < 0 ? 0 : Math.Max(Limit, 0);
+
+    public static Paging From(HttpRequest request)
+    {
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<RestOptions>>().Value;
+        var start = request.Query.TryGetValue("start", out var s) ? QueryValues.PhpInt(s.ToString()) : 0;
+        var limit = request.Query.TryGetValue("limit", out var l) ? QueryValues.PhpInt(l.ToString()) : options.DefaultLimit;
+        if (limit > options.MaxLimit) limit = options.MaxLimit;
+        var withTotal = !request.Query.TryGetValue("total", out var t) || QueryValues.IsTrue(t.ToString());
+        return new Paging(start, limit, withTotal);
+    }
+
+    /// <summary>Writes <c>{"start","limit","count","data":[…],"total"}</c> in Copernica's key order.</summary>
+    public IResult Result<T>(IReadOnlyList<T> items, long? total, Action<Utf8JsonWriter, T> writeItem) => CopernicaJson.Write(w => Write(w, items, total, writeItem));
+
+    public void Write<T>(Utf8JsonWriter w, IReadOnlyList<T> items, long? total, Action<Utf8JsonWriter, T> writeItem)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("start", Start);
+        w.WriteNumber("limit", Limit);
+        w.WriteNumber("count", items.Count);
+        w.WriteStartArray("data");
+        foreach (var item in items) writeItem(w, item);
+        w.WriteEndArray();
+        if (WithTotal && total is { } t) w.WriteNumber("total", t);
+        w.WriteEndObject();
+    }
+
+    /// <summary>A nested list (fields of a database, …) that is always returned whole.</summary>
+    public static void WriteWhole<T>(Utf8JsonWriter w, string name, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> writeItem)
+    {
+        w.WritePropertyName(name);
+        new Paging(0, 1000, true).Write(w, items, items.Count, writeItem);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Tidings.Rest;
+
+/// <summary>
+/// A request body read the way Copernica reads it: JSON (a top-level <c>[]</c> counts as "nothing") or
+/// <c>application/x-www-form-urlencoded</c> with PHP-style brackets (<c>fields[email]=x</c>, <c>interests[]=a</c>),
+/// both turned into the same JSON tree. Bodies above <see cref="RestOptions.MaxRequestBodyBytes"/> are refused.
+/// </summary>
+public sealed class RequestBody
+{
+    private RequestBody(JsonNode? root) => Root = root;
+
+    /// <summary>The parsed body; null when the body was empty, <c>[]</c> or <c>{}</c>.</summary>
+    public JsonNode? Root { get; }
+
+    /// <summary>The body as an object; an empty object when it was empty or not an object.</summary>
+    public JsonObject Object => Root as JsonObject ?? [];
+
+    public static RequestBody Empty { get; } = new(null);
+
+    public static async Task<RequestBody> ReadAsync(HttpContext context)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<RestOptions>>().Value.MaxRequestBodyBytes;
+        var request = context.Request;
+        if (request.ContentLength > limit)
+        {
+            throw new RestException(TooLarge(limit));
+        }
+
+        var bytes = await ReadLimitedAsync(request.Body, limit, context.RequestAborted);
+        if (bytes.Length == 0)
+        {
+            return Empty;
+        }
+
+        var contentType = request.ContentType ?? "";
+        var looksJson = contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
+            || (!contentType.Contains("form", StringComparison.OrdinalIgnoreCase) && FirstNonSpace(bytes) is (byte)'{' or (byte)'[');
+        return looksJson ? ParseJson(bytes) : ParseForm(Encoding.UTF8.GetString(bytes));
+    }
+
+    public static RequestBody ParseJson(ReadOnlySpan<byte> utf8)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 32 });
+        }
+        catch (JsonException ex)
+        {
+            throw new RestException($"Invalid JSON in request body: {ex.Message}");
+        }
+
+        return node switch
+        {
+            JsonArray { Count: 0 } => Empty,
+            _ => new RequestBody(node),
+        };
+    }
+
+    public static RequestBody ParseForm(string body)
+    {
+        var root = new JsonObject();
+        foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Decode(eq < 0 ? pair : pair[..eq]);
+            var value = eq < 0 ? "" : Decode(pair[(eq + 1)..]);
+            AddBracketed(root, key, value);
+        }
+
+        return new RequestBody(root.Count == 0 ? null : root);
+    }
+
+    /// <summary>Adds <c>a[b][]=v</c> to a JSON tree the way PHP builds <c>$_POST</c>.</summary>
+    internal static void AddBracketed(JsonObject root, string key, string value)
+    {
+        var open = key.IndexOf('[', StringComparison.Ordinal);
+        if (open <= 0 || !key.EndsWith(']'))
+        {
+            root[key] = value;
+            return;
+        }
+
+        var path = new List<string> { key[..open] };
+        var rest = key[open..];
+        while (rest.Length > 0 && rest[0] == '[')
+        {
+            var close = rest.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0) break;
+            path.Add(rest[1..close]);
+            rest = rest[(close + 1)..];
+        }
+
+        JsonNode container = root;
+        for (var i = 0; i < path.Count; i++)
+        {
+            var last = i == path.Count - 1;
+            var segment = path[i];
+            if (container is JsonArray array)
+            {
+                // PHP appends for "[]" and treats numeric or named keys of a list as appends too.
+                if (last) { array.Add(value); return; }
+                var child = new JsonObject();
+                array.Add(child);
+                container = child;
+                continue;
+            }
+
+            var obj = (JsonObject)container;
+            if (last)
+            {
+                obj[segment] = value;
+                return;
+            }
+
+            var nextIsAppend = path[i + 1].Length == 0;
+            if (obj[segment] is not (JsonObject or JsonArray))
+            {
+                obj[segment] = nextIsAppend ? new JsonArray() : new JsonObject();
+            }
+
+            if (nextIsAppend && obj[segment] is JsonObject existingObject)
+            {
+                // "a[x]=1&a[]=2": PHP keeps a map and appends with the next integer key.
+                var nextIndex = existingObject.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                existingObject[nextIndex] = value;
+                return;
+            }
+
+            container = obj[segment]!;
+        }
+    }
+
+    private static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
+
+    private static byte FirstNonSpace(byte[] bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return b;
+        }
+
+        return 0;
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new RestException(TooLarge(limit));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string TooLarge(long limit) => $"Request body is larger than the limit of {limit} bytes (setting Rest:MaxRequestBodyBytes)";
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace Tidings.Rest;
+
+/// <summary>Copernica's answers to writes: 201 + <c>X-Created</c> (+ <c>X-location</c>), 204, and <c>X-deleted</c>.</summary>
+public static class RestResults
+{
+    public static IResult Created(HttpContext http, string entity, long id)
+    {
+        var text = id.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Created"] = text;
+        http.Response.Headers["X-location"] = $"{http.PublicBase()}{RestApi.Prefix}/{entity}/{text}";
+        return Results.StatusCode(StatusCodes.Status201Created);
+    }
+
+    public static IResult NoContent() => Results.NoContent();
+
+    public static IResult Deleted(HttpContext http, string entity, long id)
+    {
+        http.Response.Headers["X-deleted"] = $"{entity} {id.ToString(CultureInfo.InvariantCulture)}";
+        return Results.NoContent();
+    }
+
+    /// <summary>A bare JSON array of ids as strings (<c>profileids</c>, <c>subprofileids</c>).</summary>
+    public static IResult IdArray(IReadOnlyList<long> ids) => CopernicaJson.Write(w =>
+    {
+        w.WriteStartArray();
+        foreach (var id in ids) w.WriteStringValue(id.ToString(CultureInfo.InvariantCulture));
+        w.WriteEndArray();
+    });
+}

@@ -1,0 +1,38 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Tidings.Storage;
+
+/// <summary>PostgreSQL through one pooled <see cref="NpgsqlDataSource"/>; every write is its own transaction.</summary>
+public sealed class PostgresStorage : IStorage, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresStorage(IOptions<StorageOptions> options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Value.PostgresConnectionString))
+        {
+            throw new InvalidOperationException("Storage:PostgresConnectionString must be set when Storage:Provider is Postgres.");
+        }
+
+        _dataSource = NpgsqlDataSource.Create(options.Value.PostgresConnectionString);
+    }
+
+    public SqlDialect Dialect { get; } = new PostgresDialect();
+
+    public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public async Task<T> WriteAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        var result = await work(new WriteContext(connection, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

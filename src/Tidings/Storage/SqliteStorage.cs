@@ -1,0 +1,156 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Tidings.Storage;
+
+/// <summary>
+/// SQLite in WAL mode: many pooled readers and exactly one writer connection. Concurrent write requests are queued
+/// and committed together (group commit): each runs inside its own savepoint, so one failing unit of work rolls back
+/// alone while its neighbours in the batch still commit. A caller is answered only after its batch has committed.
+/// </summary>
+public sealed class SqliteStorage : IStorage, IAsyncDisposable
+{
+    private readonly Channel<IWriteItem> _queue;
+    private readonly string _readConnectionString;
+    private readonly SqliteConnection _writer;
+    private readonly StorageOptions _options;
+    private readonly Task _writerLoop;
+    private readonly ILogger<SqliteStorage> _logger;
+
+    public SqliteStorage(IOptions<StorageOptions> options, ILogger<SqliteStorage> logger)
+    {
+        _options = options.Value;
+        _logger = logger;
+        var path = Path.GetFullPath(_options.SqlitePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 };
+        _readConnectionString = builder.ToString();
+
+        _writer = new SqliteConnection(_readConnectionString);
+        _writer.Open();
+        Execute(_writer, "PRAGMA journal_mode=WAL;");
+        Execute(_writer, $"PRAGMA synchronous={(_options.SqliteSynchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};");
+        Execute(_writer, "PRAGMA busy_timeout=30000;");
+        Execute(_writer, "PRAGMA temp_store=MEMORY;");
+
+        _queue = Channel.CreateBounded<IWriteItem>(new BoundedChannelOptions(_options.WriteQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writerLoop = Task.Factory.StartNew(RunWriterAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    public SqlDialect Dialect { get; } = new SqliteDialect();
+
+    public string DatabasePath => _writer.DataSource;
+
+    public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public async Task<T> WriteAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        var item = new WriteItem<T>(work);
+        await _queue.Writer.WriteAsync(item, cancellationToken);
+        return await item.Completion.Task;
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var batch = new List<IWriteItem>(_options.MaxWriteBatch);
+        var succeeded = new List<IWriteItem>(_options.MaxWriteBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            succeeded.Clear();
+            while (batch.Count < _options.MaxWriteBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            DbTransaction? transaction = null;
+            try
+            {
+                transaction = _writer.BeginTransaction();
+                var context = new WriteContext(_writer, transaction);
+                foreach (var item in batch)
+                {
+                    Execute(_writer, "SAVEPOINT unit", transaction);
+                    try
+                    {
+                        await item.RunAsync(context);
+                        Execute(_writer, "RELEASE unit", transaction);
+                        succeeded.Add(item);
+                    }
+                    catch (Exception ex)
+                    {
+                        Execute(_writer, "ROLLBACK TO unit", transaction);
+                        Execute(_writer, "RELEASE unit", transaction);
+                        item.Fail(ex);
+                    }
+                }
+
+                transaction.Commit();
+                foreach (var item in succeeded)
+                {
+                    item.Complete();
+                }
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "SQLite group commit of {Count} writes failed", batch.Count);
+                try { transaction?.Rollback(); } catch (Exception rollbackError) { _logger.LogError(rollbackError, "Rollback failed"); }
+                foreach (var item in succeeded)
+                {
+                    item.Fail(ex);
+                }
+            }
+            finally
+            {
+                transaction?.Dispose();
+            }
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = (SqliteTransaction?)transaction;
+        command.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerLoop;
+        await _writer.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private interface IWriteItem
+    {
+        Task RunAsync(WriteContext context);
+        void Complete();
+        void Fail(Exception exception);
+    }
+
+    private sealed class WriteItem<T>(Func<WriteContext, Task<T>> work) : IWriteItem
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task RunAsync(WriteContext context) => _result = await work(context);
+
+        public void Complete() => Completion.TrySetResult(_result!);
+
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}

@@ -1,0 +1,32 @@
+namespace Tidings.Storage;
+
+/// <summary>Where Tidings keeps its data. Bound from the <c>Storage</c> configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><c>Sqlite</c> (embedded default, one machine) or <c>Postgres</c> (shared by several Tidings nodes).</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>SQLite database file; relative paths are resolved against the working directory.</summary>
+    public string SqlitePath { get; set; } = "data/tidings.db";
+
+    /// <summary>
+    /// SQLite <c>synchronous</c> pragma. <c>Normal</c> (default) survives a crash of the Tidings process without losing
+    /// acknowledged writes; <c>Full</c> also survives a power loss of the machine, at a cost in write throughput.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
+
+    /// <summary>Npgsql connection string, used when <see cref="Provider"/> is <c>Postgres</c>.</summary>
+    public string PostgresConnectionString { get; set; } = "";
+
+    /// <summary>Most write operations the SQLite writer commits in one transaction (group commit).</summary>
+    public int MaxWriteBatch { get; set; } = 256;
+
+    /// <summary>Most write operations waiting for the SQLite writer; callers wait (back-pressure) beyond this.</summary>
+    public int WriteQueueCapacity { get; set; } = 10_000;
+}
+
+public enum StorageProvider { Sqlite, Postgres }
+
+public enum SqliteSynchronous { Normal, Full }

@@ -16,6 +16,7 @@ public static class ApiDocsFeature
                     "Every error is HTTP 400 with {\"error\":{\"message\":\"…\"}}. The same paths also answer under /v2/ and without a version prefix.";
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer<CopernicaOperationTransformer>();
         });
         return builder;
     }

@@ -4,7 +4,7 @@ using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(AdminCommandLine.ConfigurationArguments(args));
 builder.AddStorage();
 builder.AddRest();
 builder.AddAccounts();

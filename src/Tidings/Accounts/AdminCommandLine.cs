@@ -13,10 +13,20 @@ public static class AdminCommandLine
 
     public static bool IsAdminCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
+    /// <summary>
+    /// The arguments meant for configuration. For a verb only <c>--Key=value</c> settings count: a flag such as
+    /// <c>--read-only</c> would otherwise swallow the next argument as its value.
+    /// </summary>
+    public static string[] ConfigurationArguments(string[] args) =>
+        IsAdminCommand(args) ? args.Where(IsSetting).ToArray() : args;
+
+    private static bool IsSetting(string arg) => arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal);
+
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var accounts = app.Services.GetRequiredService<AccountStore>();
+        args = args.Where(a => !IsSetting(a)).ToArray();
         var verb = string.Join(' ', args.Take(2));
         switch (verb)
         {

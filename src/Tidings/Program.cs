@@ -1,5 +1,7 @@
 using Tidings.Accounts;
 using Tidings.ApiDocs;
+using Tidings.Events;
+using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Storage;
@@ -9,6 +11,8 @@ builder.AddStorage();
 builder.AddRest();
 builder.AddAccounts();
 builder.AddProfiles();
+builder.AddEvents();
+builder.AddMailings();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -20,6 +24,7 @@ if (AdminCommandLine.IsAdminCommand(args))
 app.UseRest();
 app.MapAccounts();
 app.MapProfiles();
+app.MapMailings();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

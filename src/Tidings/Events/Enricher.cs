@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dapper;
+using Tidings.Profiles;
+
+namespace Tidings.Events;
+
+/// <summary>What a mailing contributes to every event about its messages. Immutable once the mailing exists.</summary>
+public sealed record MailingFacts(long Id, long TemplateId, string Subject, string SenderDomain, JsonArray Tags, JsonArray Links);
+
+/// <summary>
+/// Adds to events what the producer does not know: the email address, the profile (and subprofile) with its current
+/// field values and interests, the database and collection, and the mailing's tags. Works a batch at a time, with
+/// one query per kind of lookup, inside the journal's write transaction, so an event carries the facts as they were
+/// when it happened.
+/// </summary>
+public sealed class Enricher
+{
+    private const string DestinationColumns =
+        "id, account_id AS AccountId, mailing_id AS MailingId, message_id AS MessageId, token, profile_id AS ProfileId, subprofile_id AS SubprofileId, database_id AS DatabaseId, collection_id AS CollectionId, email";
+
+    private readonly ConcurrentDictionary<long, MailingFacts> _mailings = new();
+
+    public static async Task<Dictionary<string, DestinationRef>> FindDestinationsAsync(DbConnection c, DbTransaction? tx, DestinationKey kind, IReadOnlyCollection<string> keys)
+    {
+        var result = new Dictionary<string, DestinationRef>(StringComparer.Ordinal);
+        if (keys.Count == 0) return result;
+        var column = kind == DestinationKey.Token ? "token" : "message_id";
+        foreach (var chunk in keys.Chunk(500))
+        {
+            var rows = await c.QueryAsync<DestinationRow>($"SELECT {DestinationColumns} FROM destinations WHERE {column} IN @keys", new { keys = chunk }, tx);
+            foreach (var r in rows)
+            {
+                var d = r.ToRef();
+                result[kind == DestinationKey.Token ? d.Token : d.MessageId] = d;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The enriched payload for each destination: mailing facts, email, profile, subprofile, fields, interests.</summary>
+    public async Task<Dictionary<long, JsonObject>> EnrichAsync(DbConnection c, DbTransaction? tx, IReadOnlyCollection<DestinationRef> destinations)
+    {
+        var result = new Dictionary<long, JsonObject>();
+        if (destinations.Count == 0) return result;
+
+        var profileFields = new Dictionary<long, JsonObject>();
+        foreach (var group in destinations.GroupBy(d => d.DatabaseId))
+        {
+            var database = new DatabaseRecord { Id = group.Key };
+            var table = await ProfileStore.TableAsync(c, tx, database);
+            foreach (var row in await ReadRowsAsync(c, tx, table, group.Select(d => d.ProfileId)))
+            {
+                profileFields[row.Id] = table.ToJson(row.Values, row.IsRemoved);
+            }
+        }
+
+        var subprofileFields = new Dictionary<long, JsonObject>();
+        foreach (var group in destinations.Where(d => d.SubprofileId is not null).GroupBy(d => d.CollectionId))
+        {
+            var collection = new CollectionRecord { Id = group.Key, DatabaseId = group.First().DatabaseId };
+            var table = await SubprofileStore.TableAsync(c, tx, collection);
+            foreach (var row in await ReadRowsAsync(c, tx, table, group.Select(d => d.SubprofileId!.Value)))
+            {
+                subprofileFields[row.Id] = table.ToJson(row.Values, row.IsRemoved);
+            }
+        }
+
+        var interests = new Dictionary<long, JsonArray>();
+        foreach (var chunk in destinations.Select(d => d.ProfileId).Distinct().Chunk(500))
+        {
+            var rows = await c.QueryAsync<(long ProfileId, string Name)>(
+                "SELECT pi.profile_id, i.name FROM profile_interests pi JOIN interests i ON i.id = pi.interest_id WHERE pi.profile_id IN @ids ORDER BY i.id", new { ids = chunk }, tx);
+            foreach (var (profileId, name) in rows)
+            {
+                if (!interests.TryGetValue(profileId, out var list)) interests[profileId] = list = [];
+                list.Add(name);
+            }
+        }
+
+        foreach (var d in destinations)
+        {
+            var mailing = await MailingAsync(c, tx, d.MailingId);
+            var payload = new JsonObject
+            {
+                ["message"] = d.MessageId,
+                ["mailing"] = d.MailingId,
+                ["destination"] = d.Id,
+                ["template"] = mailing.TemplateId,
+                ["subject"] = mailing.Subject,
+                ["senderdomain"] = mailing.SenderDomain,
+                ["tags"] = mailing.Tags.DeepClone(),
+                ["email"] = d.Email,
+                ["profile"] = d.ProfileId,
+                ["subprofile"] = d.SubprofileId,
+                ["database"] = d.DatabaseId,
+                ["collection"] = d.CollectionId == 0 ? null : d.CollectionId,
+                ["fields"] = profileFields.GetValueOrDefault(d.ProfileId)?.DeepClone() ?? new JsonObject(),
+                ["interests"] = interests.GetValueOrDefault(d.ProfileId)?.DeepClone() ?? new JsonArray(),
+            };
+            if (d.SubprofileId is { } sid) payload["subprofilefields"] = subprofileFields.GetValueOrDefault(sid)?.DeepClone() ?? new JsonObject();
+            result[d.Id] = payload;
+        }
+
+        return result;
+    }
+
+    /// <summary>The facts of a mailing, cached: tags, template, subject and links do not change after creation.</summary>
+    public async ValueTask<MailingFacts> MailingAsync(DbConnection c, DbTransaction? tx, long mailingId)
+    {
+        if (_mailings.TryGetValue(mailingId, out var cached)) return cached;
+        var row = await c.QuerySingleAsync<(long Id, long TemplateId, string Subject, string SenderDomain, string Tags, string Links)>(
+            "SELECT id, template_id, subject, sender_domain, tags, links FROM mailings WHERE id = @mailingId", new { mailingId }, tx);
+        var facts = new MailingFacts(row.Id, row.TemplateId, row.Subject, row.SenderDomain,
+            JsonNode.Parse(row.Tags) as JsonArray ?? [], JsonNode.Parse(row.Links) as JsonArray ?? []);
+        return _mailings.GetOrAdd(mailingId, facts);
+    }
+
+    private static async Task<List<ValueRow>> ReadRowsAsync(DbConnection c, DbTransaction? tx, ValueTable table, IEnumerable<long> ids)
+    {
+        var rows = new List<ValueRow>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            var where = "id IN (" + string.Join(',', chunk.Select(i => i.ToString(CultureInfo.InvariantCulture))) + ")";
+            rows.AddRange(await table.ReadAsync(c, tx, where, new DynamicParameters()));
+        }
+
+        return rows;
+    }
+
+    private sealed class DestinationRow
+    {
+        public long Id { get; set; }
+        public long AccountId { get; set; }
+        public long MailingId { get; set; }
+        public string MessageId { get; set; } = "";
+        public string Token { get; set; } = "";
+        public long ProfileId { get; set; }
+        public long? SubprofileId { get; set; }
+        public long DatabaseId { get; set; }
+        public long CollectionId { get; set; }
+        public string Email { get; set; } = "";
+
+        public DestinationRef ToRef() => new(Id, AccountId, MailingId, MessageId, Token, ProfileId, SubprofileId, DatabaseId, CollectionId, Email);
+    }
+}

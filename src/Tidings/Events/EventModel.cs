@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+
+namespace Tidings.Events;
+
+/// <summary>The <c>type</c> values of journal records.</summary>
+public static class EventTypes
+{
+    public const string Attempt = "attempt";
+    public const string Delivery = "delivery";
+    public const string Bounce = "bounce";
+    public const string Failure = "failure";
+    public const string Retry = "retry";
+    public const string Open = "open";
+    public const string Click = "click";
+    public const string Unsubscribe = "unsubscribe";
+    public const string ProfileCreate = "profile.create";
+    public const string ProfileUpdate = "profile.update";
+    public const string ProfileDelete = "profile.delete";
+    public const string SubprofileCreate = "subprofile.create";
+    public const string SubprofileUpdate = "subprofile.update";
+    public const string SubprofileDelete = "subprofile.delete";
+
+    /// <summary>Events about a message sent to a destination (they carry mailing, destination and message id).</summary>
+    public static readonly IReadOnlyList<string> MailingEvents = [Attempt, Delivery, Bounce, Failure, Retry, Open, Click, Unsubscribe];
+}
+
+/// <summary>How an event finds the message it is about: the public tracking token, or the message id (MTA results).</summary>
+public enum DestinationKey { Token, MessageId }
+
+/// <summary>
+/// An event as a producer knows it: its type, which message it is about, when it happened, and the facts only the
+/// producer saw (IP, headers, SMTP code, …). The journal writer adds the rest (enrichment) before appending it.
+/// </summary>
+/// <param name="AccountId">The account a message id must belong to (MTA results); null for public tracking tokens.</param>
+/// <param name="DedupeKey">Events with the same key (per account) are recorded once; a replay is reported as duplicate.</param>
+public sealed record RawEvent(string Type, DestinationKey KeyKind, string Key, long? AccountId, long OccurredMs, JsonObject Facts, string? DedupeKey = null);
+
+public enum AppendOutcome
+{
+    /// <summary>Durably appended to the journal.</summary>
+    Recorded,
+
+    /// <summary>The token or message id matches no destination (of the account): nothing recorded.</summary>
+    UnknownDestination,
+
+    /// <summary>An event with the same dedupe key was recorded before: not recorded again.</summary>
+    Duplicate,
+}
+
+/// <summary>A destination as the journal needs it to enrich an event.</summary>
+public sealed record DestinationRef(long Id, long AccountId, long MailingId, string MessageId, string Token, long ProfileId, long? SubprofileId, long DatabaseId, long CollectionId, string Email);

@@ -1,0 +1,63 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Tidings.Storage;
+
+namespace Tidings.Events;
+
+/// <summary>One row for the journal.</summary>
+public sealed record JournalRow(long AccountId, string Type, long OccurredMs, JsonObject Payload, long? MailingId = null, long? DestinationId = null, string? DedupeKey = null);
+
+/// <summary>
+/// Appends many journal rows in a transaction with one prepared statement (the hot path of event ingest). A row whose
+/// dedupe key was recorded before is skipped and reported as not inserted.
+/// </summary>
+public sealed class JournalInserter : IAsyncDisposable
+{
+    private readonly DbCommand _command;
+    private readonly DbParameter _id, _account, _type, _occurred, _payload, _mailing, _destination, _dedupe;
+
+    private JournalInserter(WriteContext w)
+    {
+        _command = w.Connection.CreateCommand();
+        _command.Transaction = w.Transaction;
+        _command.CommandText =
+            "INSERT INTO journal (event_id, account_id, type, occurred, payload, mailing_id, destination_id, dedupe_key) " +
+            "VALUES (@id, @account, @type, @occurred, @payload, @mailing, @destination, @dedupe) " +
+            "ON CONFLICT (account_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";
+        _id = Add("id");
+        _account = Add("account");
+        _type = Add("type");
+        _occurred = Add("occurred");
+        _payload = Add("payload");
+        _mailing = Add("mailing");
+        _destination = Add("destination");
+        _dedupe = Add("dedupe");
+    }
+
+    public static JournalInserter Create(WriteContext w) => new(w);
+
+    /// <summary>Inserts a row; false when its dedupe key was already recorded.</summary>
+    public async Task<bool> InsertAsync(JournalRow row)
+    {
+        _id.Value = ChangeJournal.NewEventId();
+        _account.Value = row.AccountId;
+        _type.Value = row.Type;
+        _occurred.Value = row.OccurredMs;
+        _payload.Value = row.Payload.ToJsonString();
+        _mailing.Value = (object?)row.MailingId ?? DBNull.Value;
+        _destination.Value = (object?)row.DestinationId ?? DBNull.Value;
+        _dedupe.Value = (object?)row.DedupeKey ?? DBNull.Value;
+        return await _command.ExecuteNonQueryAsync() > 0;
+    }
+
+    private DbParameter Add(string name)
+    {
+        var p = _command.CreateParameter();
+        p.ParameterName = "@" + name;
+        p.Value = DBNull.Value;
+        _command.Parameters.Add(p);
+        return p;
+    }
+
+    public ValueTask DisposeAsync() => _command.DisposeAsync();
+}

@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Tidings.Storage;
+
+namespace Tidings.Events;
+
+/// <summary>
+/// The one door through which tracking and delivery events enter the journal. Concurrent appends are gathered into
+/// batches; each batch is enriched (one lookup per kind for the whole batch) and appended in one transaction, and
+/// every caller is answered only after its batch is durably committed. So a burst of opens costs a few transactions,
+/// and an event acknowledged to its producer is never lost.
+/// </summary>
+public sealed class JournalWriter : IHostedService, IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue;
+    private readonly IStorage _storage;
+    private readonly Enricher _enricher;
+    private readonly EventsOptions _options;
+    private readonly ILogger<JournalWriter> _logger;
+    private Task? _loop;
+
+    public JournalWriter(IStorage storage, Enricher enricher, IOptions<EventsOptions> options, ILogger<JournalWriter> logger)
+    {
+        _storage = storage;
+        _enricher = enricher;
+        _options = options.Value;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.AppendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>Enriches and appends an event; completes when it is durable (or known not to be recorded).</summary>
+    public async Task<AppendOutcome> AppendAsync(RawEvent raw, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending(raw);
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Completion.Task;
+    }
+
+    /// <summary>Appends several events as one unit; outcomes in the same order.</summary>
+    public Task<AppendOutcome[]> AppendAllAsync(IEnumerable<RawEvent> events, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(events.Select(e => AppendAsync(e, cancellationToken)));
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking events and finishes the ones already queued.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null) await _loop.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>(_options.MaxAppendBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            try
+            {
+                var outcomes = await _storage.WriteAsync(w => AppendBatchAsync(w, batch));
+                for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Appending {Count} events to the journal failed", batch.Count);
+                foreach (var p in batch) p.Completion.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch)
+    {
+        var byToken = await Enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
+            batch.Where(p => p.Raw.KeyKind == DestinationKey.Token).Select(p => p.Raw.Key).Distinct().ToList());
+        var byMessage = await Enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.MessageId,
+            batch.Where(p => p.Raw.KeyKind == DestinationKey.MessageId).Select(p => p.Raw.Key).Distinct().ToList());
+
+        var destinations = new DestinationRef?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var raw = batch[i].Raw;
+            var d = (raw.KeyKind == DestinationKey.Token ? byToken : byMessage).GetValueOrDefault(raw.Key);
+            destinations[i] = d is not null && (raw.AccountId is null || raw.AccountId == d.AccountId) ? d : null;
+        }
+
+        var enriched = await _enricher.EnrichAsync(w.Connection, w.Transaction, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
+        var outcomes = new AppendOutcome[batch.Count];
+        await using var inserter = JournalInserter.Create(w);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (destinations[i] is not { } d)
+            {
+                outcomes[i] = AppendOutcome.UnknownDestination;
+                continue;
+            }
+
+            var raw = batch[i].Raw;
+            var payload = (JsonObject)enriched[d.Id].DeepClone();
+            foreach (var (key, value) in raw.Facts) payload[key] = value?.DeepClone();
+            var row = new JournalRow(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey);
+            outcomes[i] = await inserter.InsertAsync(row) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
+        }
+
+        return outcomes;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is not null) await _loop;
+    }
+
+    private sealed class Pending(RawEvent raw)
+    {
+        public RawEvent Raw { get; } = raw;
+
+        public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

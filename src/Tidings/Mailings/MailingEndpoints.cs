@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Tidings.Profiles;
+using Tidings.Rest;
+
+namespace Tidings.Mailings;
+
+/// <summary>REST v3: Marketing Suite emailings (<c>ms/emailing</c>) and their destinations.</summary>
+public static class MailingEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("").WithTags("Mailings");
+        g.MapPost("/ms/emailing", async (HttpContext http, MailingStore store, IOptions<MailingsOptions> options) =>
+        {
+            var spec = Spec((await RequestBody.ReadAsync(http)).Object, options.Value);
+            var id = await store.CreateAsync(http.Caller().AccountId, spec, http.RequestAborted);
+            return RestResults.Created(http, "ms/emailing", id);
+        }).WithSummary("Send a mailing to a target: {target, targettype (database, collection, profile, subprofile), template, subject, from_address, senderdomain, tags, links}");
+
+        g.MapGet("/ms/emailings", async (HttpContext http, MailingStore store, CopernicaTime time) =>
+        {
+            var paging = Paging.From(http.Request);
+            var (items, total) = await store.ListAsync(http.Caller().AccountId, paging, http.Request, http.RequestAborted);
+            return paging.Result(items, total, (w, m) => Mailing(w, m, time));
+        }).WithSummary("The account's mailings; filters type (mass, individual), mindestinations, maxdestinations, fromdate, todate");
+
+        g.MapGet("/ms/emailing/{id}", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
+        {
+            var m = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            return CopernicaJson.Write(w => Mailing(w, m, time));
+        }).WithSummary("One mailing; status is preparing while destinations are still being created, then sent");
+
+        g.MapGet("/ms/emailing/{id}/destinations", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
+        {
+            var m = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var paging = Paging.From(http.Request);
+            var (items, total) = await store.DestinationsAsync(m.Id, paging, http.RequestAborted);
+            var links = JsonNode.Parse(m.Links) as JsonArray ?? [];
+            var baseUrl = TrackingUrls.Base(http);
+            return paging.Result(items, total, (w, d) => Destination(w, d, links, baseUrl, time));
+        }).WithSummary("The messages of a mailing, with message ids and tracking links for the mail transfer agent");
+
+        g.MapGet("/ms/destination/{id}", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
+        {
+            var d = await store.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RestException("No destination with supplied ID");
+            var m = await store.RequireAsync(http.Caller().AccountId, JsonShapes.Id(d.MailingId), http.RequestAborted);
+            var links = JsonNode.Parse(m.Links) as JsonArray ?? [];
+            var baseUrl = TrackingUrls.Base(http);
+            return CopernicaJson.Write(w => Destination(w, d, links, baseUrl, time));
+        }).WithSummary("One message by numeric id or message id");
+    }
+
+    private static MailingSpec Spec(JsonObject body, MailingsOptions options)
+    {
+        var targetType = (DatabaseEndpoints.Text(body, "targettype") ?? "").Trim().ToLowerInvariant();
+        var target = DatabaseEndpoints.Text(body, "target") ?? throw new RestException("Invalid data provided: target is required");
+        var from = body["from_address"] as JsonObject;
+        var tags = body["tags"] switch
+        {
+            JsonArray list => list.Select(FieldTypes.ToScalarText).OfType<string>().ToList(),
+            JsonValue v => (FieldTypes.ToScalarText(v) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+            null => [],
+            _ => throw new RestException("Invalid value for 'tags': expected a list of strings"),
+        };
+        var links = body["links"] switch
+        {
+            JsonArray list => list.Select(FieldTypes.ToScalarText).OfType<string>().ToList(),
+            null => [],
+            _ => throw new RestException("Invalid value for 'links': expected a list of URLs"),
+        };
+        if (links.Count > options.MaxLinks) throw new RestException($"Too many links: at most {options.MaxLinks} (setting Mailings:MaxLinks)");
+        foreach (var link in links)
+        {
+            if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new RestException($"Invalid link '{link}': expected an absolute http or https URL");
+            }
+        }
+
+        var type = (DatabaseEndpoints.Text(body, "type") ?? "mass").Trim().ToLowerInvariant();
+        if (type is not ("mass" or "individual")) throw new RestException($"Invalid type '{type}': expected mass or individual");
+        return new MailingSpec(targetType, target, QueryValues.PhpInt(DatabaseEndpoints.Text(body, "template")), DatabaseEndpoints.Text(body, "subject") ?? "",
+            from is null ? "" : DatabaseEndpoints.Text(from, "name") ?? "", from is null ? "" : DatabaseEndpoints.Text(from, "email") ?? "",
+            DatabaseEndpoints.Text(body, "senderdomain") ?? "", tags, links, type);
+    }
+
+    private static void Mailing(Utf8JsonWriter w, MailingRecord m, CopernicaTime time)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", JsonShapes.Id(m.Id));
+        w.WriteString("timestamp", time.FormatMs(m.Created));
+        w.WriteString("template", JsonShapes.Id(m.TemplateId));
+        w.WriteString("subject", m.Subject);
+        w.WriteStartObject("from_address");
+        w.WriteString("name", m.FromName);
+        w.WriteString("email", m.FromEmail);
+        w.WriteEndObject();
+        w.WriteNumber("destinations", m.Destinations);
+        w.WriteString("type", m.Type);
+        w.WriteStartObject("target");
+        w.WriteString("type", m.TargetType);
+        w.WriteStartArray("sources");
+        w.WriteStartObject();
+        w.WriteString("id", JsonShapes.Id(m.TargetId));
+        w.WriteString("type", m.TargetType);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WritePropertyName("tags");
+        w.WriteRawValue(m.Tags);
+        w.WriteString("senderdomain", m.SenderDomain);
+        w.WriteString("status", m.Status);
+        w.WritePropertyName("links");
+        w.WriteRawValue(m.Links);
+        w.WriteEndObject();
+    }
+
+    private static void Destination(Utf8JsonWriter w, DestinationRecord d, JsonArray links, string baseUrl, CopernicaTime time)
+    {
+        w.WriteStartObject();
+        w.WriteString("ID", JsonShapes.Id(d.Id));
+        w.WriteString("messageID", d.MessageId);
+        w.WriteString("timestampsent", time.FormatMs(d.Sent));
+        w.WriteString("profile", JsonShapes.Id(d.ProfileId));
+        if (d.SubprofileId is { } s) w.WriteString("subprofile", JsonShapes.Id(s)); else w.WriteNull("subprofile");
+        w.WriteString("mailing", JsonShapes.Id(d.MailingId));
+        w.WriteString("email", d.Email);
+        w.WriteStartObject("tracking");
+        w.WriteString("open", TrackingUrls.Open(baseUrl, d.Token));
+        w.WriteStartArray("links");
+        for (var i = 0; i < links.Count; i++)
+        {
+            w.WriteStartObject();
+            w.WriteString("url", links[i]!.GetValue<string>());
+            w.WriteString("tracked", TrackingUrls.Click(baseUrl, d.Token, i));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace Tidings.Mailings;
+
+/// <summary>
+/// The public tracking addresses of a destination: the open pixel <c>/t/o/{token}.gif</c> and, per link of the
+/// mailing, the click redirect <c>/t/c/{token}/{linkIndex}</c>. A click can only lead to a link stored with the
+/// mailing, so the redirect can never be abused as an open redirect.
+/// </summary>
+public static class TrackingUrls
+{
+    public const string OpenRoute = "/t/o/{token}";
+    public const string ClickRoute = "/t/c/{token}/{link:int}";
+
+    public static string Base(HttpContext http)
+    {
+        var configured = http.RequestServices.GetRequiredService<IOptions<MailingsOptions>>().Value.TrackingBaseUrl;
+        return string.IsNullOrEmpty(configured) ? $"{http.Request.Scheme}://{http.Request.Host}" : configured.TrimEnd('/');
+    }
+
+    public static string Open(string baseUrl, string token) => $"{baseUrl}/t/o/{token}.gif";
+
+    public static string Click(string baseUrl, string token, int linkIndex) => $"{baseUrl}/t/c/{token}/{linkIndex}";
+}

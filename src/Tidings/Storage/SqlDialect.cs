@@ -34,7 +34,9 @@ public sealed class SqliteDialect : SqlDialect
     public override string IntegerType => "INTEGER";
     public override string FloatType => "REAL";
     public override string CaseInsensitiveTextType => "TEXT COLLATE NOCASE";
-    public override string TextCompare(string column, string op, string parameter) => $"{column} {op} {parameter}";
+    // Explicit NOCASE: not every compared column is a field column declared NOCASE (the secret behind `code` is not),
+    // and PostgreSQL's lower() compares those case-insensitively too. Field indexes are NOCASE, so they still apply.
+    public override string TextCompare(string column, string op, string parameter) => $"{column} {op} {parameter} COLLATE NOCASE";
     public override string TextLike(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT LIKE" : "LIKE")} {parameter}";
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
 }

@@ -66,9 +66,46 @@ public abstract partial class StorageContractTests
         (await MatchAsync(client, databaseId, "tier==2")).ShouldBe([ann, anna]);
     }
 
+    [Fact]
+    public async Task Ordering_by_a_text_field_ignores_case_and_by_a_number_field_is_numeric()
+    {
+        var client = await App.NewAccountAsync(Unique("Order"));
+        var databaseId = await client.CreateDatabaseAsync(Unique("People"), ("Name", "text"), ("Age", "integer"));
+        await client.CreateAsync($"/v3/database/{databaseId}/fields", new { name = "City", type = "text", index = true });
+        var database = (await Get<DatabaseStore>().FindDatabaseAsync(client.AccountId, Id(databaseId), Ct))!;
+        var bob = await NewProfileAsync(database, new JsonObject { ["Name"] = "bob", ["Age"] = 4, ["City"] = "utrecht" });
+        var alicia = await NewProfileAsync(database, new JsonObject { ["Name"] = "ALICIA", ["Age"] = 100, ["City"] = "Amsterdam" });
+        var alice = await NewProfileAsync(database, new JsonObject { ["Name"] = "Alice", ["Age"] = 30, ["City"] = "Breda" });
+
+        (await MatchAsync(client, databaseId, "&orderby=name")).ShouldBe([alice, alicia, bob]);
+        (await MatchAsync(client, databaseId, "&orderby=Name&order=desc")).ShouldBe([bob, alicia, alice]);
+        (await MatchAsync(client, databaseId, "&orderby=age")).ShouldBe([bob, alice, alicia]);
+        (await MatchAsync(client, databaseId, "&orderby=city")).ShouldBe([alicia, alice, bob], "an indexed text field sorts the same way");
+        (await MatchAsync(client, databaseId, "city==UTRECHT")).ShouldBe([bob]);
+    }
+
+    [Fact]
+    public async Task Concurrent_creation_of_one_name_gives_one_database_and_copernica_errors_for_the_rest()
+    {
+        var accountId = await NewAccountAsync();
+        var databases = Get<DatabaseStore>();
+        var name = Unique("Race");
+        var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(() => databases.CreateDatabaseAsync(accountId, name, "", false, Ct), Ct)).ToList();
+        var outcomes = new List<Exception?>();
+        foreach (var attempt in attempts)
+        {
+            try { await attempt; outcomes.Add(null); }
+            catch (Exception ex) { outcomes.Add(ex); }
+        }
+
+        outcomes.Count(e => e is null).ShouldBe(1);
+        outcomes.Where(e => e is not null).ShouldAllBe(e => e is Tidings.Rest.RestException && e.Message == $"A database with the name '{name}' already exists");
+        (await databases.ListDatabasesAsync(accountId, new Tidings.Rest.Paging(0, 100, true), Ct)).Total.ShouldBe(1);
+    }
+
     private static async Task<List<long>> MatchAsync(ApiClient client, long databaseId, params string[] conditions)
     {
-        var query = string.Concat(conditions.Select(c => "&fields[]=" + Uri.EscapeDataString(c)));
+        var query = string.Concat(conditions.Select(c => c.StartsWith('&') ? c : "&fields[]=" + Uri.EscapeDataString(c)));
         var json = await client.GetJsonAsync($"/v3/database/{databaseId}/profiles?limit=1000{query}");
         var ids = json!["data"]!.AsArray().Select(p => long.Parse(p!["ID"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         json["total"]!.GetValue<long>().ShouldBe(ids.Count);

@@ -57,7 +57,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
                 $"CREATE TABLE {ProfileTables.ForDatabase(id)} (id {storage.Dialect.IntegerType} PRIMARY KEY, secret TEXT NOT NULL, created {storage.Dialect.IntegerType} NOT NULL, modified {storage.Dialect.IntegerType} NOT NULL, removed {storage.Dialect.IntegerType})",
                 transaction: w.Transaction);
             return id;
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"A database with the name '{name}' already exists");
     }
 
     public Task UpdateDatabaseAsync(DatabaseRecord database, string? name, string? description, bool? archived, CancellationToken ct)
@@ -74,7 +74,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
             return await w.Connection.ExecuteAsync(
                 "UPDATE databases SET name = COALESCE(@name, name), name_key = COALESCE(@key, name_key), description = COALESCE(@description, description), archived = COALESCE(@archived, archived) WHERE id = @Id",
                 new { name, key = name is null ? null : Key(name), description, archived = archived is null ? (int?)null : archived.Value ? 1 : 0, database.Id }, w.Transaction);
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"A database with the name '{name}' already exists");
     }
 
     public Task SetDatabaseUnsubscribeAsync(long databaseId, string behavior, string fieldsJson, CancellationToken ct) =>
@@ -129,7 +129,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
                 transaction: w.Transaction);
             await w.Connection.ExecuteAsync($"CREATE INDEX ix_{table}_profile ON {table}(profile_id)", transaction: w.Transaction);
             return id;
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"A collection with the name '{name}' already exists in this database");
     }
 
     public Task UpdateCollectionAsync(CollectionRecord collection, string? name, string? description, CancellationToken ct)
@@ -146,7 +146,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
             return await w.Connection.ExecuteAsync(
                 "UPDATE collections SET name = COALESCE(@name, name), name_key = COALESCE(@key, name_key), description = COALESCE(@description, description) WHERE id = @Id",
                 new { name, key = name is null ? null : Key(name), description, collection.Id }, w.Transaction);
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"A collection with the name '{name}' already exists in this database");
     }
 
     public Task SetCollectionUnsubscribeAsync(long collectionId, string behavior, string fieldsJson, CancellationToken ct) =>

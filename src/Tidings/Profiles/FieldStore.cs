@@ -76,9 +76,9 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time)
                 new { accountId, field.DatabaseId, field.CollectionId, field.Name, key = DatabaseStore.Key(field.Name), field.Type, field.DefaultValue, Displayed = B(field.Displayed), Ordered = B(field.Ordered), field.Length, field.Textlines, Hidden = B(field.Hidden), Indexed = B(field.Indexed), Locked = B(field.Locked) },
                 w.Transaction);
             await AddColumnAsync(w, table, field.Column, type, FieldTypes.DefaultFor(field, time.Zone));
-            if (field.Indexed) await CreateIndexAsync(w, table, field.Column);
+            if (field.Indexed) await CreateIndexAsync(w, table, field.Column, type);
             return field.Id;
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"A field with the name '{name}' already exists");
     }
 
     public Task UpdateAsync(FieldDefinition field, FieldSpec spec, CancellationToken ct)
@@ -117,15 +117,15 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time)
             {
                 if (field.Indexed) await DropIndexAsync(w, table, field.Column);
                 await RetypeColumnAsync(w, table, updated);
-                if (updated.Indexed) await CreateIndexAsync(w, table, field.Column);
+                if (updated.Indexed) await CreateIndexAsync(w, table, field.Column, updated.Type);
             }
             else if (updated.Indexed != field.Indexed)
             {
-                if (updated.Indexed) await CreateIndexAsync(w, table, field.Column); else await DropIndexAsync(w, table, field.Column);
+                if (updated.Indexed) await CreateIndexAsync(w, table, field.Column, updated.Type); else await DropIndexAsync(w, table, field.Column);
             }
 
             return 0;
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"A field with the name '{spec.Name}' already exists");
     }
 
     public Task DeleteAsync(FieldDefinition field, CancellationToken ct)
@@ -165,8 +165,12 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time)
         await w.Connection.ExecuteAsync($"ALTER TABLE {table} RENAME COLUMN {temporary} TO {field.Column}", transaction: w.Transaction);
     }
 
-    private static Task CreateIndexAsync(WriteContext w, string table, string column) =>
-        w.Connection.ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_{column} ON {table}({column})", transaction: w.Transaction);
+    /// <summary>Indexes what filters and orderby use: the column itself for numbers, the dialect's text key for text.</summary>
+    private Task CreateIndexAsync(WriteContext w, string table, string column, string type)
+    {
+        var key = FieldTypes.IsNumeric(type) ? column : storage.Dialect.TextKey(column);
+        return w.Connection.ExecuteAsync($"CREATE INDEX IF NOT EXISTS ix_{table}_{column} ON {table}({key})", transaction: w.Transaction);
+    }
 
     private static Task DropIndexAsync(WriteContext w, string table, string column) =>
         w.Connection.ExecuteAsync($"DROP INDEX IF EXISTS ix_{table}_{column}", transaction: w.Transaction);

@@ -36,7 +36,7 @@ public sealed class InterestStore(IStorage storage)
             return await w.Connection.ExecuteScalarAsync<long>(
                 "INSERT INTO interests (account_id, database_id, name, name_key, group_name) VALUES (@AccountId, @Id, @name, @key, @group) RETURNING id",
                 new { database.AccountId, database.Id, name = name.Trim(), key = DatabaseStore.Key(name), group }, w.Transaction);
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"An interest with the name '{name}' already exists");
     }
 
     public Task UpdateAsync(InterestRecord interest, string? name, string? group, CancellationToken ct)
@@ -53,7 +53,7 @@ public sealed class InterestStore(IStorage storage)
             return await w.Connection.ExecuteAsync(
                 "UPDATE interests SET name = COALESCE(@name, name), name_key = COALESCE(@key, name_key), group_name = COALESCE(@group, group_name) WHERE id = @Id",
                 new { name = name?.Trim(), key = name is null ? null : DatabaseStore.Key(name), group, interest.Id }, w.Transaction);
-        }, ct);
+        }, ct).OrNameTaken(storage.Dialect, $"An interest with the name '{name}' already exists");
     }
 
     public Task DeleteAsync(InterestRecord interest, CancellationToken ct) =>

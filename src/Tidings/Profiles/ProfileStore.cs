@@ -75,7 +75,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time)
         await using var c = await storage.OpenReadAsync(ct);
         var table = await TableAsync(c, null, database);
         var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, conditions, time);
-        var rows = paging.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(request, table.Fields), paging.Take, paging.Offset);
+        var rows = paging.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(storage.Dialect, request, table.Fields), paging.Take, paging.Offset);
         long? total = paging.WithTotal ? await table.CountAsync(c, null, where, parameters) : null;
         var interests = await InterestNamesAsync(c, rows.Select(r => r.Id).ToList());
         return new ProfilePage(table, rows, interests, total);

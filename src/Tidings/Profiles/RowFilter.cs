@@ -90,14 +90,19 @@ public static class RowFilter
     /// ORDER BY for <c>orderby</c> (field name or id, or <c>id</c>, <c>random</c>, <c>modified</c>; unknown values
     /// fall back to id) and <c>order</c> (<c>desc</c>/<c>descending</c>, case-insensitive; anything else ascends).
     /// </summary>
-    public static string OrderBy(HttpRequest request, FieldSet fields)
+    public static string OrderBy(SqlDialect dialect, HttpRequest request, FieldSet fields)
     {
         var orderBy = request.Query["orderby"].ToString().Trim();
         var order = request.Query["order"].ToString().Trim().ToLowerInvariant();
         var direction = order is "desc" or "descending" ? " DESC" : " ASC";
         if (orderBy.Equals("random", StringComparison.OrdinalIgnoreCase)) return "random()";
         var field = fields.Find(orderBy) ?? (long.TryParse(orderBy, out var id) ? fields.All.FirstOrDefault(f => f.Id == id) : null);
-        if (field is not null) return field.Column + direction + ", id" + direction;
+        if (field is not null)
+        {
+            var key = FieldTypes.IsNumeric(field.Type) ? field.Column : dialect.TextKey(field.Column);
+            return key + direction + ", id" + direction;
+        }
+
         if (orderBy.Equals("modified", StringComparison.OrdinalIgnoreCase)) return "modified" + direction + ", id" + direction;
         return "id" + direction;
     }

@@ -77,7 +77,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
             parameters.Add("ownerProfile", profileId.Value);
         }
 
-        var rows = paging.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(request, table.Fields), paging.Take, paging.Offset);
+        var rows = paging.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(storage.Dialect, request, table.Fields), paging.Take, paging.Offset);
         long? total = paging.WithTotal ? await table.CountAsync(c, null, where, parameters) : null;
         return new SubprofilePage(collection, table, rows, total);
     }

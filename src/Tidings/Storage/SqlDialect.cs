@@ -24,6 +24,15 @@ public abstract class SqlDialect
     /// <summary>An expression that turns any column into text (for LIKE on numbers).</summary>
     public abstract string AsText(string column);
 
+    /// <summary>What ORDER BY and a field index use for a text column, so sorting ignores case like comparing does.</summary>
+    public abstract string TextKey(string column);
+
+    /// <summary>
+    /// Whether a write failed on a unique index. On PostgreSQL, two concurrent transactions can both pass a "name not
+    /// taken" check; the second then fails on the index and must get the same error the check gives.
+    /// </summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
@@ -34,9 +43,13 @@ public sealed class SqliteDialect : SqlDialect
     public override string IntegerType => "INTEGER";
     public override string FloatType => "REAL";
     public override string CaseInsensitiveTextType => "TEXT COLLATE NOCASE";
-    public override string TextCompare(string column, string op, string parameter) => $"{column} {op} {parameter}";
+    // Explicit NOCASE: not every compared column is a field column declared NOCASE (the secret behind `code` is not),
+    // and PostgreSQL's lower() compares those case-insensitively too. Field indexes are NOCASE, so they still apply.
+    public override string TextCompare(string column, string op, string parameter) => $"{column} {op} {parameter} COLLATE NOCASE";
     public override string TextLike(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT LIKE" : "LIKE")} {parameter}";
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
+    public override string TextKey(string column) => column;
+    public override bool IsUniqueViolation(Exception exception) => exception is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
 }
 
 public sealed class PostgresDialect : SqlDialect
@@ -49,4 +62,8 @@ public sealed class PostgresDialect : SqlDialect
     public override string TextCompare(string column, string op, string parameter) => $"lower({column}) {op} lower({parameter})";
     public override string TextLike(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT ILIKE" : "ILIKE")} {parameter}";
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
+    // Text columns have no case-insensitive collation here, so sort and index on lower(): the same expression
+    // TextCompare uses, which lets PostgreSQL use a field's index for fields[] equality and orderby.
+    public override string TextKey(string column) => $"lower({column})";
+    public override bool IsUniqueViolation(Exception exception) => exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
 }

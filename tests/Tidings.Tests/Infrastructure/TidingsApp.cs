@@ -8,8 +8,8 @@ using Tidings.Accounts;
 namespace Tidings.Tests.Infrastructure;
 
 /// <summary>
-/// The real Tidings server in-process, on its own fresh SQLite file (or a fresh PostgreSQL database when
-/// <see cref="TestDatabases.PostgresAdminConnectionString"/> is set and the class asks for it).
+/// The real Tidings server in-process, on its own fresh SQLite file (<see cref="PostgresTidingsApp"/> gives a fresh
+/// PostgreSQL database instead).
 /// </summary>
 public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -28,11 +28,16 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         _ = Server; // start the host (runs the migrations)
         await Task.CompletedTask;
+    }
+
+    /// <summary>Skips or fails the calling test when the store this fixture needs is not available.</summary>
+    public virtual void EnsureAvailable()
+    {
     }
 
     /// <summary>A new account with a read-write token, and a client that sends it on every request.</summary>

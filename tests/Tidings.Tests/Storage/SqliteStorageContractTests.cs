@@ -1,0 +1,6 @@
+using Tidings.Tests.Infrastructure;
+
+namespace Tidings.Tests.Storage;
+
+/// <summary>The storage contract on the embedded SQLite store (a fresh file per class).</summary>
+public sealed class SqliteStorageContractTests(TidingsApp app) : StorageContractTests(app), IClassFixture<TidingsApp>;

@@ -10,10 +10,13 @@ namespace Tidings.Events;
 /// </summary>
 public static class ChangeJournal
 {
-    public static Task AppendAsync(WriteContext w, long accountId, string type, long occurredMs, JsonObject payload) =>
-        w.Connection.ExecuteAsync(
+    public static async Task AppendAsync(WriteContext w, long accountId, string type, long occurredMs, JsonObject payload)
+    {
+        await w.LockJournalAsync();
+        await w.Connection.ExecuteAsync(
             "INSERT INTO journal (event_id, account_id, type, occurred, payload) VALUES (@id, @accountId, @type, @occurredMs, @payload)",
             new { id = NewEventId(), accountId, type, occurredMs, payload = payload.ToJsonString() }, w.Transaction);
+    }
 
     /// <summary>A stable, unique, time-ordered event id.</summary>
     public static string NewEventId() => Guid.CreateVersion7().ToString("N");

@@ -16,8 +16,11 @@ public sealed class JournalInserter : IAsyncDisposable
     private readonly DbCommand _command;
     private readonly DbParameter _id, _account, _type, _occurred, _payload, _mailing, _destination, _dedupe;
 
+    private readonly WriteContext _context;
+
     private JournalInserter(WriteContext w)
     {
+        _context = w;
         _command = w.Connection.CreateCommand();
         _command.Transaction = w.Transaction;
         _command.CommandText =
@@ -39,6 +42,7 @@ public sealed class JournalInserter : IAsyncDisposable
     /// <summary>Inserts a row; false when its dedupe key was already recorded.</summary>
     public async Task<bool> InsertAsync(JournalRow row)
     {
+        await _context.LockJournalAsync();
         _id.Value = ChangeJournal.NewEventId();
         _account.Value = row.AccountId;
         _type.Value = row.Type;

@@ -21,4 +21,22 @@ public interface IStorage
 }
 
 /// <summary>The connection and transaction a unit of write work runs in.</summary>
-public sealed record WriteContext(DbConnection Connection, DbTransaction Transaction);
+public sealed record WriteContext(DbConnection Connection, DbTransaction Transaction, SqlDialect Dialect)
+{
+    private bool _journalLocked;
+
+    /// <summary>
+    /// Makes journal sequence numbers commit in order: on PostgreSQL, concurrent transactions would otherwise commit
+    /// their journal rows out of <c>seq</c> order, and a consumer following the journal by <c>seq</c> could pass a row
+    /// that commits late. Taken once per transaction, just before the first journal row is inserted.
+    /// </summary>
+    public async Task LockJournalAsync()
+    {
+        if (_journalLocked || Dialect.JournalAppendLock is not { } sql) return;
+        await using var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+        _journalLocked = true;
+    }
+}

@@ -29,7 +29,7 @@ public sealed class PostgresStorage : IStorage, IAsyncDisposable
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        var result = await work(new WriteContext(connection, transaction));
+        var result = await work(new WriteContext(connection, transaction, Dialect));
         await transaction.CommitAsync(cancellationToken);
         return result;
     }

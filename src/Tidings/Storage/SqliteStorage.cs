@@ -78,7 +78,7 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
             try
             {
                 transaction = _writer.BeginTransaction();
-                var context = new WriteContext(_writer, transaction);
+                var context = new WriteContext(_writer, transaction, Dialect);
                 foreach (var item in batch)
                 {
                     Execute(_writer, "SAVEPOINT unit", transaction);

@@ -47,6 +47,38 @@ public abstract partial class StorageContractTests
         (await Get<ProfileStore>().RequireAsync(accountId, Id(kept), Ct)).Row.IsRemoved.ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Journal_records_commit_in_the_order_of_their_sequence_numbers()
+    {
+        var accountId = await NewAccountAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstAppended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first writer draws its sequence number and then holds its transaction open.
+        var first = Storage.WriteAsync(async w =>
+        {
+            await ChangeJournal.AppendAsync(w, accountId, "test.first", 0, []);
+            firstAppended.SetResult();
+            await release.Task;
+            return 0;
+        }, Ct);
+        await firstAppended.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        // A later writer must not commit its (higher) sequence number while the first is still open: a consumer
+        // reading after its cursor would otherwise pass the first record for good.
+        var second = Storage.WriteAsync(async w =>
+        {
+            await ChangeJournal.AppendAsync(w, accountId, "test.second", 0, []);
+            return 0;
+        }, Ct);
+        (await Task.WhenAny(second, Task.Delay(500, Ct))).ShouldNotBe(second);
+        (await JournalAsync(accountId)).ShouldBeEmpty();
+
+        release.SetResult();
+        await Task.WhenAll(first, second);
+        (await JournalAsync(accountId)).Select(r => r.Type).ShouldBe(["test.first", "test.second"]);
+    }
+
     private async Task<List<(long Seq, string Type, string Payload)>> JournalAsync(long accountId)
     {
         await using var c = await Storage.OpenReadAsync(Ct);

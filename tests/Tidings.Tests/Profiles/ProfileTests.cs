@@ -107,4 +107,16 @@ public sealed class ProfileTests(TidingsApp app) : IClassFixture<TidingsApp>
         await (await client.DeleteAsync($"/v3/profile/{pid}")).ShouldHaveStatusAsync(204);
         await (await client.PostJsonAsync($"/v3/profile/{pid}/subprofiles/{collection}", new { })).ShouldBeCopernicaErrorAsync("Subprofile could not be created");
     }
+
+    [Fact]
+    public async Task Updating_a_removed_profile_is_accepted_but_changes_nothing()
+    {
+        var (client, db) = await DatabaseAsync();
+        var pid = await client.CreateProfileAsync(db, new { name = "Ann" });
+        await (await client.DeleteAsync($"/v3/profile/{pid}")).ShouldHaveStatusAsync(204);
+        var journal = (await app.JournalAsync(client.AccountId)).Count;
+        await (await client.PutJsonAsync($"/v3/profile/{pid}", new { fields = new { name = "Zombie" } })).ShouldHaveStatusAsync(204);
+        (await client.GetJsonAsync($"/v3/profile/{pid}/fields")).Str("name").ShouldBe("");
+        (await app.JournalAsync(client.AccountId)).Count.ShouldBe(journal);
+    }
 }

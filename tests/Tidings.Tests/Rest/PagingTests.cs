@@ -60,6 +60,17 @@ public sealed class PagingTests(TidingsApp app) : IClassFixture<TidingsApp>
         json.Select(p => p.Key).ShouldBe(["start", "limit", "count", "data"]);
     }
 
+    [Theory]
+    [InlineData("total=yes")]
+    [InlineData("total=TRUE")]
+    [InlineData("total=1")]
+    [InlineData("")]
+    public async Task Total_is_present_unless_switched_off(string query)
+    {
+        var (client, db, _) = await DatabaseWithProfilesAsync(1);
+        (await client.GetJsonAsync($"/v3/database/{db}/profiles?{query}"))["total"]!.GetValue<long>().ShouldBe(1);
+    }
+
     [Fact]
     public async Task Negative_start_is_echoed_with_no_items_and_the_total()
     {

@@ -72,4 +72,15 @@ public sealed class ValueShapeTests(TidingsApp app) : IClassFixture<TidingsApp>
         json["removed"]!.GetValueKind().ShouldBe(JsonValueKind.False);
         json.Select(p => p.Key).ShouldBe(["ID", "secret", "fields", "profile", "collection", "created", "modified", "removed"]);
     }
+
+    [Fact]
+    public async Task Timestamps_are_written_in_europe_amsterdam_time()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop");
+        var pid = await client.CreateProfileAsync(db, new { });
+        var created = DateTime.ParseExact((await client.GetJsonAsync($"/v3/profile/{pid}")).Str("created"), "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var amsterdam = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).DateTime;
+        (amsterdam - created).Duration().ShouldBeLessThan(TimeSpan.FromMinutes(1));
+    }
 }

@@ -89,4 +89,16 @@ public sealed class RoutingTests(TidingsApp app) : IClassFixture<TidingsApp>
         var response = await client.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, id));
         response.Content.Headers.ContentType!.ToString().ShouldBe("application/json");
     }
+
+    [Fact]
+    public async Task Extra_path_parts_after_a_list_resource_are_ignored()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("email", "email"));
+        var pid = await client.CreateAsync($"/v3/database/{db}/profiles/extra/parts", new { fields = new { email = "a@b.nl" } });
+        (await client.GetJsonAsync($"/v3/database/{db}/profiles/whatever")).DataIds().ShouldBe([pid.S()]);
+        (await client.GetJsonAsync($"/database/{db}/fields/x")).DataIds().Count.ShouldBe(1);
+        (await client.GetJsonAsync("/v2/databases/more")).DataIds().ShouldBe([db.S()]);
+        await (await client.GetAsync($"/v3/database/{db}/nonsense/profiles")).ShouldBeCopernicaErrorAsync("Invalid method");
+    }
 }

@@ -119,4 +119,18 @@ public sealed class JournalTests(TidingsApp app) : IClassFixture<TidingsApp>
         await (await client.SendAsync(HttpMethod.Put, $"/v3/profile/{pid}", "{\"fields\":{\"name\":\"x\"")).ShouldBeCopernicaErrorAsync();
         (await app.JournalAsync(client.AccountId)).Select(r => r.Type).ShouldBe(["profile.create"]);
     }
+
+    [Fact]
+    public async Task Concurrent_writes_each_get_exactly_one_record()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("n", "integer"));
+        var ids = await Task.WhenAll(Enumerable.Range(0, 25).Select(n => client.CreateProfileAsync(db, new { n })));
+        await Task.WhenAll(ids.Select(id => client.PutJsonAsync($"/v3/profile/{id}/fields", new { n = -1 })));
+        var journal = await app.JournalAsync(client.AccountId);
+        journal.Count(r => r.Type == "profile.create").ShouldBe(25);
+        journal.Where(r => r.Type == "profile.create").Select(r => r.Payload["profile"]!.GetValue<long>()).Order().ShouldBe(ids.Order());
+        journal.Where(r => r.Type == "profile.update").Select(r => r.Payload["profile"]!.GetValue<long>()).Order().ShouldBe(ids.Order());
+        journal.Count.ShouldBe(50);
+    }
 }

@@ -140,4 +140,14 @@ public sealed class FieldFilterTests(TidingsApp app) : IClassFixture<TidingsApp>
         (await d.Client.GetJsonAsync($"/v3/collection/{collection}/subprofiles?fields[]=TOTAL>100")).DataIds().ShouldBe([large.S()]);
         (await d.Client.GetJsonAsync($"/v3/profile/{d.Ann}/subprofiles/{collection}?fields%5B0%5D=total%3C100")).DataIds().ShouldBe([small.S()]);
     }
+
+    [Fact]
+    public async Task A_real_field_named_modified_wins_over_the_special_field()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("modified", "text"));
+        var yes = await client.CreateProfileAsync(db, new { modified = "yes" });
+        await client.CreateProfileAsync(db, new { modified = "no" });
+        (await client.GetJsonAsync($"/v3/database/{db}/profiles?fields[]=modified==yes")).DataIds().ShouldBe([yes.S()]);
+    }
 }

@@ -105,7 +105,7 @@ public static class ProfileEndpoints
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var mine = p.AllInterests.Where(i => p.Interests.Contains(i.Id)).ToList();
-            var mode = http.Request.Query["return"].ToString().ToLowerInvariant();
+            var mode = (QueryValues.Get(http.Request, "return") ?? "").ToLowerInvariant();
             return CopernicaJson.Write(w =>
             {
                 w.WriteStartArray();

@@ -92,8 +92,8 @@ public static class RowFilter
     /// </summary>
     public static string OrderBy(SqlDialect dialect, HttpRequest request, FieldSet fields)
     {
-        var orderBy = request.Query["orderby"].ToString().Trim();
-        var order = request.Query["order"].ToString().Trim().ToLowerInvariant();
+        var orderBy = (QueryValues.Get(request, "orderby") ?? "").Trim();
+        var order = (QueryValues.Get(request, "order") ?? "").Trim().ToLowerInvariant();
         var direction = order is "desc" or "descending" ? " DESC" : " ASC";
         if (orderBy.Equals("random", StringComparison.OrdinalIgnoreCase)) return "random()";
         var field = fields.Find(orderBy) ?? (long.TryParse(orderBy, out var id) ? fields.All.FirstOrDefault(f => f.Id == id) : null);

@@ -15,19 +15,15 @@ public static class FieldFilter
     public static IReadOnlyList<FieldCondition> From(HttpRequest request)
     {
         var conditions = new List<FieldCondition>();
-        foreach (var (key, values) in request.Query)
+        foreach (var (key, value) in QueryValues.Pairs(request))
         {
-            if (!IsFieldsKey(key)) continue;
-            foreach (var raw in values)
-            {
-                if (raw is not null) conditions.Add(Parse(raw));
-            }
+            if (IsFieldsKey(key)) conditions.Add(Parse(value));
         }
 
         return conditions;
     }
 
-    public static bool HasFieldsParameter(HttpRequest request) => request.Query.Keys.Any(IsFieldsKey);
+    public static bool HasFieldsParameter(HttpRequest request) => QueryValues.Pairs(request).Any(p => IsFieldsKey(p.Name));
 
     private static bool IsFieldsKey(string key) =>
         key.StartsWith("fields[", StringComparison.Ordinal) && key.EndsWith(']');

@@ -16,10 +16,10 @@ public sealed record Paging(long Start, long Limit, bool WithTotal)
     public static Paging From(HttpRequest request)
     {
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<RestOptions>>().Value;
-        var start = request.Query.TryGetValue("start", out var s) ? QueryValues.PhpInt(s.ToString()) : 0;
-        var limit = request.Query.TryGetValue("limit", out var l) ? QueryValues.PhpInt(l.ToString()) : options.DefaultLimit;
+        var start = QueryValues.Get(request, "start") is { } s ? QueryValues.PhpInt(s) : 0;
+        var limit = QueryValues.Get(request, "limit") is { } l ? QueryValues.PhpInt(l) : options.DefaultLimit;
         if (limit > options.MaxLimit) limit = options.MaxLimit;
-        var withTotal = !request.Query.TryGetValue("total", out var t) || QueryValues.IsTrue(t.ToString());
+        var withTotal = QueryValues.Flag(request, "total", whenAbsent: true);
         return new Paging(start, limit, withTotal);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Tidings.Rest;
 
@@ -18,7 +19,34 @@ public static class QueryValues
     }
 
     public static bool Flag(HttpRequest request, string name, bool whenAbsent = false) =>
-        request.Query.TryGetValue(name, out var value) ? IsTrue(value.ToString()) : whenAbsent;
+        Get(request, name) is { } value ? IsTrue(value) : whenAbsent;
+
+    /// <summary>
+    /// A query parameter by its exact, case-sensitive name (<c>LIMIT</c> is not <c>limit</c>), the last one winning as
+    /// in PHP; null when absent. ASP.NET Core's <c>Request.Query</c> matches names case-insensitively, so it is not used.
+    /// </summary>
+    public static string? Get(HttpRequest request, string name)
+    {
+        string? found = null;
+        foreach (var (key, value) in Pairs(request))
+        {
+            if (key == name) found = value;
+        }
+
+        return found;
+    }
+
+    /// <summary>Every query parameter in order, names and values decoded, names keeping their case.</summary>
+    public static IEnumerable<(string Name, string Value)> Pairs(HttpRequest request)
+    {
+        var pairs = new List<(string, string)>();
+        foreach (var pair in new QueryStringEnumerable(request.QueryString.Value))
+        {
+            pairs.Add((pair.DecodeName().ToString(), pair.DecodeValue().ToString()));
+        }
+
+        return pairs;
+    }
 
     /// <summary>PHP-style integer cast: leading whitespace and sign, then digits; anything else gives 0.</summary>
     public static long PhpInt(string? value)

@@ -45,6 +45,8 @@ public sealed class RequestBody
 
     public static RequestBody ParseJson(ReadOnlySpan<byte> utf8)
     {
+        // The reader does not check the UTF-8 of string contents until they are read, which would be a 500 later.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new RestException("Invalid JSON in request body: the body is not valid UTF-8");
         JsonNode? node;
         try
         {
@@ -76,6 +78,9 @@ public sealed class RequestBody
         return new RequestBody(root.Count == 0 ? null : root);
     }
 
+    /// <summary>Deepest bracket nesting a form key may have; the same depth a JSON body may have.</summary>
+    private const int MaxFormDepth = 32;
+
     /// <summary>Adds <c>a[b][]=v</c> to a JSON tree the way PHP builds <c>$_POST</c>.</summary>
     internal static void AddBracketed(JsonObject root, string key, string value)
     {
@@ -94,6 +99,7 @@ public sealed class RequestBody
             if (close < 0) break;
             path.Add(rest[1..close]);
             rest = rest[(close + 1)..];
+            if (path.Count > MaxFormDepth) throw new RestException($"Invalid form data in request body: key nested deeper than {MaxFormDepth} levels");
         }
 
         JsonNode container = root;

@@ -7,7 +7,7 @@ namespace Tidings.Rest;
 /// The conventions every Copernica-compatible endpoint shares: the <c>/v3</c> route group with token authentication,
 /// the <c>/v1</c>, <c>/v2</c> and unversioned aliases, and Copernica's error format for everything that goes wrong.
 /// </summary>
-public static class RestApi
+public static partial class RestApi
 {
     public const string Prefix = "/v3";
 
@@ -81,12 +81,22 @@ public static class RestApi
     internal static string? Rewrite(string path)
     {
         if (path.Length > 1 && path.EndsWith('/')) path = path.TrimEnd('/');
-        if (path.StartsWith("/v3/", StringComparison.Ordinal) || path == "/v3") return path;
-        if (path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/v2/", StringComparison.Ordinal)) return Prefix + path[3..];
+        if (path.StartsWith("/v3/", StringComparison.Ordinal) || path == "/v3") return DropExtraAfterList(path);
+        if (path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/v2/", StringComparison.Ordinal)) return DropExtraAfterList(Prefix + path[3..]);
         var firstEnd = path.IndexOf('/', 1);
         var first = firstEnd < 0 ? path[1..] : path[1..firstEnd];
-        return ApiRoots.Contains(first) ? Prefix + path : null;
+        return ApiRoots.Contains(first) ? DropExtraAfterList(Prefix + path) : null;
     }
+
+    /// <summary>Copernica ignores extra path parts after a list resource (<c>database/1/profiles/whatever</c>).</summary>
+    private static string DropExtraAfterList(string path)
+    {
+        var match = ListWithExtra().Match(path);
+        return match.Success ? match.Groups[1].Value : path;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(/v3/(?:databases|(?:database|collection)/[^/]+/(?:profiles|profileids|subprofiles|subprofileids|fields|interests|collections)))/.+$")]
+    private static partial System.Text.RegularExpressions.Regex ListWithExtra();
 
     private static async ValueTask<object?> Authenticate(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {

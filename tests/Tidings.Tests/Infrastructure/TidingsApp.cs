@@ -2,8 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Tidings.Accounts;
+using Tidings.Storage;
 
 namespace Tidings.Tests.Infrastructure;
 
@@ -49,6 +51,29 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return new ApiClient(CreateClient(), token.Token, account.Id);
     }
 
+    /// <summary>Another token for the account <paramref name="client"/> is bound to, and a client that sends it.</summary>
+    public async Task<ApiClient> NewTokenAsync(ApiClient client, bool canWrite)
+    {
+        var token = await Services.GetRequiredService<AccountStore>().CreateTokenAsync(client.AccountId, "second", canWrite);
+        return new ApiClient(CreateClient(), token.Token, client.AccountId);
+    }
+
+    /// <summary>The account's change-capture records, in journal order, read straight from the server's storage.</summary>
+    public async Task<IReadOnlyList<JournalRecord>> JournalAsync(long accountId)
+    {
+        await using var connection = await Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        var rows = await connection.QueryAsync<(string Type, string Payload)>(
+            "SELECT type, payload FROM journal WHERE account_id = @accountId ORDER BY seq", new { accountId });
+        return rows.Select(r => new JournalRecord(r.Type, JsonNode.Parse(r.Payload)!.AsObject())).ToList();
+    }
+
+    /// <summary>Runs a scalar query against the server's storage (schema checks such as indexes).</summary>
+    public async Task<T?> ScalarAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        return await connection.ExecuteScalarAsync<T>(sql, parameters);
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -56,6 +81,9 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>One row of the <c>journal</c> table.</summary>
+public sealed record JournalRecord(string Type, JsonObject Payload);
 
 /// <summary>An HTTP client bound to one account's token, with helpers for Copernica-style calls.</summary>
 public sealed class ApiClient(HttpClient http, string token, long accountId)
@@ -71,12 +99,12 @@ public sealed class ApiClient(HttpClient http, string token, long accountId)
 
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(Url(path), TestContext.Current.CancellationToken);
 
-    public async Task<JsonNode?> GetJsonAsync(string path)
+    public async Task<JsonNode> GetJsonAsync(string path)
     {
         var response = await GetAsync(path);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         response.IsSuccessStatusCode.ShouldBeTrue($"GET {path} failed: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text);
+        return JsonNode.Parse(text)!;
     }
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body) => Http.PostAsJsonAsync(Url(path), body, TestContext.Current.CancellationToken);
@@ -91,6 +119,17 @@ public sealed class ApiClient(HttpClient http, string token, long accountId)
     }
 
     public Task<HttpResponseMessage> DeleteAsync(string path) => Http.DeleteAsync(Url(path), TestContext.Current.CancellationToken);
+
+    /// <summary>GETs and returns the body as text whatever the status (for error and raw-shape checks).</summary>
+    public async Task<(int Status, string Body)> GetTextAsync(string path)
+    {
+        var response = await GetAsync(path);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Creates a profile in a database from a field map and returns its id.</summary>
+    public Task<long> CreateProfileAsync(long databaseId, object fields, object? interests = null) =>
+        CreateAsync($"/v3/database/{databaseId}/profiles", interests is null ? new { fields } : new { fields, interests });
 
     /// <summary>POSTs and returns the id from <c>X-Created</c>, failing the test if there is none.</summary>
     public async Task<long> CreateAsync(string path, object body)
@@ -122,4 +161,28 @@ public static class ResponseAssertions
         error.ShouldNotBeNullOrEmpty(text);
         if (message is not null) error.ShouldBe(message);
     }
+}
+
+/// <summary>Small readers for response checks.</summary>
+public static class ResponseChecks
+{
+    /// <summary>Asserts the status, showing the body when it differs.</summary>
+    public static async Task ShouldHaveStatusAsync(this HttpResponseMessage response, int status)
+    {
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        ((int)response.StatusCode).ShouldBe(status, text);
+    }
+
+    /// <summary>The single value of a response header, or null.</summary>
+    public static string? Header(this HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
+
+    /// <summary>A string property of a JSON object (fails if absent or not a string).</summary>
+    public static string Str(this JsonNode? node, string name) => node![name]!.GetValue<string>();
+
+    /// <summary>The ids (as strings) of the items in a list wrapper's <c>data</c>.</summary>
+    public static List<string> DataIds(this JsonNode? list) => list!["data"]!.AsArray().Select(x => x!["ID"]!.GetValue<string>()).ToList();
+
+    /// <summary>The long id as Copernica writes it: a string.</summary>
+    public static string S(this long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

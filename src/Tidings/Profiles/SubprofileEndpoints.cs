@@ -84,7 +84,7 @@ public static class SubprofileEndpoints
             return paging.Result(page.Rows, page.Total, (w, row) => JsonShapes.Subprofile(w, page.Table, row, c.Id, dataOnly, time));
         }).WithSummary("Subprofiles of a collection: paging, fields[] filters, orderby/order, dataonly");
 
-        g.MapMethods("/collection/{id}/subprofiles", PutOrPost, async (HttpContext http, string id, DatabaseStore databases, SubprofileStore subprofiles) =>
+        g.MapPut("/collection/{id}/subprofiles", async (HttpContext http, string id, DatabaseStore databases, SubprofileStore subprofiles) =>
         {
             var c = await databases.RequireCollectionAsync(http.Caller().AccountId, id, http.RequestAborted);
             if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RestException(CopernicaErrors.FieldsParameterRequired);

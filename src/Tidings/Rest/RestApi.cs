@@ -101,7 +101,7 @@ public static partial class RestApi
     private static async ValueTask<object?> Authenticate(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
-        var token = http.Request.Query["access_token"].ToString();
+        var token = QueryValues.Get(http.Request, "access_token") ?? "";
         if (string.IsNullOrEmpty(token))
         {
             var header = http.Request.Headers.Authorization.ToString();

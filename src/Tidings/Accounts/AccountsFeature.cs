@@ -10,6 +10,7 @@ public static class AccountsFeature
         builder.Services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section);
         builder.Services.AddSingleton<AccountStore>();
         builder.Services.AddHostedService<DefaultAccountOnFirstStart>();
+        builder.Services.AddAdminVerbs<AccountAdminVerbs>();
         return builder;
     }
 

@@ -3,15 +3,32 @@ using Tidings.Storage;
 namespace Tidings.Accounts;
 
 /// <summary>
-/// Command-line verbs for operators, run instead of the server:
-/// <c>accounts list</c>, <c>accounts create &lt;name&gt;</c>, <c>tokens create &lt;accountId&gt; [--read-only] [--name N]</c>,
-/// <c>tokens revoke &lt;tokenId&gt;</c>.
+/// A group of command-line verbs a feature offers operators (e.g. <c>accounts …</c>, <c>keys …</c>). Register with
+/// <see cref="AdminCommandLine.AddAdminVerbs{T}"/>; <see cref="AdminCommandLine.RunAsync"/> dispatches on the first word.
+/// </summary>
+public interface IAdminVerbs
+{
+    /// <summary>The first words this group handles, e.g. <c>accounts</c> and <c>tokens</c>.</summary>
+    IReadOnlyCollection<string> Verbs { get; }
+
+    /// <summary>One usage line per verb, for the help text.</summary>
+    IReadOnlyList<string> Usage { get; }
+
+    /// <summary>Runs the verb (migrations have run); <paramref name="args"/> holds the words without <c>--Key=value</c> settings.</summary>
+    Task<int> RunAsync(IServiceProvider services, string[] args);
+}
+
+/// <summary>
+/// Runs a command-line verb instead of the server. Any first argument that is neither a flag nor a <c>Key=value</c>
+/// setting is a verb; each feature registers its own verbs as an <see cref="IAdminVerbs"/>.
 /// </summary>
 public static class AdminCommandLine
 {
-    private static readonly string[] Verbs = ["accounts", "tokens"];
+    public static IServiceCollection AddAdminVerbs<T>(this IServiceCollection services)
+        where T : class, IAdminVerbs => services.AddSingleton<IAdminVerbs, T>();
 
-    public static bool IsAdminCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+    public static bool IsAdminCommand(string[] args) =>
+        args.Length > 0 && !args[0].StartsWith('-') && !args[0].StartsWith('/') && !args[0].Contains('=', StringComparison.Ordinal);
 
     /// <summary>
     /// The arguments meant for configuration. For a verb only <c>--Key=value</c> settings count: a flag such as
@@ -24,9 +41,35 @@ public static class AdminCommandLine
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
-        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
-        var accounts = app.Services.GetRequiredService<AccountStore>();
         args = args.Where(a => !IsSetting(a)).ToArray();
+        var groups = app.Services.GetServices<IAdminVerbs>().ToList();
+        var group = groups.FirstOrDefault(g => g.Verbs.Contains(args[0], StringComparer.Ordinal));
+        if (group is null)
+        {
+            Console.Error.WriteLine("Usage:");
+            foreach (var line in groups.SelectMany(g => g.Usage)) Console.Error.WriteLine("  " + line);
+            return 2;
+        }
+
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        return await group.RunAsync(app.Services, args);
+    }
+}
+
+/// <summary>
+/// <c>accounts list</c>, <c>accounts create &lt;name&gt;</c>, <c>tokens create &lt;accountId&gt; [--read-only] [--name N]</c>,
+/// <c>tokens revoke &lt;tokenId&gt;</c>.
+/// </summary>
+public sealed class AccountAdminVerbs : IAdminVerbs
+{
+    public IReadOnlyCollection<string> Verbs { get; } = ["accounts", "tokens"];
+
+    public IReadOnlyList<string> Usage { get; } =
+        ["accounts list", "accounts create <name>", "tokens create <accountId> [--read-only] [--name <name>]", "tokens revoke <tokenId>"];
+
+    public async Task<int> RunAsync(IServiceProvider services, string[] args)
+    {
+        var accounts = services.GetRequiredService<AccountStore>();
         var verb = string.Join(' ', args.Take(2));
         switch (verb)
         {
@@ -64,7 +107,7 @@ public static class AdminCommandLine
                 Console.WriteLine(revoked ? $"Token {tokenId} revoked." : $"No active token {tokenId}.");
                 return revoked ? 0 : 1;
             default:
-                Console.Error.WriteLine("Usage: accounts list | accounts create <name> | tokens create <accountId> [--read-only] [--name <name>] | tokens revoke <tokenId>");
+                Console.Error.WriteLine("Usage: " + string.Join(" | ", Usage));
                 return 2;
         }
     }

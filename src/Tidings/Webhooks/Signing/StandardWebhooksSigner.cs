@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+
+namespace Tidings.Webhooks.Signing;
+
+/// <summary>A symmetric secret and, for one that is being replaced, the moment it stops signing.</summary>
+public sealed record ScheduledWebhookSecret(WebhookSecret Secret, DateTimeOffset? ValidUntil = null);
+
+/// <summary>
+/// One webhook's Standard Webhooks keys. During a rotation the new secret and the old one (until its
+/// <see cref="ScheduledWebhookSecret.ValidUntil"/>) both sign, so a receiver configured with either keeps accepting.
+/// </summary>
+public sealed record StandardWebhooksKeys(IReadOnlyList<ScheduledWebhookSecret> Secrets, Ed25519WebhookKey? Ed25519Key = null)
+{
+    public static StandardWebhooksKeys Symmetric(params WebhookSecret[] secrets) => new(secrets.Select(s => new ScheduledWebhookSecret(s)).ToList());
+
+    public static StandardWebhooksKeys Asymmetric(Ed25519WebhookKey key) => new([], key);
+}
+
+/// <summary>
+/// Signs per the Standard Webhooks specification (v1.0.0): <c>webhook-id</c> (the event's stable id, identical across
+/// retries), <c>webhook-timestamp</c> (Unix seconds of this attempt) and <c>webhook-signature</c>, a space-separated
+/// list of <c>v1,&lt;HMAC-SHA256&gt;</c> (one per still-valid secret) and <c>v1a,&lt;ed25519&gt;</c> entries over
+/// <c>id.timestamp.body</c>.
+/// </summary>
+public sealed class StandardWebhooksSigner(StandardWebhooksKeys keys, TimeProvider time) : IWebhookSigner
+{
+    public const string IdHeader = "webhook-id";
+    public const string TimestampHeader = "webhook-timestamp";
+    public const string SignatureHeader = "webhook-signature";
+
+    public string Scheme => "standard-webhooks";
+
+    public ValueTask<IReadOnlyList<KeyValuePair<string, string>>> SignAsync(OutgoingWebhookRequest request, CancellationToken cancellationToken = default)
+    {
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        return ValueTask.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(
+        [
+            new(IdHeader, request.EventId),
+            new(TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture)),
+            new(SignatureHeader, Sign(request.EventId, timestamp, request.Body.Span)),
+        ]);
+    }
+
+    /// <summary>The <c>webhook-signature</c> value for one message at one time.</summary>
+    public string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body)
+    {
+        if (string.IsNullOrEmpty(messageId) || messageId.Contains('.', StringComparison.Ordinal) || messageId.Contains(' ', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A webhook-id must be non-empty and contain no '.' or space.", nameof(messageId));
+        }
+
+        var content = SignedContent(messageId, timestamp, body);
+        var now = time.GetUtcNow();
+        var signatures = new List<string>();
+        foreach (var secret in keys.Secrets)
+        {
+            if (secret.ValidUntil is { } until && until <= now) continue;
+            signatures.Add("v1," + secret.Secret.Sign(content));
+        }
+
+        if (keys.Ed25519Key is { } key) signatures.Add("v1a," + key.Sign(content));
+        if (signatures.Count == 0) throw new InvalidOperationException("The webhook has no valid signing secret or key.");
+        return string.Join(' ', signatures);
+    }
+
+    /// <summary><c>msg_id.timestamp.body</c> as bytes: the body is used exactly as sent.</summary>
+    public static byte[] SignedContent(string messageId, long timestamp, ReadOnlySpan<byte> body)
+    {
+        var prefix = Encoding.UTF8.GetBytes(messageId + "." + timestamp.ToString(CultureInfo.InvariantCulture) + ".");
+        var content = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(content, 0);
+        body.CopyTo(content.AsSpan(prefix.Length));
+        return content;
+    }
+}

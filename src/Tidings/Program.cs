@@ -1,5 +1,6 @@
 using Tidings.Accounts;
 using Tidings.ApiDocs;
+using Tidings.Delivery;
 using Tidings.Events;
 using Tidings.Mailings;
 using Tidings.Profiles;
@@ -13,6 +14,7 @@ builder.AddAccounts();
 builder.AddProfiles();
 builder.AddEvents();
 builder.AddMailings();
+builder.AddDelivery();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.UseRest();
 app.MapAccounts();
 app.MapProfiles();
 app.MapMailings();
+app.MapDelivery();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

@@ -134,7 +134,7 @@ public static partial class DsnReader
     private static string? AfterType(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
-        var unfolded = Regex.Replace(value, @"\s*\r?\n\s*", " ").Trim();
+        var unfolded = Regex.Replace(value, @"\s+", " ").Trim(); // folded lines leave runs of white space
         var semicolon = unfolded.IndexOf(';', StringComparison.Ordinal);
         var result = semicolon < 0 ? unfolded : unfolded[(semicolon + 1)..].Trim();
         return result.Length == 0 ? null : result;

@@ -70,6 +70,7 @@ public static partial class MtaResults
     /// </summary>
     public static List<ParsedResult> Parse(string? contentType, byte[] body, long nowMs, DeliveryOptions options)
     {
+        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new Rest.RestException("The request body holds no results");
         var items = IsJsonLines(contentType, body) ? SplitLines(body) : SplitArray(body);
         if (items.Count == 0) throw new Rest.RestException("The request body holds no results");
         if (items.Count > options.MaxResultsPerRequest)

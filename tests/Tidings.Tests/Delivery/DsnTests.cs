@@ -166,6 +166,33 @@ public sealed class DsnTests(DeliveryApp app) : IClassFixture<DeliveryApp>
     }
 
     [Fact]
+    public async Task The_message_id_is_found_in_the_x_tidings_header_of_the_returned_headers()
+    {
+        var client = await app.NewAccountAsync();
+        var s = await MailingScenario.CreateAsync(client, profiles: 1);
+        var d = s.Destinations[0];
+        var dsn = PostfixBounce(d.MessageId, d.Email).Replace($"<{d.MessageId}.1763730129@", "<unrelated.1763730129@", StringComparison.Ordinal);
+        dsn.ShouldNotContain($"<{d.MessageId}.");
+        (await (await PostDsnAsync(client, dsn)).OkJsonAsync())["message"]!.GetValue<string>().ShouldBe(d.MessageId);
+        (await app.DeliveryEventsAsync(client.AccountId)).Single().Type.ShouldBe("bounce");
+    }
+
+    [Fact]
+    public async Task A_report_body_posted_with_its_multipart_content_type_is_read_too()
+    {
+        var client = await app.NewAccountAsync();
+        var s = await MailingScenario.CreateAsync(client, profiles: 1);
+        var d = s.Destinations[0];
+        var full = PostfixBounce(d.MessageId, d.Email);
+        var body = full[(full.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        var request = new HttpRequestMessage(HttpMethod.Post, client.Url("/v3/mta/dsn")) { Content = new StringContent(body) };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "multipart/report; report-type=delivery-status; boundary=\"4F1A2B3C4D.1763730131/mail.shop.example\"");
+        var response = await client.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        (await response.OkJsonAsync())["recorded"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_dsn_about_a_message_of_another_account_records_nothing()
     {
         var owner = await app.NewAccountAsync();

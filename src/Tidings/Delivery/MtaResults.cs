@@ -28,6 +28,9 @@ public static partial class MtaResults
         [EventTypes.Bounce] = ["code", "status", "description", "recipient", "envelope"],
     };
 
+    /// <summary>Duplicate property names are refused (which of the two would count is a guess).</summary>
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
+
     private static readonly DateTimeOffset EarliestTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public const int MaxIdLength = 200;
@@ -105,7 +108,7 @@ public static partial class MtaResults
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
+            root = JsonNode.Parse(body, documentOptions: ParseOptions);
         }
         catch (JsonException ex)
         {
@@ -137,7 +140,7 @@ public static partial class MtaResults
 
             try
             {
-                result.Add((lineNumber, JsonNode.Parse(line, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }), null));
+                result.Add((lineNumber, JsonNode.Parse(line, documentOptions: ParseOptions), null));
             }
             catch (JsonException ex)
             {

@@ -31,8 +31,8 @@ public sealed class DeliveryApp : TidingsApp
 
 public static class DeliveryRequests
 {
-    public static Task<HttpResponseMessage> PostResultsAsync(this ApiClient client, string body, string contentType = "application/json") =>
-        client.SendAsync(HttpMethod.Post, "/v3/mta/results", body, contentType);
+    public static Task<HttpResponseMessage> PostResultsAsync(this ApiClient client, string body, string contentType = "application/json", string path = "/v3/mta/results") =>
+        client.SendAsync(HttpMethod.Post, path, body, contentType);
 
     public static async Task<JsonObject> OkJsonAsync(this HttpResponseMessage response)
     {

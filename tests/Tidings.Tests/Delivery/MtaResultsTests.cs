@@ -71,8 +71,12 @@ public sealed class MtaResultsTests(DeliveryApp app) : IClassFixture<DeliveryApp
             + Json(new { message = s.Destinations[1].MessageId, type = "error", code = 554, status = "5.7.1", errortype = "soft" }) + "\n";
         var summary = await (await client.PostResultsAsync(body, "application/x-ndjson")).OkJsonAsync();
         summary["recorded"]!.GetValue<int>().ShouldBe(2);
+
+        // unversioned paths are aliases, as for the Copernica calls
+        var retry = Json(new { message = s.Destinations[0].MessageId, type = "retry", attempt = 1 });
+        (await (await client.PostResultsAsync(retry, "application/x-ndjson", "/mta/results")).OkJsonAsync())["recorded"]!.GetValue<int>().ShouldBe(1);
         var events = await app.DeliveryEventsAsync(client.AccountId);
-        events.Select(e => e.Type).ShouldBe(["delivery", "failure"]);
+        events.Select(e => e.Type).ShouldBe(["delivery", "failure", "retry"]);
         events[1].Payload["errortype"]!.GetValue<string>().ShouldBe("soft");
     }
 
@@ -126,13 +130,14 @@ public sealed class MtaResultsTests(DeliveryApp app) : IClassFixture<DeliveryApp
             Json(new { message = m[0], type = "retry", code = "451" }),
             Json(new { message = m[0], type = "delivery", errortype = "hard" }),
             Json(new { message = m[0], type = "delivery", colour = "blue" }),
+            $$"""{"message":"{{m[0]}}","type":"delivery","type":"bounce"}""",
         };
         var body = string.Join('\n', lines);
 
         var error = await (await client.PostResultsAsync(body, "application/jsonl")).BadJsonAsync();
-        error["message"]!.GetValue<string>().ShouldStartWith("8 of 10 results are malformed");
+        error["message"]!.GetValue<string>().ShouldStartWith("9 of 11 results are malformed");
         var errors = error["errors"]!.AsArray();
-        errors.Select(e => e!["line"]!.GetValue<int>()).ShouldBe([2, 3, 4, 6, 7, 8, 9, 10]);
+        errors.Select(e => e!["line"]!.GetValue<int>()).ShouldBe([2, 3, 4, 6, 7, 8, 9, 10, 11]);
         errors.ShouldAllBe(e => e!["message"]!.GetValue<string>().Length > 0);
         errors[0]!["message"]!.GetValue<string>().ShouldContain("explode");
         errors[2]!["message"]!.GetValue<string>().ShouldContain("out of range");

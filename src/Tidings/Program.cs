@@ -1,5 +1,6 @@
 using Tidings.Accounts;
 using Tidings.ApiDocs;
+using Tidings.Delivery;
 using Tidings.Events;
 using Tidings.Mailings;
 using Tidings.Profiles;
@@ -15,6 +16,7 @@ builder.AddProfiles();
 builder.AddEvents();
 builder.AddMailings();
 builder.AddWebhookSigning();
+builder.AddDelivery();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -28,6 +30,7 @@ app.MapAccounts();
 app.MapProfiles();
 app.MapMailings();
 app.MapWebhookSigning();
+app.MapDelivery();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

@@ -43,6 +43,18 @@ public sealed class RequestBody
         return looksJson ? ParseJson(bytes) : ParseForm(Encoding.UTF8.GetString(bytes));
     }
 
+    /// <summary>The raw body, for endpoints that parse it themselves; refused above <see cref="RestOptions.MaxRequestBodyBytes"/>.</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpContext context)
+    {
+        var limit = context.RequestServices.GetRequiredService<IOptions<RestOptions>>().Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            throw new RestException(TooLarge(limit));
+        }
+
+        return await ReadLimitedAsync(context.Request.Body, limit, context.RequestAborted);
+    }
+
     public static RequestBody ParseJson(ReadOnlySpan<byte> utf8)
     {
         // The reader does not check the UTF-8 of string contents until they are read, which would be a 500 later.

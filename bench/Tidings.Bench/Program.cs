@@ -9,7 +9,7 @@ using Tidings.Bench;
 var options = BenchOptions.Parse(args);
 if (options is null) return 2;
 
-var serverDll = ServerProcess.LocateServer(options.Build);
+var serverDll = options.Server ?? ServerProcess.LocateServer(options.Build);
 var runs = new List<RunResult>();
 for (var run = 1; run <= options.Runs; run++)
 {
@@ -20,11 +20,11 @@ for (var run = 1; run <= options.Runs; run++)
 Bench.PrintReport(options, runs);
 return runs.Any(r => r.Failures > 0) ? 1 : 0;
 
-public sealed record BenchOptions(long Profiles, int Concurrency, int Seconds, int Requests, int Runs, bool Build)
+public sealed record BenchOptions(long Profiles, int Concurrency, int Seconds, int Requests, int Runs, bool Build, string? Server)
 {
     public static BenchOptions? Parse(string[] args)
     {
-        var o = new BenchOptions(100_000, 32, 10, 200, 3, true);
+        var o = new BenchOptions(100_000, 32, 10, 200, 3, true, null);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException("missing value after " + args[i]);
@@ -36,15 +36,17 @@ public sealed record BenchOptions(long Profiles, int Concurrency, int Seconds, i
                 case "--requests": o = o with { Requests = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--runs": o = o with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--no-build": o = o with { Build = false }; break;
+                case "--server": o = o with { Server = Path.GetFullPath(Next()) }; break;
                 default:
                     Console.Error.WriteLine("""
-                        Usage: Tidings.Bench [--profiles N] [--concurrency C] [--seconds S] [--requests R] [--runs K] [--no-build]
+                        Usage: Tidings.Bench [--profiles N] [--concurrency C] [--seconds S] [--requests R] [--runs K] [--no-build] [--server DLL]
                           --profiles N     profiles to create (default 100000)
                           --concurrency C  concurrent keep-alive clients for the identity baseline and the creates (default 32)
                           --seconds S      duration of the identity baseline (default 10)
                           --requests R     measured requests per filtered list (default 200)
                           --runs K         repetitions, each on a fresh server and database; figures are medians (default 3)
                           --no-build       use the existing Release build of the server
+                          --server DLL     run this Tidings.dll instead (for example a copy of an older build)
                         """);
                     return null;
             }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Tidings.Bench;
 
@@ -11,6 +12,9 @@ namespace Tidings.Bench;
 public sealed class ServerProcess : IDisposable
 {
     private const string TokenMarker = "access token (shown only now):";
+    private static readonly List<ServerProcess> Running = [];
+    private static readonly PosixSignalRegistration[] Signals =
+        [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
     private readonly Process _process;
     private readonly DirectoryInfo _folder;
     private readonly TaskCompletionSource<string> _token = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -79,14 +83,22 @@ public sealed class ServerProcess : IDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Console.CancelKeyPress += (_, _) => server.Dispose();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Dispose();
+        lock (Running) Running.Add(server);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         server.Token = await server._token.Task.WaitAsync(timeout.Token);
         await server.WaitUntilReadyAsync(timeout.Token);
         return server;
+    }
+
+    /// <summary>Ctrl+C or a kill of the benchmark: stop the servers first, then let the signal end the benchmark.</summary>
+    private static void OnSignal(PosixSignalContext context)
+    {
+        ServerProcess[] servers;
+        lock (Running) servers = [.. Running];
+        foreach (var server in servers) server.Dispose();
+        GC.KeepAlive(Signals);
     }
 
     private void OnOutput(string? line)
@@ -141,6 +153,7 @@ public sealed class ServerProcess : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        lock (Running) Running.Remove(this);
         try
         {
             if (!_process.HasExited)

@@ -12,6 +12,13 @@ namespace Tidings.Storage;
 /// </summary>
 public sealed class SqliteStorage : IStorage, IAsyncDisposable
 {
+    /// <summary>
+    /// Connections read the database file through a memory map of up to this size instead of copying every page into
+    /// their own small page cache: lists that scan or count a large table then cost no system call per page, and all
+    /// pooled connections share the same pages of the operating system's cache.
+    /// </summary>
+    private const string MemoryMap = "PRAGMA mmap_size=268435456;";
+
     private readonly Channel<IWriteItem> _queue;
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writer;
@@ -34,6 +41,7 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
         Execute(_writer, $"PRAGMA synchronous={(_options.SqliteSynchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};");
         Execute(_writer, "PRAGMA busy_timeout=30000;");
         Execute(_writer, "PRAGMA temp_store=MEMORY;");
+        Execute(_writer, MemoryMap);
 
         _queue = Channel.CreateBounded<IWriteItem>(new BoundedChannelOptions(_options.WriteQueueCapacity)
         {
@@ -51,6 +59,7 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
     {
         var connection = new SqliteConnection(_readConnectionString);
         await connection.OpenAsync(cancellationToken);
+        Execute(connection, MemoryMap);
         return connection;
     }
 

@@ -56,9 +56,16 @@ public sealed record BenchOptions(long Profiles, int Concurrency, int Seconds, i
     }
 }
 
-public sealed record ListResult(string Name, string Query, double MedianMs, double P95Ms, long Total);
+public sealed record ListResult(string Name, string Query, double MedianMs, double P95Ms, long Total, double ServerCpuMs);
 
-public sealed record RunResult(LoadResult Baseline, LoadResult Creates, IReadOnlyList<ListResult> Lists, double PeakMiB, double RssMiB, long Failures);
+public sealed record RunResult(LoadResult Baseline, LoadResult Creates, IReadOnlyList<ListResult> Lists, double PeakMiB, double RssMiB, long Failures)
+{
+    /// <summary>Server CPU time per identity request, in microseconds.</summary>
+    public double BaselineCpuUs { get; init; }
+
+    /// <summary>Server CPU time per profile create, in microseconds.</summary>
+    public double CreateCpuUs { get; init; }
+}
 
 public static class Bench
 {
@@ -101,13 +108,16 @@ public static class Bench
 
         await Load.ForDurationAsync(o.Concurrency, TimeSpan.FromSeconds(2), Identity);
         Console.Error.WriteLine($"  baseline GET /v3/identity for {o.Seconds} s with {o.Concurrency} clients…");
+        var cpu = server.CpuTime();
         var baseline = await Load.ForDurationAsync(o.Concurrency, TimeSpan.FromSeconds(o.Seconds), Identity);
+        var baselineCpu = (server.CpuTime() - cpu).TotalMicroseconds / Math.Max(1, baseline.Completed + baseline.Failed);
         failures += baseline.Failed;
 
         // b. Creates.
         var bodies = Enumerable.Range(0, (int)o.Profiles).Select(ProfileBody).ToArray();
         var profiles = $"v3/database/{databaseId}/profiles?access_token={token}";
         Console.Error.WriteLine($"  creating {o.Profiles} profiles with {o.Concurrency} clients…");
+        cpu = server.CpuTime();
         var creates = await Load.CountAsync(o.Concurrency, o.Profiles, async n =>
         {
             using var content = new StringContent(bodies[n], Encoding.UTF8, "application/json");
@@ -116,6 +126,7 @@ public static class Bench
             return response.StatusCode == HttpStatusCode.Created && response.Headers.Contains("X-Created");
         });
         failures += creates.Failed;
+        var createCpu = (server.CpuTime() - cpu).TotalMicroseconds / Math.Max(1, o.Profiles);
 
         // c. Filtered pages, one client, one request at a time.
         Console.Error.WriteLine($"  filtered lists, {o.Requests} requests each…");
@@ -128,21 +139,23 @@ public static class Bench
             ("no filter, first page", _ => ""),
         })
         {
-            var (result, failed) = await ListAsync(client, $"v3/database/{databaseId}/profiles?access_token={token}&limit=100&", name, query, o.Requests);
+            var (result, failed) = await ListAsync(server, client, $"v3/database/{databaseId}/profiles?access_token={token}&limit=100&", name, query, o.Requests);
             lists.Add(result);
             failures += failed;
         }
 
         var (peak, rss) = server.Memory();
-        return new RunResult(baseline, creates, lists, peak, rss, failures);
+        return new RunResult(baseline, creates, lists, peak, rss, failures) { BaselineCpuUs = baselineCpu, CreateCpuUs = createCpu };
     }
 
-    private static async Task<(ListResult Result, long Failed)> ListAsync(HttpClient client, string prefix, string name, Func<int, string> query, int requests)
+    private static async Task<(ListResult Result, long Failed)> ListAsync(ServerProcess server, HttpClient client, string prefix, string name, Func<int, string> query, int requests)
     {
         var timings = new List<double>(requests);
         long failed = 0, total = -1;
+        var cpu = TimeSpan.Zero;
         for (var i = -10; i < requests; i++)
         {
+            if (i == 0) cpu = server.CpuTime();
             var started = Stopwatch.GetTimestamp();
             using var response = await client.GetAsync(prefix + query(i + 10));
             var body = await response.Content.ReadAsByteArrayAsync();
@@ -161,7 +174,8 @@ public static class Bench
             total = t.ValueKind == JsonValueKind.String ? long.Parse(t.GetString()!, CultureInfo.InvariantCulture) : t.GetInt64();
         }
 
-        return (new ListResult(name, query(0), Stats.Median(timings), Stats.Percentile(timings, 95), total), failed);
+        var cpuMs = (server.CpuTime() - cpu).TotalMilliseconds / requests;
+        return (new ListResult(name, query(0), Stats.Median(timings), Stats.Percentile(timings, 95), total, cpuMs), failed);
     }
 
     private static string ProfileBody(int i)
@@ -218,6 +232,9 @@ public static class Bench
         Console.WriteLine($"| Profile creates/s (total/elapsed) | {Spread(r => r.Creates.Overall)} |");
         Console.WriteLine($"| Profile creates, median of per-second rates | {Spread(r => r.Creates.MedianPerSecond)} |");
         Console.WriteLine($"| Creates/s ÷ baseline requests/s (same run) | {Spread(r => r.Creates.Overall / r.Baseline.Overall, "P0")} |");
+        Console.WriteLine($"| Server CPU per identity request, µs | {Spread(r => r.BaselineCpuUs)} |");
+        Console.WriteLine($"| Server CPU per create, µs | {Spread(r => r.CreateCpuUs)} |");
+        Console.WriteLine($"| Server CPU per create ÷ per identity request (same run) | {Spread(r => r.CreateCpuUs / r.BaselineCpuUs, "N1")} |");
         Console.WriteLine($"| Time to create all profiles, s | {Spread(r => r.Creates.Elapsed.TotalSeconds, "N1")} |");
         for (var i = 0; i < runs[0].Lists.Count; i++)
         {
@@ -225,6 +242,7 @@ public static class Bench
             var l = runs[0].Lists[i];
             Console.WriteLine($"| List {l.Name}, total {l.Total:N0}: median ms | {Spread(r => r.Lists[index].MedianMs, "N1")} |");
             Console.WriteLine($"| List {l.Name}: p95 ms | {Spread(r => r.Lists[index].P95Ms, "N1")} |");
+            Console.WriteLine($"| List {l.Name}: server CPU ms per request | {Spread(r => r.Lists[index].ServerCpuMs, "N1")} |");
         }
 
         Console.WriteLine($"| Server peak working set (VmHWM), MiB | {Spread(r => r.PeakMiB)} |");

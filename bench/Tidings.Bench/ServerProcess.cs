@@ -133,6 +133,13 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>CPU time (user + system) the server has used so far: unlike throughput, hardly affected by other load on the machine.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Peak (VmHWM) and current (VmRSS) resident memory of the server, in MiB, from /proc.</summary>
     public (double PeakMiB, double CurrentMiB) Memory()
     {

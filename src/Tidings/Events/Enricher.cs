@@ -16,7 +16,7 @@ public sealed record MailingFacts(long Id, long TemplateId, string Subject, stri
 /// one query per kind of lookup, inside the journal's write transaction, so an event carries the facts as they were
 /// when it happened.
 /// </summary>
-public sealed class Enricher
+public sealed class Enricher(FieldCache fieldCache)
 {
     private const string DestinationColumns =
         "id, account_id AS AccountId, mailing_id AS MailingId, message_id AS MessageId, token, profile_id AS ProfileId, subprofile_id AS SubprofileId, database_id AS DatabaseId, collection_id AS CollectionId, email";
@@ -50,8 +50,7 @@ public sealed class Enricher
         var profileFields = new Dictionary<long, JsonObject>();
         foreach (var group in destinations.GroupBy(d => d.DatabaseId))
         {
-            var database = new DatabaseRecord { Id = group.Key };
-            var table = await ProfileStore.TableAsync(c, tx, database);
+            var table = new ValueTable(ProfileTables.ForDatabase(group.Key), await fieldCache.ListAsync(c, tx, group.Key, 0), false);
             foreach (var row in await ReadRowsAsync(c, tx, table, group.Select(d => d.ProfileId)))
             {
                 profileFields[row.Id] = table.ToJson(row.Values, row.IsRemoved);

@@ -17,12 +17,12 @@ public sealed record ProfilePage(ValueTable Table, IReadOnlyList<ValueRow> Rows,
 /// Profiles: create, read, update, delete, list with filters, bulk update/upsert and bulk delete. Every change is
 /// recorded in the event journal in the same transaction (change capture), with the old and new values.
 /// </summary>
-public sealed class ProfileStore(IStorage storage, CopernicaTime time)
+public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCache fieldCache)
 {
     public SqlDialect Dialect => storage.Dialect;
 
-    internal static async Task<ValueTable> TableAsync(DbConnection c, DbTransaction? tx, DatabaseRecord database) =>
-        new(database.ProfileTable, await FieldStore.ListAsync(c, tx, database.Id, 0), false);
+    private async Task<ValueTable> TableAsync(DbConnection c, DbTransaction? tx, DatabaseRecord database) =>
+        new(database.ProfileTable, await fieldCache.ListAsync(c, tx, database.Id, 0), false);
 
     public Task<long> CreateAsync(DatabaseRecord database, JsonObject? fields, JsonNode? interests, string source, CancellationToken ct) =>
         storage.WriteAsync(w => CreateInTransactionAsync(w, database, fields, interests, source), ct);

@@ -7,6 +7,7 @@ public static class ProfilesFeature
     public static WebApplicationBuilder AddProfiles(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DatabaseStore>();
+        builder.Services.AddSingleton<FieldCache>();
         builder.Services.AddSingleton<FieldStore>();
         builder.Services.AddSingleton<InterestStore>();
         builder.Services.AddSingleton<ProfileStore>();

@@ -1,6 +1,7 @@
 using Tidings.Accounts;
 using Tidings.ApiDocs;
 using Tidings.Events;
+using Tidings.LogFiles;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
@@ -13,6 +14,7 @@ builder.AddAccounts();
 builder.AddProfiles();
 builder.AddEvents();
 builder.AddMailings();
+builder.AddLogFiles();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.UseRest();
 app.MapAccounts();
 app.MapProfiles();
 app.MapMailings();
+app.MapLogFiles();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

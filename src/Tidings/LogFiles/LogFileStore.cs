@@ -41,7 +41,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
                 while (true)
                 {
                     var next = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                        "SELECT MIN(occurred) FROM journal WHERE account_id = @accountId AND type = @source AND occurred >= @cursor AND occurred < @highest",
+                        $"SELECT MIN(occurred) FROM journal {storage.Dialect.UseIndex("ix_journal_type_time")} WHERE account_id = @accountId AND type = @source AND occurred >= @cursor AND occurred < @highest",
                         new { accountId, source, cursor, highest }, cancellationToken: cancellationToken));
                     if (next is not { } occurred) break;
                     var day = days.DayOf(occurred);
@@ -69,7 +69,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
         foreach (var source in name.Type.SourceTypes)
         {
             var max = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "SELECT MAX(seq) FROM journal WHERE account_id = @accountId AND type = @source AND occurred >= @start AND occurred < @end AND seq > @after",
+                $"SELECT MAX(seq) FROM journal {storage.Dialect.UseIndex("ix_journal_type_time")} WHERE account_id = @accountId AND type = @source AND occurred >= @start AND occurred < @end AND seq > @after",
                 new { accountId, source, start, end, after }, cancellationToken: cancellationToken));
             if (max > (last ?? long.MinValue)) last = max;
         }
@@ -90,7 +90,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
             foreach (var source in query.Name.Type.SourceTypes)
             {
                 var connection = await storage.OpenReadAsync(cancellationToken);
-                var cursor = new Cursor(connection);
+                var cursor = new Cursor(connection, storage.Dialect.UseIndex("ix_journal_type_seq"));
                 cursors.Add(cursor);
                 await cursor.OpenAsync(query, source, last, cancellationToken);
             }
@@ -114,7 +114,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
         }
     }
 
-    private sealed class Cursor(DbConnection connection) : IAsyncDisposable
+    private sealed class Cursor(DbConnection connection, string indexHint) : IAsyncDisposable
     {
         private DbCommand? _command;
         private DbDataReader? _reader;
@@ -125,7 +125,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
         {
             _command = connection.CreateCommand();
             _command.CommandText =
-                "SELECT seq, type, occurred, payload FROM journal WHERE account_id = @account AND type = @type AND seq > @after AND seq <= @last " +
+                $"SELECT seq, type, occurred, payload FROM journal {indexHint} WHERE account_id = @account AND type = @type AND seq > @after AND seq <= @last " +
                 "AND occurred >= @start AND occurred < @end ORDER BY seq";
             Add("account", q.AccountId);
             Add("type", source);

@@ -24,6 +24,12 @@ public abstract class SqlDialect
     /// <summary>An expression that turns any column into text (for LIKE on numbers).</summary>
     public abstract string AsText(string column);
 
+    /// <summary>
+    /// Tells the planner which index a query over a large table must use, where the planner cannot know it from
+    /// statistics (SQLite: <c>INDEXED BY</c>; PostgreSQL chooses well by itself: empty).
+    /// </summary>
+    public abstract string UseIndex(string index);
+
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
@@ -37,6 +43,7 @@ public sealed class SqliteDialect : SqlDialect
     public override string TextCompare(string column, string op, string parameter) => $"{column} {op} {parameter}";
     public override string TextLike(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT LIKE" : "LIKE")} {parameter}";
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
+    public override string UseIndex(string index) => "INDEXED BY " + index;
 }
 
 public sealed class PostgresDialect : SqlDialect
@@ -49,4 +56,5 @@ public sealed class PostgresDialect : SqlDialect
     public override string TextCompare(string column, string op, string parameter) => $"lower({column}) {op} lower({parameter})";
     public override string TextLike(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT ILIKE" : "ILIKE")} {parameter}";
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
+    public override string UseIndex(string index) => "";
 }

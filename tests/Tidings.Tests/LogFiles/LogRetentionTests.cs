@@ -17,6 +17,8 @@ public sealed class LogRetentionTests(TidingsApp app) : IClassFixture<TidingsApp
         var now = DateTimeOffset.UtcNow;
         var old = now.AddDays(-40).ToUnixTimeMilliseconds();
         var recent = now.AddDays(-1).ToUnixTimeMilliseconds();
+        // The consumer's cursor exists before the records do, so a background sweep can never get at them early.
+        await storage.WriteAsync(w => w.Connection.ExecuteAsync("INSERT INTO consumer_cursors (name, seq) VALUES ('test-consumer', 0)", transaction: w.Transaction), Ct);
         var seqs = new List<long>();
         foreach (var (type, occurred) in new[] { ("open", old), ("click", old), ("attempt", old), ("profile.update", old), ("open", recent) })
         {
@@ -26,7 +28,7 @@ public sealed class LogRetentionTests(TidingsApp app) : IClassFixture<TidingsApp
         }
 
         // A consumer (say, webhooks) has not yet passed the click: it and everything after it must stay.
-        await storage.WriteAsync(w => w.Connection.ExecuteAsync("INSERT INTO consumer_cursors (name, seq) VALUES ('test-consumer', @seq)", new { seq = seqs[1] }, w.Transaction), Ct);
+        await storage.WriteAsync(w => w.Connection.ExecuteAsync("UPDATE consumer_cursors SET seq = @seq WHERE name = 'test-consumer'", new { seq = seqs[1] }, w.Transaction), Ct);
         var retention = app.Services.GetRequiredService<LogRetention>();
         await retention.SweepAsync(Ct);
         (await Remaining()).ShouldBe(seqs.Skip(1));

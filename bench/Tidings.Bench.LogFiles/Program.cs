@@ -145,7 +145,8 @@ try
         for (var run = 0; run < runs; run++)
         {
             GC.Collect();
-            before = Server.RssKiB(server.Pid);
+            var now = Server.RssKiB(server.Pid);
+            if (run == 0) before = now; // the table reports memory before the first download of the format
             using var sampling = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
@@ -177,7 +178,7 @@ try
             peak = Math.Max(peak, await sampler);
             bytes = total;
             times.Add(sw.Elapsed.TotalSeconds);
-            Console.WriteLine($"{format} run {run + 1}: {total / 1048576.0:F1} MiB in {sw.Elapsed.TotalSeconds:F2} s, RSS {before / 1024.0:F0} -> peak {peak / 1024.0:F0} MiB{(format == "csv" ? $", {lines:N0} records" : "")}");
+            Console.WriteLine($"{format} run {run + 1}: {total / 1048576.0:F1} MiB in {sw.Elapsed.TotalSeconds:F2} s, RSS {now / 1024.0:F0} -> peak {peak / 1024.0:F0} MiB{(format == "csv" ? $", {lines:N0} records" : "")}");
         }
 
         times.Sort();

@@ -221,6 +221,46 @@ public sealed class LogFileTests(TidingsApp app) : IClassFixture<TidingsApp>
         await (await app.CreateClient().GetAsync("/v3/logfile/cdm-impression.2026-03-20.log/json", Ct)).ShouldBeCopernicaErrorAsync("Invalid access token");
     }
 
+    [Fact]
+    public async Task Delivery_retry_error_and_unsubscribe_files_map_their_facts_and_errors_merge_failures_and_bounces_in_record_order()
+    {
+        var client = await app.NewAccountAsync();
+        var s = await MailingScenario.CreateAsync(client, profiles: 1);
+        var d = s.Destinations[0];
+        var writer = app.Services.GetRequiredService<JournalWriter>();
+        async Task Mta(string type, long at, JsonObject facts) =>
+            (await writer.AppendAsync(new RawEvent(type, DestinationKey.MessageId, d.MessageId, client.AccountId, at, facts), Ct)).ShouldBe(AppendOutcome.Recorded);
+
+        await Mta(EventTypes.Retry, Local(24, 10, 0), new JsonObject { ["attempt"] = 0, ["code"] = 451, ["status"] = "4.7.1", ["description"] = "Greylisted" });
+        await Mta(EventTypes.Delivery, Local(24, 10, 5), new JsonObject { ["attempts"] = 1, ["code"] = 250, ["status"] = "2.0.0", ["description"] = "OK" });
+        await Mta(EventTypes.Failure, Local(24, 11, 0), new JsonObject { ["errortype"] = "hard", ["code"] = 550, ["status"] = "5.1.1", ["description"] = "No such user", ["state"] = "rcpt" });
+        await Mta(EventTypes.Bounce, Local(24, 10, 30), new JsonObject { ["code"] = 554, ["status"] = "5.7.1", ["description"] = "Rejected", ["recipient"] = d.Email });
+        await Mta(EventTypes.Failure, Local(24, 12, 0), new JsonObject { ["errortype"] = "soft", ["code"] = 452, ["status"] = "4.2.2", ["description"] = "Mailbox full", ["state"] = "bounce" });
+        await AppendAsync(EventTypes.Unsubscribe, d.Token, Local(24, 13, 0), new JsonObject { ["source"] = "link" });
+
+        var tail = $"{d.Email},promo;november,mail.shop.example,{d.ProfileId},0,12";
+        (await DownloadAsync(client, "/v3/logfile/cdm-retry.2026-03-24.log/csv?header=1")).Body.ShouldBe(
+            $"id,time,attempt,email,tags,senderdomain,profile,subprofile,template\r\n{d.MessageId},2026-03-24 10:00:00,0,{tail}\r\n");
+        (await DownloadAsync(client, "/v3/logfile/cdm-delivery.2026-03-24.log/csv?header=1")).Body.ShouldBe(
+            $"id,time,attempts,email,tags,senderdomain,profile,subprofile,template\r\n{d.MessageId},2026-03-24 10:05:00,1,{tail}\r\n");
+        (await DownloadAsync(client, "/v3/logfile/cdm-unsubscribe.2026-03-24.log/csv?header=1")).Body.ShouldBe(
+            $"id,time,email,tags,senderdomain,profile,subprofile,template\r\n{d.MessageId},2026-03-24 13:00:00,{tail}\r\n");
+
+        // cdm-error: failures and bounces together, in the order they were recorded (the bounce's time is earlier).
+        (await DownloadAsync(client, "/v3/logfile/cdm-error.2026-03-24.log/csv?header=true")).Body.ShouldBe(
+            "id,time,type,status,description,code,email,tags,senderdomain,profile,subprofile,template\r\n" +
+            $"{d.MessageId},2026-03-24 11:00:00,hard,5.1.1,No such user,550,{tail}\r\n" +
+            $"{d.MessageId},2026-03-24 10:30:00,bounce,5.7.1,Rejected,554,{tail}\r\n" +
+            $"{d.MessageId},2026-03-24 12:00:00,soft,4.2.2,Mailbox full,452,{tail}\r\n");
+        var errors = await DownloadAsync(client, "/v3/logfile/cdm-error.2026-03-24.log/json");
+        var last = errors.Response.Headers.GetValues("X-Tidings-Last-Seq").Single();
+        JsonNode.Parse(errors.Body)!.AsArray().Select(r => r!["type"]!.GetValue<string>()).ShouldBe(["hard", "bounce", "soft"]);
+        await Mta(EventTypes.Bounce, Local(24, 9, 0), new JsonObject { ["code"] = 550, ["status"] = "5.0.0", ["description"] = "Late report" });
+        var resumed = JsonNode.Parse((await DownloadAsync(client, $"/v3/logfile/cdm-error.2026-03-24.log/json?after={last}")).Body)!.AsArray();
+        resumed.Select(r => r!["description"]!.GetValue<string>()).ShouldBe(["Late report"]);
+        (await Names(client, "date=2026-03-24")).ShouldBe(["cdm-delivery.2026-03-24.log", "cdm-error.2026-03-24.log", "cdm-retry.2026-03-24.log", "cdm-unsubscribe.2026-03-24.log"]);
+    }
+
     [Theory]
     [InlineData("/v3/logfile/cdm-click.2026-3-24.log/json")]
     [InlineData("/v3/logfile/cdm-nothing.2026-03-24.log/json")]

@@ -209,7 +209,7 @@ public sealed class XmlLogFileWriter(Stream stream) : LogFileWriter
     }
 
     /// <summary>Drops characters XML 1.0 cannot carry (control characters, lone surrogates) instead of failing mid-stream.</summary>
-    internal static string Clean(string text)
+    public static string Clean(string text)
     {
         var i = 0;
         for (; i < text.Length; i++)

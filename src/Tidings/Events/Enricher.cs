@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
 using Tidings.Profiles;
+using Tidings.Storage;
 
 namespace Tidings.Events;
 
@@ -16,21 +17,21 @@ public sealed record MailingFacts(long Id, long TemplateId, string Subject, stri
 /// one query per kind of lookup, inside the journal's write transaction, so an event carries the facts as they were
 /// when it happened.
 /// </summary>
-public sealed class Enricher(FieldCache fieldCache)
+public sealed class Enricher(FieldCache fieldCache, IStorage storage)
 {
     private const string DestinationColumns =
         "id, account_id AS AccountId, mailing_id AS MailingId, message_id AS MessageId, token, profile_id AS ProfileId, subprofile_id AS SubprofileId, database_id AS DatabaseId, collection_id AS CollectionId, email";
 
     private readonly ConcurrentDictionary<long, MailingFacts> _mailings = new();
 
-    public static async Task<Dictionary<string, DestinationRef>> FindDestinationsAsync(DbConnection c, DbTransaction? tx, DestinationKey kind, IReadOnlyCollection<string> keys)
+    public async Task<Dictionary<string, DestinationRef>> FindDestinationsAsync(DbConnection c, DbTransaction? tx, DestinationKey kind, IReadOnlyCollection<string> keys)
     {
         var result = new Dictionary<string, DestinationRef>(StringComparer.Ordinal);
         if (keys.Count == 0) return result;
         var column = kind == DestinationKey.Token ? "token" : "message_id";
         foreach (var chunk in keys.Chunk(500))
         {
-            var rows = await c.QueryAsync<DestinationRow>($"SELECT {DestinationColumns} FROM destinations WHERE {column} IN @keys", new { keys = chunk }, tx);
+            var rows = await c.QueryAsync<DestinationRow>($"SELECT {DestinationColumns} FROM destinations WHERE {storage.Dialect.InList(column, "@keys")}", new { keys = chunk }, tx);
             foreach (var r in rows)
             {
                 var d = r.ToRef();
@@ -72,7 +73,7 @@ public sealed class Enricher(FieldCache fieldCache)
         foreach (var chunk in destinations.Select(d => d.ProfileId).Distinct().Chunk(500))
         {
             var rows = await c.QueryAsync<(long ProfileId, string Name)>(
-                "SELECT pi.profile_id, i.name FROM profile_interests pi JOIN interests i ON i.id = pi.interest_id WHERE pi.profile_id IN @ids ORDER BY i.id", new { ids = chunk }, tx);
+                $"SELECT pi.profile_id, i.name FROM profile_interests pi JOIN interests i ON i.id = pi.interest_id WHERE {storage.Dialect.InList("pi.profile_id", "@ids")} ORDER BY i.id", new { ids = chunk }, tx);
             foreach (var (profileId, name) in rows)
             {
                 if (!interests.TryGetValue(profileId, out var list)) interests[profileId] = list = [];

@@ -76,9 +76,9 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
     private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch)
     {
-        var byToken = await Enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
+        var byToken = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
             batch.Where(p => p.Raw.KeyKind == DestinationKey.Token).Select(p => p.Raw.Key).Distinct().ToList());
-        var byMessage = await Enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.MessageId,
+        var byMessage = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.MessageId,
             batch.Where(p => p.Raw.KeyKind == DestinationKey.MessageId).Select(p => p.Raw.Key).Distinct().ToList());
 
         var destinations = new DestinationRef?[batch.Count];

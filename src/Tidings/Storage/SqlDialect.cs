@@ -38,6 +38,17 @@ public abstract class SqlDialect
     /// (SQLite's single writer).
     /// </summary>
     public virtual string? JournalAppendLock => null;
+    /// <summary>
+    /// Tells the planner which index a query over a large table must use, where the planner cannot know it from
+    /// statistics (SQLite: <c>INDEXED BY</c>; PostgreSQL chooses well by itself: empty).
+    /// </summary>
+    public abstract string UseIndex(string index);
+
+    /// <summary>
+    /// "column is one of the list in parameter": Dapper expands a list into <c>IN (@p1, @p2, …)</c> for SQLite but hands
+    /// Npgsql the whole list as one array parameter, which needs <c>= ANY(@p)</c>.
+    /// </summary>
+    public abstract string InList(string column, string parameter);
 
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
@@ -56,6 +67,8 @@ public sealed class SqliteDialect : SqlDialect
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
     public override string TextKey(string column) => column;
     public override bool IsUniqueViolation(Exception exception) => exception is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
+    public override string UseIndex(string index) => "INDEXED BY " + index;
+    public override string InList(string column, string parameter) => $"{column} IN {parameter}";
 }
 
 public sealed class PostgresDialect : SqlDialect
@@ -75,4 +88,6 @@ public sealed class PostgresDialect : SqlDialect
     // TextCompare uses, which lets PostgreSQL use a field's index for fields[] equality and orderby.
     public override string TextKey(string column) => $"lower({column})";
     public override bool IsUniqueViolation(Exception exception) => exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation };
+    public override string UseIndex(string index) => "";
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 }

@@ -1,0 +1,23 @@
+using Tidings.Rest;
+
+namespace Tidings.LogFiles;
+
+public static class LogFilesFeature
+{
+    public static WebApplicationBuilder AddLogFiles(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LogFilesOptions>().BindConfiguration(LogFilesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LocalDays>();
+        builder.Services.AddSingleton<LogFileStore>();
+        builder.Services.AddSingleton<LogFileStreamer>();
+        builder.Services.AddSingleton<LogRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LogRetention>());
+        return builder;
+    }
+
+    public static WebApplication MapLogFiles(this WebApplication app)
+    {
+        LogFileEndpoints.Map(app.MapCopernicaGroup());
+        return app;
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tidings.LogFiles;
+
+/// <summary>Copernica-style log files (views of the event journal) and their retention. Bound from <c>LogFiles</c>.</summary>
+public sealed class LogFilesOptions
+{
+    public const string Section = "LogFiles";
+
+    /// <summary>
+    /// Days that mailing events (and so log files) are kept; older journal rows are deleted by the retention sweep,
+    /// but never before every journal consumer has passed them. 0 keeps everything.
+    /// </summary>
+    [Range(0, 36_500)]
+    public int RetentionDays { get; set; } = 30;
+
+    /// <summary>Time between two retention sweeps. The first sweep runs shortly after start.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Journal rows looked at (and at most deleted) per retention transaction, so writers are never held up long.</summary>
+    [Range(100, 1_000_000)]
+    public int RetentionBatchSize { get; set; } = 10_000;
+
+    /// <summary>Whether a CSV download starts with a header row when the request has no <c>header</c> parameter.</summary>
+    public bool CsvHeaderByDefault { get; set; }
+
+    /// <summary>Rows written before the response is flushed to the client; bounds the memory a download uses.</summary>
+    [Range(1, 100_000)]
+    public int FlushEveryRows { get; set; } = 1000;
+
+    /// <summary>Bytes buffered before the response is flushed, whatever the number of rows (large rows).</summary>
+    [Range(4096, 16_777_216)]
+    public int FlushEveryBytes { get; set; } = 65_536;
+}

@@ -4,6 +4,7 @@ using Tidings.Events;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
+using Tidings.Statistics;
 using Tidings.Storage;
 
 var builder = WebApplication.CreateBuilder(AdminCommandLine.ConfigurationArguments(args));
@@ -13,6 +14,7 @@ builder.AddAccounts();
 builder.AddProfiles();
 builder.AddEvents();
 builder.AddMailings();
+builder.AddStatistics();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.UseRest();
 app.MapAccounts();
 app.MapProfiles();
 app.MapMailings();
+app.MapStatistics();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

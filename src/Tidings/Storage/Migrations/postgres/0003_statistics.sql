@@ -1,0 +1,29 @@
+-- Statistics, maintained incrementally by the statistics consumer (cursor 'statistics' in consumer_cursors), so that
+-- reading a mailing's statistics never scans its events.
+
+-- Per mailing and metric (deliveries, errors, impressions, clicks, unsubscribes, abuses, retries, settled, and the
+-- dominant results dominant.<result>): how many events (total) and how many destinations have at least one (unique).
+CREATE TABLE mailing_statistics (
+    mailing_id BIGINT NOT NULL,
+    metric TEXT NOT NULL,
+    total BIGINT NOT NULL DEFAULT 0,
+    unique_count BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (mailing_id, metric)
+);
+
+-- Per destination that has had a result: its event counts and its dominant result (rank, see docs/api.md).
+CREATE TABLE destination_results (
+    destination_id BIGINT PRIMARY KEY,
+    mailing_id BIGINT NOT NULL,
+    impressions BIGINT NOT NULL DEFAULT 0,
+    clicks BIGINT NOT NULL DEFAULT 0,
+    errors BIGINT NOT NULL DEFAULT 0,
+    deliveries BIGINT NOT NULL DEFAULT 0,
+    unsubscribes BIGINT NOT NULL DEFAULT 0,
+    abuses BIGINT NOT NULL DEFAULT 0,
+    retries BIGINT NOT NULL DEFAULT 0,
+    dominant BIGINT NOT NULL DEFAULT 0
+);
+
+-- The event lists and statistics of one destination (ms/destination/{id}/clicks, …).
+CREATE INDEX ix_journal_destination ON journal(destination_id, type, occurred) WHERE destination_id IS NOT NULL;

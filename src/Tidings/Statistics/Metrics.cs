@@ -66,6 +66,12 @@ public static class Metrics
 
     public static readonly string[] CountedTypes = All.SelectMany(TypesOf).ToArray();
 
+    /// <summary>
+    /// Journal types as an SQL list for <c>IN (…)</c>, written out: they are fixed names, and Dapper does not expand a
+    /// list parameter for PostgreSQL (Npgsql takes it as one array).
+    /// </summary>
+    public static string SqlList(IEnumerable<string> types) => string.Join(", ", types.Select(t => $"'{t}'"));
+
     /// <summary>SQL that maps the journal's <c>type</c> column to its metric name.</summary>
     public static string MetricCase() =>
         "CASE type " + string.Join(" ", All.SelectMany(m => TypesOf(m).Select(t => $"WHEN '{t}' THEN '{m}'"))) + " END";

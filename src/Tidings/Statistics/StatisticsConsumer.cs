@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -142,7 +143,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
         {
             var existing = await w.Connection.QueryAsync<DestinationState>(
                 "SELECT destination_id AS DestinationId, mailing_id AS MailingId, deliveries, errors, impressions, clicks, unsubscribes, abuses, retries, dominant " +
-                "FROM destination_results WHERE destination_id IN @ids", new { ids = chunk }, w.Transaction);
+                $"FROM destination_results WHERE destination_id IN ({string.Join(',', chunk.Select(i => i.ToString(CultureInfo.InvariantCulture)))})", transaction: w.Transaction);
             foreach (var s in existing) states[s.DestinationId] = s;
         }
 

@@ -69,18 +69,17 @@ public sealed class StatisticsStore(IStorage storage)
     {
         var p = new DynamicParameters();
         p.Add("id", scope.Id);
-        p.Add("types", Metrics.CountedTypes);
         window.AddTo(p);
-        var where = $"{scope.Column} = @id AND type IN @types{window.Sql}";
+        var where = $"{scope.Column} = @id AND type IN ({Metrics.SqlList(Metrics.CountedTypes)}){window.Sql}";
         await using var c = await storage.OpenReadAsync(ct);
         var perMetric = await c.QueryAsync<(string Metric, long Total, long Unique)>(
             $"SELECT metric, CAST(SUM(n) AS BIGINT), COUNT(*) FROM (SELECT destination_id, {Metrics.MetricCase()} AS metric, COUNT(*) AS n FROM journal WHERE {where} " +
             $"GROUP BY destination_id, {Metrics.MetricCase()}) per_destination GROUP BY metric", p);
         var dominant = await c.QueryAsync<(long Rank, long Count)>(
             $"SELECT r, COUNT(*) FROM (SELECT destination_id, MAX({Metrics.RankCase()}) AS r FROM journal WHERE {where} GROUP BY destination_id) per_destination GROUP BY r", p);
-        p.Add("settling", Metrics.TypesOf(Metrics.Deliveries).Concat(Metrics.TypesOf(Metrics.Errors)).ToArray());
+        var settling = Metrics.SqlList(Metrics.TypesOf(Metrics.Deliveries).Concat(Metrics.TypesOf(Metrics.Errors)));
         var settled = await c.ExecuteScalarAsync<long>(
-            $"SELECT COUNT(DISTINCT destination_id) FROM journal WHERE {scope.Column} = @id AND type IN @settling{window.Sql}", p);
+            $"SELECT COUNT(DISTINCT destination_id) FROM journal WHERE {scope.Column} = @id AND type IN ({settling}){window.Sql}", p);
         return new MailingCounts(perMetric.ToDictionary(r => r.Metric, r => new Counter(r.Total, r.Unique)), settled,
             dominant.Where(d => d.Rank > 0).ToDictionary(d => Metrics.DominantByRank[d.Rank], d => d.Count));
     }
@@ -113,11 +112,10 @@ public sealed class StatisticsStore(IStorage storage)
     {
         var p = new DynamicParameters();
         p.Add("id", scope.Id);
-        p.Add("types", Metrics.TypesOf(metric));
         p.Add("skip", skip);
         p.Add("take", take);
         window.AddTo(p);
-        var where = $"{scope.Column} = @id AND type IN @types{window.Sql}";
+        var where = $"{scope.Column} = @id AND type IN ({Metrics.SqlList(Metrics.TypesOf(metric))}){window.Sql}";
         string from;
         if (unique && metric is Metrics.Clicks or Metrics.Unsubscribes)
         {

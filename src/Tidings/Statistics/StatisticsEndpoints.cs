@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Tidings.Events;
 using Tidings.Mailings;
 using Tidings.Profiles;
@@ -31,7 +33,8 @@ public static class StatisticsEndpoints
                 ? await store.MailingCountersAsync(m.Id, http.RequestAborted)
                 : await store.WindowAsync(EventScope.Mailing(m.Id), window, http.RequestAborted);
             return CopernicaJson.Write(w => MailingStatistics(w, m.Destinations, counts));
-        }).WithSummary("Totals and unique counts of a mailing's results, and its dominant results; begintime/endtime count only the events in that window");
+        }).WithSummary("Totals and unique counts of a mailing's results, and its dominant results; begintime/endtime count only the events in that window")
+          .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
 
         g.MapGet("/ms/destination/{id}/statistics", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
         {
@@ -51,26 +54,51 @@ public static class StatisticsEndpoints
 
             var links = count(Metrics.Clicks) > 0 ? await store.DistinctLinksClickedAsync(d.Id, window, http.RequestAborted) : 0;
             return CopernicaJson.Write(w => DestinationStatistics(w, d.Id, count, links));
-        }).WithSummary("Result counts of one message (numeric id or message id); clicks.unique counts different links");
+        }).WithSummary("Result counts of one message (numeric id or message id); clicks.unique counts different links")
+          .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
 
         foreach (var list in Lists)
         {
+            var parameters = Parameters(list: true, unique: list is Metrics.Clicks or Metrics.Unsubscribes);
             var uniqueNote = list is Metrics.Clicks or Metrics.Unsubscribes ? "; unique=true: only the first per destination" + (list == Metrics.Clicks ? " and link" : "") : "";
             g.MapGet($"/ms/{list}", async (HttpContext http, StatisticsStore store, CopernicaTime time) =>
                 await ListAsync(http, store, time, EventScope.Account(http.Caller().AccountId), list, Scope.Account))
-                .WithSummary($"The account's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}");
+                .WithSummary($"The account's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
             g.MapGet($"/ms/emailing/{{id}}/{list}", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
             {
                 var m = await mailings.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
                 return await ListAsync(http, store, time, EventScope.Mailing(m.Id), list, Scope.Mailing);
-            }).WithSummary($"A mailing's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}");
+            }).WithSummary($"A mailing's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
             g.MapGet($"/ms/destination/{{id}}/{list}", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
             {
                 var d = await RequireDestinationAsync(http, id, mailings);
                 return await ListAsync(http, store, time, EventScope.Destination(d.Id), list, Scope.Destination);
-            }).WithSummary($"One message's {list} (numeric id or message id), oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}");
+            }).WithSummary($"One message's {list} (numeric id or message id), oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
         }
     }
+
+    /// <summary>Documents the window, paging and <c>unique</c> parameters in the OpenAPI document.</summary>
+    private static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> Parameters(bool list, bool unique) => (operation, _, _) =>
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(Query("begintime", "Only events at or after this local time, YYYY-MM-DD HH:MM:SS."));
+        operation.Parameters.Add(Query("endtime", "Only events at or before this local time (to the end of its second), YYYY-MM-DD HH:MM:SS."));
+        if (list)
+        {
+            operation.Parameters.Add(Query("start", "Offset of the first item (default 0)."));
+            operation.Parameters.Add(Query("limit", "Items per page (default 100, at most 1000)."));
+            operation.Parameters.Add(Query("total", "false omits the total (saves a count)."));
+        }
+
+        if (unique) operation.Parameters.Add(Query("unique", "true: only the first per destination (clicks: per destination and link)."));
+        return Task.CompletedTask;
+    };
+
+    private static OpenApiParameter Query(string name, string description) => new()
+    {
+        Name = name, In = ParameterLocation.Query, Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
 
     private static async Task<DestinationRecord> RequireDestinationAsync(HttpContext http, string id, MailingStore mailings) =>
         await mailings.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RestException("No destination with supplied ID");

@@ -241,3 +241,19 @@ public sealed class StatisticsTests(TidingsApp app) : IClassFixture<TidingsApp>
         N(destination!["impressions"]!["total"]).ShouldBe(0);
     }
 }
+
+public sealed class StatisticsApiDocsTests(TidingsApp app) : IClassFixture<TidingsApp>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_statistics_calls_with_window_paging_and_unique_parameters()
+    {
+        var json = JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken))!;
+        var paths = json["paths"]!.AsObject();
+        string[] Names(string path) => paths[path]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToArray();
+        Names("/v3/ms/emailing/{id}/statistics").ShouldContain("begintime");
+        Names("/v3/ms/emailing/{id}/statistics").ShouldContain("access_token");
+        Names("/v3/ms/destination/{id}/clicks").ShouldContain("unique");
+        Names("/v3/ms/impressions").ShouldContain("limit");
+        Names("/v3/ms/impressions").ShouldNotContain("unique");
+    }
+}

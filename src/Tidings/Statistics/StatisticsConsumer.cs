@@ -21,6 +21,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
     private long _position;
     private long _gapSeq = -1;
     private long _gapSinceMs;
+    private bool _started;
 
     /// <summary>The journal sequence number up to which everything has been counted (as far as this node knows).</summary>
     public long Position => Volatile.Read(ref _position);
@@ -82,6 +83,14 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
     public async Task<int> CountNextBatchAsync(CancellationToken ct)
     {
         var batchSize = options.Value.BatchSize;
+        if (_started)
+        {
+            // Nothing new after what this node counted: no write transaction (the writer stays free for others).
+            await using var reader = await storage.OpenReadAsync(ct);
+            var next = await reader.ExecuteScalarAsync<long?>("SELECT MIN(seq) FROM journal WHERE seq > @position", new { position = Position });
+            if (next is null) return 0;
+        }
+
         var (read, position) = await storage.WriteAsync(async w =>
         {
             var c = w.Connection;
@@ -102,6 +111,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
             return (rows.Count, last);
         }, ct);
         if (position > Position) Volatile.Write(ref _position, position);
+        _started = true;
         return read;
     }
 

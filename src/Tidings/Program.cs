@@ -6,6 +6,7 @@ using Tidings.LogFiles;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
+using Tidings.Statistics;
 using Tidings.Storage;
 using Tidings.Webhooks.Signing;
 
@@ -19,6 +20,7 @@ builder.AddMailings();
 builder.AddWebhookSigning();
 builder.AddDelivery();
 builder.AddLogFiles();
+builder.AddStatistics();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ app.MapMailings();
 app.MapWebhookSigning();
 app.MapDelivery();
 app.MapLogFiles();
+app.MapStatistics();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

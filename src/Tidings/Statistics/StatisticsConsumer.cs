@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Tidings.Storage;
+
+namespace Tidings.Statistics;
+
+/// <summary>
+/// Keeps the statistics counters up to date: reads the event journal after its own cursor (<c>consumer_cursors</c>
+/// row <c>statistics</c>) in batches and, in one transaction per batch, updates the per-destination results
+/// (<c>destination_results</c>), the per-mailing counters (<c>mailing_statistics</c>) and the cursor. A batch is
+/// counted entirely or not at all, so a restart (or a crash) neither loses nor double counts an event. Reading the
+/// statistics then costs a handful of rows, however large the mailing.
+/// </summary>
+public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOptions> options, ILogger<StatisticsConsumer> logger) : BackgroundService
+{
+    public const string CursorName = "statistics";
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private long _position;
+    private bool _started;
+
+    /// <summary>The journal sequence number up to which everything has been counted (as far as this node knows).</summary>
+    public long Position => Volatile.Read(ref _position);
+
+    /// <summary>Makes the consumer look for new journal records now instead of after its poll interval.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Waits until everything in the journal now has been counted (tests, admin tools).</summary>
+    public async Task CatchUpAsync(CancellationToken ct = default)
+    {
+        long max;
+        await using (var c = await storage.OpenReadAsync(ct))
+        {
+            max = await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM journal");
+        }
+
+        while (Position < max)
+        {
+            Wake();
+            await Task.Delay(10, ct);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var read = await CountNextBatchAsync(stoppingToken);
+                if (read >= o.BatchSize) continue;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Counting statistics failed; retrying shortly");
+            }
+
+            try
+            {
+                _wake.Reader.TryRead(out _);
+                await _wake.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(o.PollIntervalMs), stoppingToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Counts the next batch of journal records in one transaction; returns how many records it read.</summary>
+    public async Task<int> CountNextBatchAsync(CancellationToken ct)
+    {
+        var batchSize = options.Value.BatchSize;
+        if (_started)
+        {
+            // Nothing new after what this node counted: no write transaction (the writer stays free for others).
+            await using var reader = await storage.OpenReadAsync(ct);
+            var next = await reader.ExecuteScalarAsync<long?>("SELECT MIN(seq) FROM journal WHERE seq > @position", new { position = Position });
+            if (next is null) return 0;
+        }
+
+        var (read, position) = await storage.WriteAsync(async w =>
+        {
+            var c = w.Connection;
+            var tx = w.Transaction;
+            await c.ExecuteAsync("INSERT INTO consumer_cursors (name, seq) VALUES (@CursorName, 0) ON CONFLICT (name) DO NOTHING", new { CursorName }, tx);
+            // PostgreSQL: the row lock makes a second node wait for this batch and then continue after it.
+            var lockClause = storage.Dialect.Provider == StorageProvider.Postgres ? " FOR UPDATE" : "";
+            var cursor = await c.ExecuteScalarAsync<long>($"SELECT seq FROM consumer_cursors WHERE name = @CursorName{lockClause}", new { CursorName }, tx);
+            var rows = (await c.QueryAsync<Entry>(
+                "SELECT seq, type, mailing_id AS MailingId, destination_id AS DestinationId FROM journal WHERE seq > @cursor ORDER BY seq LIMIT @batchSize",
+                new { cursor, batchSize }, tx)).ToList();
+            if (rows.Count == 0) return (0, cursor);
+
+            await CountAsync(w, rows);
+            var last = rows[^1].Seq;
+            await c.ExecuteAsync("UPDATE consumer_cursors SET seq = @last WHERE name = @CursorName", new { last, CursorName }, tx);
+            return (rows.Count, last);
+        }, ct);
+        if (position > Position) Volatile.Write(ref _position, position);
+        _started = true;
+        return read;
+    }
+
+    private static async Task CountAsync(WriteContext w, List<Entry> rows)
+    {
+        var counted = rows.Where(r => r.MailingId is not null && r.DestinationId is not null && Metrics.IndexOfType(r.Type) >= 0).ToList();
+        if (counted.Count == 0) return;
+
+        var states = new Dictionary<long, DestinationState>();
+        foreach (var chunk in counted.Select(r => r.DestinationId!.Value).Distinct().Chunk(500))
+        {
+            var existing = await w.Connection.QueryAsync<DestinationState>(
+                "SELECT destination_id AS DestinationId, mailing_id AS MailingId, deliveries, errors, impressions, clicks, unsubscribes, abuses, retries, dominant " +
+                $"FROM destination_results WHERE destination_id IN ({string.Join(',', chunk.Select(i => i.ToString(CultureInfo.InvariantCulture)))})", transaction: w.Transaction);
+            foreach (var s in existing) states[s.DestinationId] = s;
+        }
+
+        var deltas = new Dictionary<(long Mailing, string Metric), Delta>();
+        void Add(long mailing, string metric, long total, long unique)
+        {
+            var d = deltas.TryGetValue((mailing, metric), out var found) ? found : deltas[(mailing, metric)] = new Delta();
+            d.Total += total;
+            d.Unique += unique;
+        }
+
+        foreach (var r in counted)
+        {
+            var id = r.DestinationId!.Value;
+            if (!states.TryGetValue(id, out var s)) states[id] = s = new DestinationState { DestinationId = id, MailingId = r.MailingId!.Value };
+            var metric = Metrics.IndexOfType(r.Type);
+            var wasSettled = s.Deliveries + s.Errors > 0;
+            var before = s.Increment(metric);
+            Add(s.MailingId, Metrics.All[metric], 1, before == 0 ? 1 : 0);
+            if (!wasSettled && s.Deliveries + s.Errors > 0) Add(s.MailingId, Metrics.Settled, 0, 1);
+            var rank = Metrics.Rank(metric);
+            if (rank > s.Dominant)
+            {
+                if (s.Dominant > 0) Add(s.MailingId, Metrics.DominantMetric(s.Dominant), 0, -1);
+                Add(s.MailingId, Metrics.DominantMetric(rank), 0, 1);
+                s.Dominant = rank;
+            }
+
+            s.Changed = true;
+        }
+
+        await w.Connection.ExecuteAsync(
+            "INSERT INTO destination_results (destination_id, mailing_id, deliveries, errors, impressions, clicks, unsubscribes, abuses, retries, dominant) " +
+            "VALUES (@DestinationId, @MailingId, @Deliveries, @Errors, @Impressions, @Clicks, @Unsubscribes, @Abuses, @Retries, @Dominant) " +
+            "ON CONFLICT (destination_id) DO UPDATE SET deliveries = excluded.deliveries, errors = excluded.errors, impressions = excluded.impressions, " +
+            "clicks = excluded.clicks, unsubscribes = excluded.unsubscribes, abuses = excluded.abuses, retries = excluded.retries, dominant = excluded.dominant",
+            states.Values.Where(s => s.Changed), w.Transaction);
+        await w.Connection.ExecuteAsync(
+            "INSERT INTO mailing_statistics (mailing_id, metric, total, unique_count) VALUES (@Mailing, @Metric, @Total, @Unique) " +
+            "ON CONFLICT (mailing_id, metric) DO UPDATE SET total = mailing_statistics.total + excluded.total, unique_count = mailing_statistics.unique_count + excluded.unique_count",
+            deltas.Select(d => new { d.Key.Mailing, d.Key.Metric, d.Value.Total, d.Value.Unique }), w.Transaction);
+    }
+
+    private sealed class Entry
+    {
+        public long Seq { get; set; }
+        public string Type { get; set; } = "";
+        public long? MailingId { get; set; }
+        public long? DestinationId { get; set; }
+    }
+
+    private sealed class Delta
+    {
+        public long Total { get; set; }
+        public long Unique { get; set; }
+    }
+
+    /// <summary>A row of <c>destination_results</c>.</summary>
+    public sealed class DestinationState
+    {
+        public long DestinationId { get; set; }
+        public long MailingId { get; set; }
+        public long Deliveries { get; set; }
+        public long Errors { get; set; }
+        public long Impressions { get; set; }
+        public long Clicks { get; set; }
+        public long Unsubscribes { get; set; }
+        public long Abuses { get; set; }
+        public long Retries { get; set; }
+        public int Dominant { get; set; }
+        internal bool Changed { get; set; }
+
+        /// <summary>Counts one event of a metric (index as <see cref="Metrics.All"/>); returns the count before.</summary>
+        public long Increment(int metric) => metric switch
+        {
+            0 => Deliveries++,
+            1 => Errors++,
+            2 => Impressions++,
+            3 => Clicks++,
+            4 => Unsubscribes++,
+            5 => Abuses++,
+            _ => Retries++,
+        };
+
+        public long Count(string metric) => metric switch
+        {
+            Metrics.Deliveries => Deliveries,
+            Metrics.Errors => Errors,
+            Metrics.Impressions => Impressions,
+            Metrics.Clicks => Clicks,
+            Metrics.Unsubscribes => Unsubscribes,
+            Metrics.Abuses => Abuses,
+            _ => Retries,
+        };
+    }
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Tidings.Events;
+using Tidings.Mailings;
+using Tidings.Profiles;
+using Tidings.Rest;
+
+namespace Tidings.Statistics;
+
+/// <summary>
+/// REST v3: Marketing Suite statistics (<c>ms/emailing/{id}/statistics</c>, <c>ms/destination/{id}/statistics</c>) and
+/// event lists (deliveries, impressions, clicks, errors, unsubscribes, abuses) per mailing, per destination and for
+/// the whole account, with <c>begintime</c>/<c>endtime</c> windows.
+/// </summary>
+public static class StatisticsEndpoints
+{
+    /// <summary>The event lists, by their path segment.</summary>
+    public static readonly string[] Lists = [Metrics.Deliveries, Metrics.Impressions, Metrics.Clicks, Metrics.Errors, Metrics.Unsubscribes, Metrics.Abuses];
+
+    private enum Scope { Account, Mailing, Destination }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("").WithTags("Statistics");
+        g.MapGet("/ms/emailing/{id}/statistics", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+        {
+            var window = Window(http.Request, time);
+            var m = await mailings.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var counts = window.IsOpen
+                ? await store.MailingCountersAsync(m.Id, http.RequestAborted)
+                : await store.WindowAsync(EventScope.Mailing(m.Id), window, http.RequestAborted);
+            return CopernicaJson.Write(w => MailingStatistics(w, m.Destinations, counts));
+        }).WithSummary("Totals and unique counts of a mailing's results, and its dominant results; begintime/endtime count only the events in that window")
+          .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
+
+        g.MapGet("/ms/destination/{id}/statistics", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+        {
+            var window = Window(http.Request, time);
+            var d = await RequireDestinationAsync(http, id, mailings);
+            Func<string, long> count;
+            if (window.IsOpen)
+            {
+                var results = await store.DestinationResultsAsync(d.Id, http.RequestAborted);
+                count = metric => results?.Count(metric) ?? 0;
+            }
+            else
+            {
+                var counts = await store.WindowAsync(EventScope.Destination(d.Id), window, http.RequestAborted);
+                count = metric => counts[metric].Total;
+            }
+
+            var links = count(Metrics.Clicks) > 0 ? await store.DistinctLinksClickedAsync(d.Id, window, http.RequestAborted) : 0;
+            return CopernicaJson.Write(w => DestinationStatistics(w, d.Id, count, links));
+        }).WithSummary("Result counts of one message (numeric id or message id); clicks.unique counts different links")
+          .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
+
+        foreach (var list in Lists)
+        {
+            var parameters = Parameters(list: true, unique: list is Metrics.Clicks or Metrics.Unsubscribes);
+            var uniqueNote = list is Metrics.Clicks or Metrics.Unsubscribes ? "; unique=true: only the first per destination" + (list == Metrics.Clicks ? " and link" : "") : "";
+            g.MapGet($"/ms/{list}", async (HttpContext http, StatisticsStore store, CopernicaTime time) =>
+                await ListAsync(http, store, time, EventScope.Account(http.Caller().AccountId), list, Scope.Account))
+                .WithSummary($"The account's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
+            g.MapGet($"/ms/emailing/{{id}}/{list}", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+            {
+                var m = await mailings.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+                return await ListAsync(http, store, time, EventScope.Mailing(m.Id), list, Scope.Mailing);
+            }).WithSummary($"A mailing's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
+            g.MapGet($"/ms/destination/{{id}}/{list}", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+            {
+                var d = await RequireDestinationAsync(http, id, mailings);
+                return await ListAsync(http, store, time, EventScope.Destination(d.Id), list, Scope.Destination);
+            }).WithSummary($"One message's {list} (numeric id or message id), oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
+        }
+    }
+
+    /// <summary>Documents the window, paging and <c>unique</c> parameters in the OpenAPI document.</summary>
+    private static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> Parameters(bool list, bool unique) => (operation, _, _) =>
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(Query("begintime", "Only events at or after this local time, YYYY-MM-DD HH:MM:SS."));
+        operation.Parameters.Add(Query("endtime", "Only events at or before this local time (to the end of its second), YYYY-MM-DD HH:MM:SS."));
+        if (list)
+        {
+            operation.Parameters.Add(Query("start", "Offset of the first item (default 0)."));
+            operation.Parameters.Add(Query("limit", "Items per page (default 100, at most 1000)."));
+            operation.Parameters.Add(Query("total", "false omits the total (saves a count)."));
+        }
+
+        if (unique) operation.Parameters.Add(Query("unique", "true: only the first per destination (clicks: per destination and link)."));
+        return Task.CompletedTask;
+    };
+
+    private static OpenApiParameter Query(string name, string description) => new()
+    {
+        Name = name, In = ParameterLocation.Query, Description = description,
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    private static async Task<DestinationRecord> RequireDestinationAsync(HttpContext http, string id, MailingStore mailings) =>
+        await mailings.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RestException("No destination with supplied ID");
+
+    /// <summary><c>begintime</c> and <c>endtime</c> (local time, both inclusive; endtime to the end of its second).</summary>
+    public static TimeWindow Window(HttpRequest request, CopernicaTime time)
+    {
+        long? Parse(string name)
+        {
+            if (!request.Query.TryGetValue(name, out var value) || string.IsNullOrWhiteSpace(value.ToString())) return null;
+            return time.ParseLocal(value.ToString()) ?? throw new RestException($"Invalid value for '{name}': expected YYYY-MM-DD HH:MM:SS");
+        }
+
+        var from = Parse("begintime");
+        var to = Parse("endtime");
+        return new TimeWindow(from, to is { } t ? t + 999 : null);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, StatisticsStore store, CopernicaTime time, EventScope scope, string metric, Scope kind)
+    {
+        var window = Window(http.Request, time);
+        var paging = Paging.From(http.Request);
+        var unique = QueryValues.Flag(http.Request, "unique");
+        var (items, total) = await store.ListAsync(scope, metric, window, unique, paging.Offset, paging.Take, paging.WithTotal, http.RequestAborted);
+        return paging.Result(items, total, (w, e) => Record(w, e, metric, kind, time));
+    }
+
+    private static void MailingStatistics(Utf8JsonWriter w, long destinations, MailingCounts counts)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("destinations", destinations);
+        Counter(w, Metrics.Deliveries, counts[Metrics.Deliveries], withUnique: false);
+        Counter(w, Metrics.Errors, counts[Metrics.Errors]);
+        Counter(w, Metrics.Impressions, counts[Metrics.Impressions]);
+        Counter(w, Metrics.Clicks, counts[Metrics.Clicks]);
+        Counter(w, Metrics.Unsubscribes, counts[Metrics.Unsubscribes]);
+        Counter(w, Metrics.Abuses, counts[Metrics.Abuses]);
+        Counter(w, "unknown", new Counter(Math.Max(0, destinations - counts.Settled), 0), withUnique: false);
+        Counter(w, Metrics.Retries, counts[Metrics.Retries]);
+        w.WriteStartObject("dominant_results");
+        w.WriteNumber("destinations", destinations);
+        foreach (var key in new[] { Metrics.Errors, Metrics.Abuses, Metrics.Unsubscribes, Metrics.Clicks, Metrics.Impressions, Metrics.Deliveries })
+        {
+            w.WriteNumber(key, counts.Dominant.GetValueOrDefault(key));
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void DestinationStatistics(Utf8JsonWriter w, long id, Func<string, long> count, long distinctLinks)
+    {
+        w.WriteStartObject();
+        w.WriteString("ID", JsonShapes.Id(id));
+        Counter(w, Metrics.Abuses, new Counter(count(Metrics.Abuses), 0), withUnique: false);
+        Counter(w, Metrics.Clicks, new Counter(count(Metrics.Clicks), distinctLinks));
+        Counter(w, Metrics.Deliveries, new Counter(count(Metrics.Deliveries), 0), withUnique: false);
+        Counter(w, Metrics.Errors, new Counter(count(Metrics.Errors), 0), withUnique: false);
+        Counter(w, Metrics.Impressions, new Counter(count(Metrics.Impressions), 0), withUnique: false);
+        Counter(w, Metrics.Retries, new Counter(count(Metrics.Retries), 0), withUnique: false);
+        var unsubscribes = count(Metrics.Unsubscribes);
+        Counter(w, Metrics.Unsubscribes, new Counter(unsubscribes, Math.Min(unsubscribes, 1)));
+        w.WriteEndObject();
+    }
+
+    private static void Counter(Utf8JsonWriter w, string name, Counter c, bool withUnique = true)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("total", c.Total);
+        if (withUnique) w.WriteNumber("unique", c.Unique);
+        w.WriteEndObject();
+    }
+
+    /// <summary>One event as Copernica's event lists show it (field names and order as its documentation).</summary>
+    private static void Record(Utf8JsonWriter w, EventRow e, string metric, Scope scope, CopernicaTime time)
+    {
+        var payload = JsonNode.Parse(e.Payload) as JsonObject ?? [];
+        w.WriteStartObject();
+        w.WriteString("ID", JsonShapes.Id(e.Seq));
+        w.WriteString("mailing", JsonShapes.Id(e.MailingId));
+        if (metric == Metrics.Clicks) WriteText(w, "link", Text(payload, "url"));
+        w.WriteString("timestamp", time.FormatMs(e.Occurred));
+        switch (metric)
+        {
+            case Metrics.Deliveries:
+                w.WriteNumber("attempts", long.TryParse(Text(payload, "attempts"), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0);
+                break;
+            case Metrics.Impressions:
+            case Metrics.Clicks:
+                WriteText(w, "ip", Text(payload, "ip"));
+                WriteText(w, "useragent", Text(payload, "useragent"));
+                if (metric == Metrics.Impressions) w.WriteString("device", Devices.FromUserAgent(Text(payload, "useragent")));
+                break;
+            case Metrics.Errors:
+                WriteText(w, "status", Text(payload, "status"));
+                w.WriteString("errorcode", Text(payload, "code") ?? "0");
+                w.WriteString("description", Text(payload, "description") ?? "");
+                w.WriteString("errortype", ErrorType(e.Type, payload));
+                break;
+            case Metrics.Abuses:
+                w.WritePropertyName("report");
+                if (payload["report"] is JsonObject report) report.WriteTo(w); else { w.WriteStartObject(); w.WriteEndObject(); }
+                break;
+        }
+
+        w.WriteString("destination", JsonShapes.Id(e.DestinationId));
+        if (metric == Metrics.Unsubscribes)
+        {
+            WriteText(w, "source", Text(payload, "source"));
+            if (scope == Scope.Mailing) w.WriteBoolean("success", true);
+        }
+
+        if (scope == Scope.Mailing || (scope == Scope.Destination && metric != Metrics.Unsubscribes))
+        {
+            WriteText(w, "profile", Text(payload, "profile"));
+            WriteText(w, "subprofile", Text(payload, "subprofile"));
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>A failure's own <c>errortype</c>; for a DSN bounce, hard (5.x.x) or soft (4.x.x) from its status.</summary>
+    private static string ErrorType(string type, JsonObject payload)
+    {
+        if (Text(payload, "errortype") is { } given) return given;
+        if (type != EventTypes.Bounce) return "";
+        var status = Text(payload, "status") ?? "";
+        return status.StartsWith('5') ? "hard" : status.StartsWith('4') ? "soft" : "";
+    }
+
+    private static string? Text(JsonObject payload, string key) => payload[key] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v => v.ToJsonString(),
+        var other => other.ToJsonString(),
+    };
+
+    private static void WriteText(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteString(name, value);
+    }
+}

@@ -8,6 +8,8 @@ namespace Tidings.Tests.Infrastructure;
 /// </summary>
 public sealed class PostgresTidingsApp : TidingsApp
 {
+    protected override bool FollowsSuiteProvider => false;
+
     private string? _database;
     private string? _connectionString;
 

@@ -10,18 +10,39 @@ using Tidings.Storage;
 namespace Tidings.Tests.Infrastructure;
 
 /// <summary>
-/// The real Tidings server in-process, on its own fresh SQLite file (<see cref="PostgresTidingsApp"/> gives a fresh
-/// PostgreSQL database instead).
+/// The real Tidings server in-process, on its own fresh SQLite file, or on its own fresh PostgreSQL database when
+/// <c>TIDINGS_TEST_PROVIDER=Postgres</c> (how CI runs the whole suite a second time; <see cref="PostgresTidingsApp"/>
+/// always uses PostgreSQL).
 /// </summary>
 public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tidings-tests", Guid.NewGuid().ToString("N"));
+    public const string ProviderVariable = "TIDINGS_TEST_PROVIDER";
 
-    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Storage:Provider"] = "Sqlite",
-        ["Storage:SqlitePath"] = Path.Combine(_directory, "tidings.db"),
-    };
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tidings-tests", Guid.NewGuid().ToString("N"));
+    private string? _postgresDatabase;
+    private string? _postgresConnectionString;
+
+    /// <summary>Whether this run of the suite puts the default fixtures on PostgreSQL.</summary>
+    public static bool SuiteOnPostgres =>
+        string.Equals(Environment.GetEnvironmentVariable(ProviderVariable), "Postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>False for fixtures that pin their own store (a SQLite file, or PostgreSQL in every run).</summary>
+    protected virtual bool FollowsSuiteProvider => true;
+
+    /// <summary>Whether this fixture's server runs on PostgreSQL.</summary>
+    public bool OnPostgres => FollowsSuiteProvider && SuiteOnPostgres;
+
+    protected virtual IReadOnlyDictionary<string, string?> Settings => OnPostgres
+        ? new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["Storage:PostgresConnectionString"] = _postgresConnectionString,
+        }
+        : new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:SqlitePath"] = Path.Combine(_directory, "tidings.db"),
+        };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -33,6 +54,11 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
+        if (OnPostgres)
+        {
+            (_postgresDatabase, _postgresConnectionString) = await TestDatabases.CreatePostgresDatabaseAsync(TestDatabases.RequirePostgres());
+        }
+
         _ = Server; // start the host (runs the migrations)
         await Task.CompletedTask;
     }
@@ -67,6 +93,11 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         return rows.Select(r => new JournalRecord(r.Type, JsonNode.Parse(r.Payload)!.AsObject())).ToList();
     }
 
+    /// <summary>How many field indexes (<c>ix_…</c>) a value table has, on either provider.</summary>
+    public Task<long> FieldIndexCountAsync(string table) => ScalarAsync<long>(OnPostgres
+        ? "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = @table AND indexname LIKE 'ix\\_%'"
+        : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = @table AND name LIKE 'ix\\_%' ESCAPE '\\'", new { table });
+
     /// <summary>Runs a scalar query against the server's storage (schema checks such as indexes).</summary>
     public async Task<T?> ScalarAsync<T>(string sql, object? parameters = null)
     {
@@ -78,6 +109,12 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await base.DisposeAsync();
         try { Directory.Delete(_directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (_postgresDatabase is not null && TestDatabases.PostgresAdminConnectionString is { } admin)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await TestDatabases.DropPostgresDatabaseAsync(admin, _postgresDatabase);
+        }
+
         GC.SuppressFinalize(this);
     }
 }

@@ -44,7 +44,7 @@ public sealed class FieldTests(TidingsApp app) : IClassFixture<TidingsApp>
     }
 
     private async Task<long> IndexCountAsync(long db) =>
-        await app.ScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = @t AND name LIKE 'ix_%'", new { t = Tidings.Profiles.ProfileTables.ForDatabase(db) });
+        await app.FieldIndexCountAsync(Tidings.Profiles.ProfileTables.ForDatabase(db));
 
     [Fact]
     public async Task Index_can_be_switched_on_and_off()
@@ -53,13 +53,12 @@ public sealed class FieldTests(TidingsApp app) : IClassFixture<TidingsApp>
         var db = await client.CreateDatabaseAsync("Shop");
         var table = Tidings.Profiles.ProfileTables.ForDatabase(db);
         var field = await client.CreateAsync($"/v3/database/{db}/fields", new { name = "email", type = "email" });
-        var indexes = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = @table AND sql IS NOT NULL";
-        (await app.ScalarAsync<long>(indexes, new { table })).ShouldBe(0);
+        (await app.FieldIndexCountAsync(table)).ShouldBe(0);
         await (await client.PutJsonAsync($"/v3/database/{db}/field/{field}", new { index = true })).ShouldHaveStatusAsync(204);
-        (await app.ScalarAsync<long>(indexes, new { table })).ShouldBe(1);
+        (await app.FieldIndexCountAsync(table)).ShouldBe(1);
         (await client.GetJsonAsync($"/v3/database/{db}/fields"))["data"]![0]!["index"]!.GetValue<bool>().ShouldBeTrue();
         await (await client.PutJsonAsync($"/v3/database/{db}/field/{field}", new { index = false })).ShouldHaveStatusAsync(204);
-        (await app.ScalarAsync<long>(indexes, new { table })).ShouldBe(0);
+        (await app.FieldIndexCountAsync(table)).ShouldBe(0);
     }
 
     [Fact]

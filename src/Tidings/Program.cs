@@ -5,6 +5,7 @@ using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Tracking;
 
 var builder = WebApplication.CreateBuilder(AdminCommandLine.ConfigurationArguments(args));
 builder.AddStorage();
@@ -13,6 +14,7 @@ builder.AddAccounts();
 builder.AddProfiles();
 builder.AddEvents();
 builder.AddMailings();
+builder.AddTracking();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -25,6 +27,7 @@ app.UseRest();
 app.MapAccounts();
 app.MapProfiles();
 app.MapMailings();
+app.MapTracking();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

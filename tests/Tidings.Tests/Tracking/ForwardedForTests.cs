@@ -70,7 +70,7 @@ public sealed class ForwardedForTests(ProxyTrustingApp app) : IClassFixture<Prox
 
         await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
         var payload = JsonNode.Parse(await connection.QuerySingleAsync<string>("SELECT payload FROM journal WHERE account_id = @AccountId AND type = 'open'", new { client.AccountId }))!;
-        payload["ip"]?.GetValue<string>().ShouldBe(expectedIp);
+        (payload["ip"]?.GetValue<string>()).ShouldBe(expectedIp);
         payload["headers"]!["X-Forwarded-For"]!.GetValue<string>().ShouldBe(forwardedFor);
     }
 }

@@ -36,8 +36,8 @@ public static class IngestBenchmark
 
             var memory = new MemorySampler(server.ProcessId);
             var nullPath = new[] { "/t/null.gif" };
-            await RunPhaseAsync(server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(2)); // warm-up (JIT, caches)
-            await RunPhaseAsync(server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(2));
+            await RunPhaseAsync(server.ProcessId, server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(2)); // warm-up (JIT, caches)
+            await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(2));
 
             var results = new List<(PhaseResult Real, PhaseResult Null, long Journaled)>();
             for (var run = 0; run < runs; run++)
@@ -47,17 +47,17 @@ public static class IngestBenchmark
                 if (run % 2 == 0)
                 {
                     (real, journaled) = await RealPhaseAsync();
-                    nul = await RunPhaseAsync(server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(seconds), memory);
+                    nul = await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(seconds), memory);
                 }
                 else
                 {
-                    nul = await RunPhaseAsync(server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(seconds), memory);
+                    nul = await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(seconds), memory);
                     (real, journaled) = await RealPhaseAsync();
                 }
 
                 results.Add((real, nul, journaled));
                 Console.WriteLine(FormattableString.Invariant(
-                    $"run {run + 1}: opens {journaled / real.Seconds,8:F0}/s journaled ({real.Ok} acknowledged, {journaled} rows), p50 {real.P50Ms:F2} ms, p99 {real.P99Ms:F2} ms | null pixel {nul.PerSecond,8:F0}/s, p50 {nul.P50Ms:F2} ms, p99 {nul.P99Ms:F2} ms | ratio {journaled / real.Seconds / nul.PerSecond:F2} | errors {real.Errors}+{nul.Errors}"));
+                    $"run {run + 1}: opens {journaled / real.Seconds,8:F0}/s journaled ({real.Ok} acknowledged, {journaled} rows), p50 {real.P50Ms:F2} ms, p99 {real.P99Ms:F2} ms | null pixel {nul.PerSecond,8:F0}/s, p50 {nul.P50Ms:F2} ms, p99 {nul.P99Ms:F2} ms | ratio {journaled / real.Seconds / nul.PerSecond:F2} | server CPU/request {real.CpuMicrosPerRequest:F0} µs vs {nul.CpuMicrosPerRequest:F0} µs | errors {real.Errors}+{nul.Errors}"));
             }
 
             var status = MemorySampler.Read(server.ProcessId);
@@ -72,6 +72,7 @@ public static class IngestBenchmark
             Console.WriteLine(FormattableString.Invariant($"| Ratio opens / null (same run) | {ratio:F2} |"));
             Console.WriteLine(FormattableString.Invariant($"| Open latency p50 / p99 | {Median(results.Select(r => r.Real.P50Ms)):F2} ms / {Median(results.Select(r => r.Real.P99Ms)):F2} ms |"));
             Console.WriteLine(FormattableString.Invariant($"| Null latency p50 / p99 | {Median(results.Select(r => r.Null.P50Ms)):F2} ms / {Median(results.Select(r => r.Null.P99Ms)):F2} ms |"));
+            Console.WriteLine(FormattableString.Invariant($"| Server CPU per request, open / null | {Median(results.Select(r => r.Real.CpuMicrosPerRequest)):F0} µs / {Median(results.Select(r => r.Null.CpuMicrosPerRequest)):F0} µs |"));
             Console.WriteLine(FormattableString.Invariant($"| Server VmRSS during runs (min / median / max) | {memory.Summary()} |"));
             Console.WriteLine(FormattableString.Invariant($"| Server VmHWM at the end | {status.HwmKb / 1024.0:F0} MiB |"));
             Console.WriteLine(FormattableString.Invariant($"| Journal rows (open) | {CountOpens(databaseFile)} |"));
@@ -81,7 +82,7 @@ public static class IngestBenchmark
             async Task<(PhaseResult, long)> RealPhaseAsync()
             {
                 var before = CountOpens(databaseFile);
-                var result = await RunPhaseAsync(server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(seconds), memory);
+                var result = await RunPhaseAsync(server.ProcessId, server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(seconds), memory);
                 return (result, CountOpens(databaseFile) - before);
             }
         }
@@ -160,8 +161,11 @@ public static class IngestBenchmark
         return paths;
     }
 
-    private sealed record PhaseResult(long Ok, long Errors, double Seconds, double P50Ms, double P99Ms)
+    private sealed record PhaseResult(long Ok, long Errors, double Seconds, double P50Ms, double P99Ms, double ServerCpuSeconds)
     {
+        /// <summary>Server CPU time (user + system) per answered request: robust against other load on the machine.</summary>
+        public double CpuMicrosPerRequest => Ok == 0 ? 0 : ServerCpuSeconds * 1e6 / Ok;
+
         public double PerSecond => Ok / Seconds;
     }
 
@@ -169,7 +173,7 @@ public static class IngestBenchmark
     /// <paramref name="concurrency"/> keep-alive connections, each sending one request at a time for the duration.
     /// A minimal HTTP/1.1 client on raw sockets, so that the client (on the same cores) costs as little as possible.
     /// </summary>
-    private static async Task<PhaseResult> RunPhaseAsync(Uri baseAddress, IReadOnlyList<string> paths, int concurrency, TimeSpan duration, MemorySampler? memory = null)
+    private static async Task<PhaseResult> RunPhaseAsync(int pid, Uri baseAddress, IReadOnlyList<string> paths, int concurrency, TimeSpan duration, MemorySampler? memory = null)
     {
         var requests = paths.Select(p => Encoding.ASCII.GetBytes($"GET {p} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nUser-Agent: TidingsBench/1.0\r\nAccept: image/*\r\n\r\n")).ToArray();
         using var stop = new CancellationTokenSource();
@@ -177,6 +181,7 @@ public static class IngestBenchmark
         var ok = new long[concurrency];
         var errors = new long[concurrency];
         using var sampling = memory?.Start();
+        var cpuBefore = MemorySampler.CpuSeconds(pid);
         var watch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
@@ -199,9 +204,10 @@ public static class IngestBenchmark
         await stop.CancelAsync();
         await Task.WhenAll(workers);
         var seconds = watch.Elapsed.TotalSeconds;
+        var cpu = MemorySampler.CpuSeconds(pid) - cpuBefore;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
-        return new PhaseResult(ok.Sum(), errors.Sum(), seconds, Percentile(0.50), Percentile(0.99));
+        return new PhaseResult(ok.Sum(), errors.Sum(), seconds, Percentile(0.50), Percentile(0.99), cpu);
     }
 
     /// <summary>Reads one response (headers and Content-Length body); returns its status code.</summary>
@@ -264,6 +270,21 @@ internal sealed class MemorySampler(int pid)
             if (_rssKb.Count == 0) return "n/a";
             var sorted = _rssKb.Order().ToArray();
             return FormattableString.Invariant($"{sorted[0] / 1024.0:F0} / {sorted[sorted.Length / 2] / 1024.0:F0} / {sorted[^1] / 1024.0:F0} MiB ({sorted.Length} samples)");
+        }
+    }
+
+    /// <summary>User plus system CPU time of the process so far (from /proc/pid/stat, in clock ticks of 1/100 s).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

@@ -75,7 +75,7 @@ public sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, E
 
         http.Response.StatusCode = StatusCodes.Status302Found;
         http.Response.Headers.CacheControl = NoStore;
-        http.Response.Headers.Location = url.Value.Url;
+        http.Response.Headers.Location = LocationOf(url.Value.Url);
         http.Response.Headers["Referrer-Policy"] = "no-referrer";
         http.Response.ContentLength = 0;
     }
@@ -124,6 +124,20 @@ public sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, E
         if (mailingId is null) return null;
         var links = (await enricher.MailingAsync(c, null, mailingId.Value)).Links;
         return index < links.Count && links[index] is JsonValue v && v.TryGetValue<string>(out var url) ? (url, index) : null;
+    }
+
+    /// <summary>
+    /// The stored link as a header value: as stored when it is plain printable ASCII (the usual case), else escaped
+    /// by <see cref="Uri"/> (non-ASCII host or path, spaces), so no stored link can break or split the response headers.
+    /// </summary>
+    private static string LocationOf(string url)
+    {
+        foreach (var ch in url)
+        {
+            if (ch is < '!' or > '~') return new Uri(url, UriKind.Absolute).AbsoluteUri;
+        }
+
+        return url;
     }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -133,6 +133,25 @@ public sealed class TrackingTests(TidingsApp app) : IClassFixture<TidingsApp>
     }
 
     [Fact]
+    public async Task A_stored_link_with_non_ascii_characters_redirects_to_its_escaped_form()
+    {
+        var client = await app.NewAccountAsync();
+        var database = await client.CreateDatabaseAsync("Unicode" + Guid.NewGuid().ToString("N")[..8], ("email", "email"));
+        await client.CreateAsync($"/v3/database/{database}/profiles", new { fields = new { email = "a@example.com" } });
+        var mailing = await client.CreateAsync("/v3/ms/emailing", new { target = database, targettype = "database", links = new[] { "https://bücher.example/straße?q=ä b" } });
+        await MailingScenario.WaitUntilPreparedAsync(client, mailing);
+        var page = await client.GetJsonAsync($"/v3/ms/emailing/{mailing}/destinations");
+        var clickUrl = new Uri(page!["data"]![0]!["tracking"]!["links"]![0]!["tracked"]!.GetValue<string>()).PathAndQuery;
+        var http = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await http.GetAsync(clickUrl, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Found);
+        response.Headers.Location!.AbsoluteUri.ShouldBe(new Uri("https://bücher.example/straße?q=ä b").AbsoluteUri);
+        (await EventsAsync(client.AccountId, "click")).ShouldHaveSingleItem()["url"]!.GetValue<string>().ShouldBe("https://bücher.example/straße?q=ä b");
+    }
+
+    [Fact]
     public async Task Head_requests_get_the_same_answers_without_a_body()
     {
         var client = await app.NewAccountAsync();

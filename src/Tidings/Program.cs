@@ -9,6 +9,7 @@ using Tidings.Rest;
 using Tidings.Statistics;
 using Tidings.Storage;
 using Tidings.Webhooks.Signing;
+using Tidings.Tracking;
 
 var builder = WebApplication.CreateBuilder(AdminCommandLine.ConfigurationArguments(args));
 builder.AddStorage();
@@ -21,6 +22,7 @@ builder.AddWebhookSigning();
 builder.AddDelivery();
 builder.AddLogFiles();
 builder.AddStatistics();
+builder.AddTracking();
 builder.AddApiDocs();
 
 var app = builder.Build();
@@ -37,6 +39,7 @@ app.MapWebhookSigning();
 app.MapDelivery();
 app.MapLogFiles();
 app.MapStatistics();
+app.MapTracking();
 app.MapApiDocs();
 await app.RunAsync();
 return 0;

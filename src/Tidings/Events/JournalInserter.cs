@@ -40,17 +40,21 @@ public sealed class JournalInserter : IAsyncDisposable
     public static JournalInserter Create(WriteContext w) => new(w);
 
     /// <summary>Inserts a row; false when its dedupe key was already recorded.</summary>
-    public async Task<bool> InsertAsync(JournalRow row)
+    public Task<bool> InsertAsync(JournalRow row) =>
+        InsertAsync(row.AccountId, row.Type, row.OccurredMs, row.Payload.ToJsonString(), row.MailingId, row.DestinationId, row.DedupeKey);
+
+    /// <summary>Inserts a row whose payload is already serialised; false when its dedupe key was already recorded.</summary>
+    public async Task<bool> InsertAsync(long accountId, string type, long occurredMs, string payloadJson, long? mailingId, long? destinationId, string? dedupeKey)
     {
         await _context.LockJournalAsync();
         _id.Value = ChangeJournal.NewEventId();
-        _account.Value = row.AccountId;
-        _type.Value = row.Type;
-        _occurred.Value = row.OccurredMs;
-        _payload.Value = row.Payload.ToJsonString();
-        _mailing.Value = (object?)row.MailingId ?? DBNull.Value;
-        _destination.Value = (object?)row.DestinationId ?? DBNull.Value;
-        _dedupe.Value = (object?)row.DedupeKey ?? DBNull.Value;
+        _account.Value = accountId;
+        _type.Value = type;
+        _occurred.Value = occurredMs;
+        _payload.Value = payloadJson;
+        _mailing.Value = (object?)mailingId ?? DBNull.Value;
+        _destination.Value = (object?)destinationId ?? DBNull.Value;
+        _dedupe.Value = (object?)dedupeKey ?? DBNull.Value;
         return await _command.ExecuteNonQueryAsync() > 0;
     }
 

@@ -91,6 +91,7 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
         var enriched = await _enricher.EnrichAsync(w.Connection, w.Transaction, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
         var outcomes = new AppendOutcome[batch.Count];
+        var enrichedJson = new Dictionary<long, string>();
         await using var inserter = JournalInserter.Create(w);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -100,11 +101,24 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
                 continue;
             }
 
-            var raw = batch[i].Raw;
-            var payload = (JsonObject)enriched[d.Id].DeepClone();
-            foreach (var (key, value) in raw.Facts) payload[key] = value?.DeepClone();
-            var row = new JournalRow(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey);
-            outcomes[i] = await inserter.InsertAsync(row) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
+            var pending = batch[i];
+            var raw = pending.Raw;
+            string payload;
+            if (pending.FactsJson is { } facts)
+            {
+                // The hot path: the enrichment is serialised once per destination and batch, the facts by the
+                // producer (on its own thread), and the two are spliced: no copying of JSON trees on the writer.
+                if (!enrichedJson.TryGetValue(d.Id, out var prefix)) enrichedJson[d.Id] = prefix = enriched[d.Id].ToJsonString();
+                payload = Splice(prefix, facts);
+            }
+            else
+            {
+                var merged = (JsonObject)enriched[d.Id].DeepClone();
+                foreach (var (key, value) in raw.Facts) merged[key] = value?.DeepClone();
+                payload = merged.ToJsonString();
+            }
+
+            outcomes[i] = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
         }
 
         return outcomes;
@@ -116,9 +130,23 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         if (_loop is not null) await _loop;
     }
 
+    /// <summary>Keys the journal adds (see docs/events.md); a fact with one of these names replaces the enrichment.</summary>
+    private static readonly HashSet<string> EnrichmentKeys = new(StringComparer.Ordinal)
+    {
+        "message", "mailing", "destination", "template", "subject", "senderdomain", "tags", "email", "profile", "subprofile",
+        "database", "collection", "fields", "subprofilefields", "interests",
+    };
+
+    /// <summary>Joins two serialised JSON objects (the first non-empty, no key in both) into one.</summary>
+    private static string Splice(string enrichment, string facts) =>
+        facts.Length <= 2 ? enrichment : string.Concat(enrichment.AsSpan(0, enrichment.Length - 1), ",", facts.AsSpan(1));
+
     private sealed class Pending(RawEvent raw)
     {
         public RawEvent Raw { get; } = raw;
+
+        /// <summary>The facts serialised by the producer (on its thread), or null when a fact replaces an enrichment key.</summary>
+        public string? FactsJson { get; } = raw.Facts.Any(f => EnrichmentKeys.Contains(f.Key)) ? null : raw.Facts.ToJsonString();
 
         public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Tidings.Tests.Infrastructure;
+
+namespace Tidings.Bench.Ingest;
+
+/// <summary>
+/// Open-pixel ingest: how many opens per second the server journals durably, compared in the same run with a pixel
+/// that records nothing (<c>Tracking:EnableNullPixel</c>), which is what the HTTP stack alone can do on this machine.
+/// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Ingest -- [--destinations 10000] [--concurrency 64]
+/// [--seconds 10] [--runs 3]</c>.
+/// </summary>
+public static class IngestBenchmark
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var destinations = Option(args, "--destinations", 10_000);
+        var concurrency = Option(args, "--concurrency", 64);
+        var seconds = Option(args, "--seconds", 10);
+        var runs = Option(args, "--runs", 3);
+        var directory = Path.Combine(Path.GetTempPath(), "tidings-bench-ingest-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        var databaseFile = Path.Combine(directory, "tidings.db");
+        try
+        {
+            using var server = await ServerProcess.StartAsync(databaseFile, [new("Tracking:EnableNullPixel", "true")]);
+            var token = await server.WaitForAccessTokenAsync(TimeSpan.FromSeconds(30));
+            Console.WriteLine($"Server pid {server.ProcessId} at {server.BaseAddress}; preparing {destinations} destinations …");
+            var openPaths = await SetUpAsync(server.BaseAddress, token, destinations);
+            Console.WriteLine($"{openPaths.Count} destinations ready. Concurrency {concurrency}, {seconds} s per phase, {runs} runs.");
+
+            var memory = new MemorySampler(server.ProcessId);
+            var nullPath = new[] { "/t/null.gif" };
+            await RunPhaseAsync(server.ProcessId, server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(2)); // warm-up (JIT, caches)
+            await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(2));
+
+            var results = new List<(PhaseResult Real, PhaseResult Null, long Journaled)>();
+            for (var run = 0; run < runs; run++)
+            {
+                PhaseResult real, nul;
+                long journaled;
+                if (run % 2 == 0)
+                {
+                    (real, journaled) = await RealPhaseAsync();
+                    nul = await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(seconds), memory);
+                }
+                else
+                {
+                    nul = await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(seconds), memory);
+                    (real, journaled) = await RealPhaseAsync();
+                }
+
+                results.Add((real, nul, journaled));
+                Console.WriteLine(FormattableString.Invariant(
+                    $"run {run + 1}: opens {journaled / real.Seconds,8:F0}/s journaled ({real.Ok} acknowledged, {journaled} rows), p50 {real.P50Ms:F2} ms, p99 {real.P99Ms:F2} ms | null pixel {nul.PerSecond,8:F0}/s, p50 {nul.P50Ms:F2} ms, p99 {nul.P99Ms:F2} ms | ratio {journaled / real.Seconds / nul.PerSecond:F2} | server CPU/request {real.CpuMicrosPerRequest:F0} µs vs {nul.CpuMicrosPerRequest:F0} µs | errors {real.Errors}+{nul.Errors}"));
+            }
+
+            var status = MemorySampler.Read(server.ProcessId);
+            var openRate = Median(results.Select(r => r.Journaled / r.Real.Seconds));
+            var nullRate = Median(results.Select(r => r.Null.PerSecond));
+            var ratio = Median(results.Select(r => r.Journaled / r.Real.Seconds / r.Null.PerSecond));
+            Console.WriteLine();
+            Console.WriteLine("| Measure | Median of runs |");
+            Console.WriteLine("|---|---|");
+            Console.WriteLine(FormattableString.Invariant($"| Opens journaled durably | {openRate:F0}/s |"));
+            Console.WriteLine(FormattableString.Invariant($"| Null pixel (HTTP only) | {nullRate:F0}/s |"));
+            Console.WriteLine(FormattableString.Invariant($"| Ratio opens / null (same run) | {ratio:F2} |"));
+            Console.WriteLine(FormattableString.Invariant($"| Open latency p50 / p99 | {Median(results.Select(r => r.Real.P50Ms)):F2} ms / {Median(results.Select(r => r.Real.P99Ms)):F2} ms |"));
+            Console.WriteLine(FormattableString.Invariant($"| Null latency p50 / p99 | {Median(results.Select(r => r.Null.P50Ms)):F2} ms / {Median(results.Select(r => r.Null.P99Ms)):F2} ms |"));
+            Console.WriteLine(FormattableString.Invariant($"| Server CPU per request, open / null | {Median(results.Select(r => r.Real.CpuMicrosPerRequest)):F0} µs / {Median(results.Select(r => r.Null.CpuMicrosPerRequest)):F0} µs |"));
+            Console.WriteLine(FormattableString.Invariant($"| Server VmRSS during runs (min / median / max) | {memory.Summary()} |"));
+            Console.WriteLine(FormattableString.Invariant($"| Server VmHWM at the end | {status.HwmKb / 1024.0:F0} MiB |"));
+            Console.WriteLine(FormattableString.Invariant($"| Journal rows (open) | {CountOpens(databaseFile)} |"));
+            Console.WriteLine(FormattableString.Invariant($"| Targets (≥ 20,000/s, ratio ≥ 0.7) | {(openRate >= 20_000 ? "met" : "missed")}, {(ratio >= 0.7 ? "met" : "missed")} |"));
+            return 0;
+
+            async Task<(PhaseResult, long)> RealPhaseAsync()
+            {
+                var before = CountOpens(databaseFile);
+                var result = await RunPhaseAsync(server.ProcessId, server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(seconds), memory);
+                return (result, CountOpens(databaseFile) - before);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static long CountOpens(string databaseFile)
+    {
+        using var c = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM journal WHERE type = 'open'";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>A database with <paramref name="count"/> profiles and a mailing to it; returns each destination's pixel path.</summary>
+    private static async Task<List<string>> SetUpAsync(Uri baseAddress, string token, int count)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        string Url(string path) => path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "access_token=" + token;
+        async Task<long> CreateAsync(string path, object body)
+        {
+            using var response = await http.PostAsJsonAsync(Url(path), body);
+            if ((int)response.StatusCode != 201) throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return long.Parse(response.Headers.GetValues("X-Created").Single(), CultureInfo.InvariantCulture);
+        }
+
+        var database = await CreateAsync("/v3/databases", new { name = "Bench" });
+        await CreateAsync($"/v3/database/{database}/fields", new { name = "email", type = "email" });
+        await CreateAsync($"/v3/database/{database}/fields", new { name = "firstname", type = "text" });
+        await CreateAsync($"/v3/database/{database}/interests", new { name = "news" });
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                await CreateAsync($"/v3/database/{database}/profiles", new { fields = new { email = $"reader{i}@example.com", firstname = $"Reader{i}" }, interests = new[] { "news" } });
+            }
+        }));
+        var mailing = await CreateAsync("/v3/ms/emailing", new
+        {
+            target = database, targettype = "database", template = 1, subject = "Bench", senderdomain = "mail.example",
+            from_address = new { name = "Bench", email = "bench@example.com" }, tags = new[] { "bench" }, links = new[] { "https://example.com/" },
+        });
+        for (var attempt = 0; ; attempt++)
+        {
+            var state = await http.GetFromJsonAsync<JsonNode>(Url($"/v3/ms/emailing/{mailing}"));
+            if (state!["status"]!.GetValue<string>() == "sent") break;
+            if (attempt > 1200) throw new TimeoutException("mailing not prepared");
+            await Task.Delay(100);
+        }
+
+        var paths = new List<string>(count);
+        for (var start = 0; start < count; start += 1000)
+        {
+            var page = await http.GetFromJsonAsync<JsonNode>(Url($"/v3/ms/emailing/{mailing}/destinations?start={start}&limit=1000"));
+            paths.AddRange(page!["data"]!.AsArray().Select(d => new Uri(d!["tracking"]!["open"]!.GetValue<string>()).PathAndQuery));
+        }
+
+        return paths;
+    }
+
+    private sealed record PhaseResult(long Ok, long Errors, double Seconds, double P50Ms, double P99Ms, double ServerCpuSeconds)
+    {
+        /// <summary>Server CPU time (user + system) per answered request: robust against other load on the machine.</summary>
+        public double CpuMicrosPerRequest => Ok == 0 ? 0 : ServerCpuSeconds * 1e6 / Ok;
+
+        public double PerSecond => Ok / Seconds;
+    }
+
+    /// <summary>
+    /// <paramref name="concurrency"/> keep-alive connections, each sending one request at a time for the duration.
+    /// A minimal HTTP/1.1 client on raw sockets, so that the client (on the same cores) costs as little as possible.
+    /// </summary>
+    private static async Task<PhaseResult> RunPhaseAsync(int pid, Uri baseAddress, IReadOnlyList<string> paths, int concurrency, TimeSpan duration, MemorySampler? memory = null)
+    {
+        var requests = paths.Select(p => Encoding.ASCII.GetBytes($"GET {p} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nUser-Agent: TidingsBench/1.0\r\nAccept: image/*\r\n\r\n")).ToArray();
+        using var stop = new CancellationTokenSource();
+        var latencies = new List<long>[concurrency];
+        var ok = new long[concurrency];
+        var errors = new long[concurrency];
+        using var sampling = memory?.Start();
+        var cpuBefore = MemorySampler.CpuSeconds(pid);
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies[w] = new List<long>(1 << 15);
+            var buffer = new byte[4096];
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(baseAddress.Host, baseAddress.Port);
+            for (var i = w * 7919; !stop.IsCancellationRequested; i++)
+            {
+                var request = requests[i % requests.Length];
+                var started = Stopwatch.GetTimestamp();
+                await socket.SendAsync(request);
+                var status = await ReadResponseAsync(socket, buffer);
+                mine.Add(Stopwatch.GetTimestamp() - started);
+                if (status == 200) ok[w]++;
+                else errors[w]++;
+            }
+        })).ToArray();
+        await Task.Delay(duration);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpu = MemorySampler.CpuSeconds(pid) - cpuBefore;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
+        return new PhaseResult(ok.Sum(), errors.Sum(), seconds, Percentile(0.50), Percentile(0.99), cpu);
+    }
+
+    /// <summary>Reads one response (headers and Content-Length body); returns its status code.</summary>
+    private static async Task<int> ReadResponseAsync(Socket socket, byte[] buffer)
+    {
+        var filled = 0;
+        var headerEnd = -1;
+        var contentLength = 0;
+        while (true)
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(filled));
+            if (read == 0) throw new IOException("connection closed");
+            filled += read;
+            if (headerEnd < 0)
+            {
+                headerEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
+                if (headerEnd < 0) continue;
+                headerEnd += 4;
+                var head = Encoding.ASCII.GetString(buffer, 0, headerEnd);
+                var at = head.IndexOf("content-length:", StringComparison.OrdinalIgnoreCase);
+                if (at >= 0)
+                {
+                    var end = head.IndexOf('\r', at);
+                    contentLength = int.Parse(head.AsSpan(at + 15, end - at - 15).Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+
+            if (filled >= headerEnd + contentLength)
+            {
+                return (buffer[9] - '0') * 100 + (buffer[10] - '0') * 10 + (buffer[11] - '0');
+            }
+        }
+    }
+}
+
+/// <summary>Samples the server's resident memory (VmRSS) from /proc while phases run.</summary>
+internal sealed class MemorySampler(int pid)
+{
+    private readonly List<long> _rssKb = [];
+
+    public IDisposable Start()
+    {
+        var stop = new CancellationTokenSource();
+        var task = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (rss, _) = Read(pid);
+                lock (_rssKb) _rssKb.Add(rss);
+                try { await Task.Delay(250, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        return new Stopper(stop, task);
+    }
+
+    public string Summary()
+    {
+        lock (_rssKb)
+        {
+            if (_rssKb.Count == 0) return "n/a";
+            var sorted = _rssKb.Order().ToArray();
+            return FormattableString.Invariant($"{sorted[0] / 1024.0:F0} / {sorted[sorted.Length / 2] / 1024.0:F0} / {sorted[^1] / 1024.0:F0} MiB ({sorted.Length} samples)");
+        }
+    }
+
+    /// <summary>User plus system CPU time of the process so far (from /proc/pid/stat, in clock ticks of 1/100 s).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    public static (long RssKb, long HwmKb) Read(int pid)
+    {
+        long rss = 0, hwm = 0;
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
+                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = Kb(line);
+            }
+        }
+        catch (IOException) { }
+
+        return (rss, hwm);
+
+        static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    private sealed class Stopper(CancellationTokenSource stop, Task task) : IDisposable
+    {
+        public void Dispose()
+        {
+            stop.Cancel();
+            task.Wait();
+            stop.Dispose();
+        }
+    }
+}

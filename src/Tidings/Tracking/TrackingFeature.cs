@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace Tidings.Tracking;
+
+public static class TrackingFeature
+{
+    public static WebApplicationBuilder AddTracking(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.TrustedProxies.All(p => ClientAddress.TryParseNetwork(p, out _)), "Tracking:TrustedProxies must hold IP addresses or CIDR ranges")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ClientAddress>();
+        builder.Services.AddSingleton<TrackingEndpoints>();
+        return builder;
+    }
+
+    public static WebApplication MapTracking(this WebApplication app)
+    {
+        TrackingEndpoints.Map(app, app.Services.GetRequiredService<TrackingEndpoints>(), app.Services.GetRequiredService<IOptions<TrackingOptions>>().Value.EnableNullPixel);
+        return app;
+    }
+}

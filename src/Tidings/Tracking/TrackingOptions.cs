@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tidings.Tracking;
+
+/// <summary>The public tracking endpoints (open pixel, click redirect). Bound from the <c>Tracking</c> section.</summary>
+public sealed class TrackingOptions
+{
+    public const string Section = "Tracking";
+
+    /// <summary>
+    /// Proxies (IP addresses or CIDR ranges, e.g. <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> header is believed.
+    /// Empty (default): the header is ignored and the recorded IP is the direct peer's. With a trusted peer, the
+    /// recorded IP is the right-most address of the chain that is not itself a trusted proxy.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>Most <c>X-Forwarded-For</c> entries examined (from the right) before giving up on the chain.</summary>
+    [Range(1, 1000)]
+    public int MaxForwardedAddresses { get; set; } = 16;
+
+    /// <summary>
+    /// Most characters of request headers (names plus values) recorded in an event's <c>headers</c>; headers beyond
+    /// the budget are left out, so a client cannot make the journal grow with huge requests.
+    /// </summary>
+    [Range(0, 1_048_576)]
+    public int MaxHeaderBytes { get; set; } = 8192;
+
+    /// <summary>Longest value (user agent, referer, one header) recorded; longer values are cut.</summary>
+    [Range(16, 1_048_576)]
+    public int MaxValueLength { get; set; } = 2048;
+
+    /// <summary>Request headers never recorded (case-insensitive): credentials a browser may send along.</summary>
+    public string[] ExcludedHeaders { get; set; } = ["Cookie", "Authorization", "Proxy-Authorization"];
+
+    /// <summary>
+    /// Benchmarking only: also serve <c>/t/null.gif</c>, the same pixel without recording anything, to measure what
+    /// the HTTP stack alone can do. Off by default.
+    /// </summary>
+    public bool EnableNullPixel { get; set; }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Tidings.Tests.Infrastructure;
+
+/// <summary>
+/// The real Tidings server as a child process (<c>dotnet Tidings.dll</c>) on a free local port and a given SQLite
+/// file, for tests and benchmarks that must kill it or measure it from outside. Shared with the benchmarks, so it
+/// depends on nothing test-specific.
+/// </summary>
+public sealed class ServerProcess : IDisposable
+{
+    private const string TokenMarker = "(shown only now):";
+    private readonly Process _process;
+    private readonly TaskCompletionSource<string> _token = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _tokenNext;
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The access token the first start prints (null on later starts of the same database).</summary>
+    public string? AccessToken => _token.Task.IsCompletedSuccessfully ? _token.Task.Result : null;
+
+    /// <summary>Starts the server and waits until it answers HTTP.</summary>
+    /// <param name="settings">Extra settings passed as <c>--Key=Value</c>.</param>
+    public static async Task<ServerProcess> StartAsync(string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var dll = typeof(Program).Assembly.Location;
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!, // its appsettings.json (log levels) lies next to it
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"--Storage:SqlitePath={sqlitePath}");
+        foreach (var (key, value) in settings ?? []) start.ArgumentList.Add($"--{key}={value}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => server.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await server.WaitUntilReadyAsync(timeout ?? TimeSpan.FromSeconds(90), ct);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>Waits for the token the first start prints.</summary>
+    public Task<string> WaitForAccessTokenAsync(TimeSpan timeout) => _token.Task.WaitAsync(timeout);
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing, as a crash or an OOM kill.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        try { Kill(); } catch (InvalidOperationException) { }
+        _process.Dispose();
+    }
+
+    private void OnOutput(string? line)
+    {
+        if (line is null) return;
+        if (_tokenNext && line.Trim().Length > 0)
+        {
+            _tokenNext = false;
+            _token.TrySetResult(line.Trim());
+        }
+        else if (line.Contains(TokenMarker, StringComparison.Ordinal))
+        {
+            _tokenNext = true;
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The server exited with code {_process.ExitCode} while starting");
+            try
+            {
+                using var response = await http.GetAsync("t/o/ready.gif", ct);
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested) { }
+
+            await Task.Delay(100, ct);
+        }
+
+        throw new TimeoutException("The server did not answer in time");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -17,25 +17,38 @@ public sealed record MailingFacts(long Id, long TemplateId, string Subject, stri
 /// one query per kind of lookup, inside the journal's write transaction, so an event carries the facts as they were
 /// when it happened.
 /// </summary>
-public sealed class Enricher(FieldCache fieldCache, IStorage storage)
+public sealed class Enricher(FieldCache fieldCache, IStorage storage, Microsoft.Extensions.Options.IOptions<EventsOptions> options)
 {
     private const string DestinationColumns =
         "id, account_id AS AccountId, mailing_id AS MailingId, message_id AS MessageId, token, profile_id AS ProfileId, subprofile_id AS SubprofileId, database_id AS DatabaseId, collection_id AS CollectionId, email";
 
     private readonly ConcurrentDictionary<long, MailingFacts> _mailings = new();
+    private readonly ConcurrentDictionary<(DestinationKey, string), DestinationRef> _destinations = new();
 
+    /// <summary>The destinations with the given tokens or message ids; unknown keys are absent from the result.</summary>
     public async Task<Dictionary<string, DestinationRef>> FindDestinationsAsync(DbConnection c, DbTransaction? tx, DestinationKey kind, IReadOnlyCollection<string> keys)
     {
         var result = new Dictionary<string, DestinationRef>(StringComparer.Ordinal);
-        if (keys.Count == 0) return result;
+        var missing = new List<string>();
+        foreach (var key in keys)
+        {
+            if (_destinations.TryGetValue((kind, key), out var cached)) result[key] = cached; else missing.Add(key);
+        }
+
+        if (missing.Count == 0) return result;
         var column = kind == DestinationKey.Token ? "token" : "message_id";
-        foreach (var chunk in keys.Chunk(500))
+        var capacity = options.Value.DestinationCacheSize;
+        foreach (var chunk in missing.Chunk(500))
         {
             var rows = await c.QueryAsync<DestinationRow>($"SELECT {DestinationColumns} FROM destinations WHERE {storage.Dialect.InList(column, "@keys")}", new { keys = chunk }, tx);
             foreach (var r in rows)
             {
                 var d = r.ToRef();
-                result[kind == DestinationKey.Token ? d.Token : d.MessageId] = d;
+                var key = kind == DestinationKey.Token ? d.Token : d.MessageId;
+                result[key] = d;
+                if (capacity <= 0) continue;
+                if (_destinations.Count >= capacity) _destinations.Clear(); // crude but bounded; hot keys come back at once
+                _destinations[(kind, key)] = d;
             }
         }
 

@@ -14,4 +14,11 @@ public sealed class EventsOptions
     /// <summary>Most events waiting to be appended; producers wait (back-pressure) beyond this.</summary>
     [Range(1, 10_000_000)]
     public int AppendQueueCapacity { get; set; } = 100_000;
+
+    /// <summary>
+    /// Destinations (tracking token or message id → message) remembered in memory; a destination never changes, so
+    /// repeated opens and clicks of a message skip the lookup. 0 turns the cache off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int DestinationCacheSize { get; set; } = 100_000;
 }

@@ -130,6 +130,7 @@ public static class MailingEndpoints
         w.WriteString("email", d.Email);
         w.WriteStartObject("tracking");
         w.WriteString("open", TrackingUrls.Open(baseUrl, d.Token));
+        w.WriteString("unsubscribe", TrackingUrls.Unsubscribe(baseUrl, d.Token));
         w.WriteStartArray("links");
         for (var i = 0; i < links.Count; i++)
         {

@@ -11,12 +11,14 @@ public static class TrackingFeature
             .ValidateOnStart();
         builder.Services.AddSingleton<ClientAddress>();
         builder.Services.AddSingleton<TrackingEndpoints>();
+        builder.Services.AddSingleton<UnsubscribeEndpoints>();
         return builder;
     }
 
     public static WebApplication MapTracking(this WebApplication app)
     {
         TrackingEndpoints.Map(app, app.Services.GetRequiredService<TrackingEndpoints>(), app.Services.GetRequiredService<IOptions<TrackingOptions>>().Value.EnableNullPixel);
+        UnsubscribeEndpoints.Map(app, app.Services.GetRequiredService<UnsubscribeEndpoints>());
         return app;
     }
 }

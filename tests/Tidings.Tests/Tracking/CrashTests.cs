@@ -21,10 +21,11 @@ public sealed class CrashTests : IDisposable
         List<TestDestination> destinations;
         var acknowledged = new Dictionary<long, int>();
         int requestsAfterKill;
+        string token;
 
         using (var server = await ServerProcess.StartAsync(database, ct: ct))
         {
-            var token = await server.WaitForAccessTokenAsync(TimeSpan.FromSeconds(30));
+            token = await server.WaitForAccessTokenAsync(TimeSpan.FromSeconds(30));
             using var setup = new HttpClient { BaseAddress = server.BaseAddress };
             destinations = [.. (await MailingScenario.CreateAsync(new ApiClient(setup, token, 1), profiles: 40)).Destinations];
 
@@ -82,6 +83,16 @@ public sealed class CrashTests : IDisposable
             foreach (var (destination, count) in acknowledged)
             {
                 journaled.GetValueOrDefault(destination).ShouldBeGreaterThanOrEqualTo(count, $"destination {destination}: acknowledged opens must all be journaled");
+            }
+
+            // And in the log file a customer would download to catch up (today's cdm-impression, local date).
+            using var http = new HttpClient { BaseAddress = restarted.BaseAddress };
+            var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var log = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"/v3/logfile/cdm-impression.{today}.log/json?access_token={token}", ct))!.AsArray();
+            var logged = log.GroupBy(r => r!["id"]!.GetValue<string>()).ToDictionary(g => g.Key, g => g.Count());
+            foreach (var d in destinations)
+            {
+                logged.GetValueOrDefault(d.MessageId).ShouldBeGreaterThanOrEqualTo(acknowledged[d.Id], $"message {d.MessageId}: acknowledged opens must all be in the log file");
             }
         }
     }

@@ -28,7 +28,14 @@ public static class IngestBenchmark
         var databaseFile = Path.Combine(directory, "tidings.db");
         try
         {
-            using var server = await ServerProcess.StartAsync(databaseFile, [new("Tracking:EnableNullPixel", "true")]);
+            // --set Key=Value (repeatable) passes a server setting, to measure the effect of one.
+            var settings = new List<KeyValuePair<string, string>> { new("Tracking:EnableNullPixel", "true") };
+            for (var i = 0; i + 1 < args.Length; i++)
+            {
+                if (args[i] == "--set" && args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var eq) settings.Add(new(args[i + 1][..eq], args[i + 1][(eq + 1)..]));
+            }
+
+            using var server = await ServerProcess.StartAsync(databaseFile, settings);
             var token = await server.WaitForAccessTokenAsync(TimeSpan.FromSeconds(30));
             Console.WriteLine($"Server pid {server.ProcessId} at {server.BaseAddress}; preparing {destinations} destinations …");
             var openPaths = await SetUpAsync(server.BaseAddress, token, destinations);

@@ -109,21 +109,8 @@ public sealed class SigningKeyCommandLineTests : IDisposable
         usage.ExitCode.ShouldBe(2);
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
-    {
-        var dll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.ArgumentList.Add($"--Storage:SqlitePath={Path.Combine(_directory, "t.db")}");
-        start.ArgumentList.Add("--Webhooks:Signing:Domain=hooks.example");
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, output + error);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
+        Tidings.Tests.Infrastructure.CommandLine.RunAsync(Path.Combine(_directory, "t.db"), ["--Webhooks:Signing:Domain=hooks.example"], args);
 
     public void Dispose()
     {

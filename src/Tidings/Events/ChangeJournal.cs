@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Dapper;
 using Tidings.Storage;
 
 namespace Tidings.Events;
@@ -12,10 +11,8 @@ public static class ChangeJournal
 {
     public static async Task AppendAsync(WriteContext w, long accountId, string type, long occurredMs, JsonObject payload)
     {
-        await w.LockJournalAsync();
-        await w.Connection.ExecuteAsync(
-            "INSERT INTO journal (event_id, account_id, type, occurred, payload) VALUES (@id, @accountId, @type, @occurredMs, @payload)",
-            new { id = NewEventId(), accountId, type, occurredMs, payload = payload.ToJsonString() }, w.Transaction);
+        await using var inserter = JournalInserter.Create(w);
+        await inserter.InsertAsync(new JournalRow(accountId, type, occurredMs, payload));
     }
 
     /// <summary>A stable, unique, time-ordered event id.</summary>

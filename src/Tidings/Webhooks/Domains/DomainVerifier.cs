@@ -151,7 +151,7 @@ public sealed class DomainVerifier : IDisposable
     {
         var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
+            : await ResolveAsync(context.DnsEndPoint.Host, ct);
         var allowed = addresses.Where(a => _options.AllowPrivateAddresses || IsPublic(a)).ToArray();
         if (allowed.Length == 0) throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to no public address");
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -167,7 +167,23 @@ public sealed class DomainVerifier : IDisposable
         }
     }
 
-    internal static bool IsPublic(IPAddress address)
+    /// <summary>With a configured name server, host names are resolved there too (A, then AAAA); else by the system.</summary>
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(_options.NameServer)) return await Dns.GetHostAddressesAsync(host, ct);
+        var v4 = await _dns.QueryAsync(host, QueryType.A, QueryClass.IN, ct);
+        var addresses = v4.Answers.ARecords().Select(r => r.Address).ToList();
+        if (addresses.Count == 0)
+        {
+            var v6 = await _dns.QueryAsync(host, QueryType.AAAA, QueryClass.IN, ct);
+            addresses.AddRange(v6.Answers.AaaaRecords().Select(r => r.Address));
+        }
+
+        if (addresses.Count == 0) throw new HttpRequestException($"{host} has no address (DNS A/AAAA)");
+        return [.. addresses];
+    }
+
+    public static bool IsPublic(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return false;

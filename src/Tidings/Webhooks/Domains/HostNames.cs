@@ -24,7 +24,8 @@ public static partial class HostNames
             return null;
         }
 
-        return DomainName().IsMatch(ascii) ? ascii : null;
+        // The top-level label is never all digits: that is an IP address, not a domain.
+        return DomainName().IsMatch(ascii) && !ascii[(ascii.LastIndexOf('.') + 1)..].All(char.IsAsciiDigit) ? ascii : null;
     }
 
     /// <summary>

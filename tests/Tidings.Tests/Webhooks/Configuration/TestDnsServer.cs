@@ -20,6 +20,9 @@ public sealed class TestDnsServer : IDisposable
     /// <summary>Lower-case name (no trailing dot) → TXT values, each one record.</summary>
     public ConcurrentDictionary<string, string[]> Txt { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Lower-case name → one IPv4 address (A record), for hosts the verification file is fetched from.</summary>
+    public ConcurrentDictionary<string, string> A { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public ConcurrentQueue<string> Questions { get; } = new();
 
     public string EndPoint => $"127.0.0.1:{((IPEndPoint)_udp.Client.LocalEndPoint!).Port}";
@@ -66,11 +69,18 @@ public sealed class TestDnsServer : IDisposable
         Questions.Enqueue(name);
 
         var values = type == 16 && Txt.TryGetValue(name, out var found) ? found : [];
+        var address = type == 1 && A.TryGetValue(name, out var a) ? IPAddress.Parse(a).GetAddressBytes() : null;
         using var output = new MemoryStream();
         output.Write(query, 0, 2);                       // ID
         output.Write([(byte)(0x80 | (query[2] & 0x01)), 0x80]); // QR, RD copied, RA, NOERROR
-        output.Write([0, 1, 0, (byte)values.Length, 0, 0, 0, 0]); // QD=1, AN, NS=0, AR=0
+        output.Write([0, 1, 0, (byte)(values.Length + (address is null ? 0 : 1)), 0, 0, 0, 0]); // QD=1, AN, NS=0, AR=0
         output.Write(query, 12, questionEnd - 12);
+        if (address is not null)
+        {
+            output.Write([0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4]);
+            output.Write(address);
+        }
+
         foreach (var value in values)
         {
             var bytes = Encoding.UTF8.GetBytes(value);

@@ -15,7 +15,7 @@ public static partial class RestApi
     private static readonly HashSet<string> ApiRoots = new(StringComparer.Ordinal)
     {
         "identity", "consumption", "databases", "database", "collection", "interest", "profile", "profiles", "subprofile",
-        "ms", "publisher", "logfiles", "logfile", "webhooks", "webhook", "emailings", "token", "mta",
+        "ms", "publisher", "logfiles", "logfile", "webhooks", "webhook", "domains", "domain", "emailings", "token", "mta",
     };
 
     public static WebApplicationBuilder AddRest(this WebApplicationBuilder builder)

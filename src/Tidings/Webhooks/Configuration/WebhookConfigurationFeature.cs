@@ -1,0 +1,28 @@
+using Tidings.Rest;
+using Tidings.Webhooks.Domains;
+
+namespace Tidings.Webhooks.Configuration;
+
+/// <summary>
+/// Webhook configuration through the REST API and the domains an account has proven it owns. A webhook delivers only
+/// when its handler's host lies under a validated domain (<see cref="DomainStore.IsHandlerAllowedAsync"/>).
+/// </summary>
+public static class WebhookConfigurationFeature
+{
+    public static WebApplicationBuilder AddWebhookConfiguration(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<DomainStore>();
+        builder.Services.AddSingleton<DomainVerifier>();
+        return builder;
+    }
+
+    public static WebApplication MapWebhookConfiguration(this WebApplication app)
+    {
+        var api = app.MapCopernicaGroup();
+        WebhookEndpoints.Map(api);
+        DomainEndpoints.Map(api);
+        return app;
+    }
+}

@@ -1,0 +1,69 @@
+namespace Tidings.Webhooks.Configuration;
+
+/// <summary>One row of the <c>webhooks</c> table; the delivery engine reads these.</summary>
+public sealed class WebhookRecord
+{
+    public long Id { get; init; }
+    public long AccountId { get; init; }
+    public string Handler { get; set; } = "";
+
+    /// <summary>JSON array of <see cref="WebhookTriggers.All"/> values.</summary>
+    public string Triggers { get; set; } = "[]";
+
+    /// <summary>JSON array of <see cref="WebhookTriggers.Callers"/> values.</summary>
+    public string Callers { get; set; } = "[]";
+
+    public long? DatabaseId { get; set; }
+    public long? CollectionId { get; set; }
+    public string Format { get; set; } = WebhookFormats.Form;
+    public string Signing { get; set; } = WebhookSigningSchemes.Copernica;
+    public long MaxConcurrency { get; set; }
+    public long MaxPerSecond { get; set; }
+    public long BatchMaxEvents { get; set; }
+    public long BatchMaxMs { get; set; }
+    public bool Enabled { get; set; } = true;
+    public long Created { get; init; }
+    public string? DisabledReason { get; set; }
+
+    public IReadOnlyList<string> TriggerList => System.Text.Json.JsonSerializer.Deserialize<string[]>(Triggers) ?? [];
+
+    public IReadOnlyList<string> CallerList => System.Text.Json.JsonSerializer.Deserialize<string[]>(Callers) ?? [];
+}
+
+/// <summary>Copernica's REST <c>trigger</c> values (§1.9), plus <c>unsubscribe</c>; and the <c>callers</c> values.</summary>
+public static class WebhookTriggers
+{
+    public static readonly IReadOnlyList<string> All = ["create", "update", "delete", "click", "delivery", "open", "bounce", "failure", "unsubscribe"];
+
+    /// <summary>Where a change came from: the Marketing Suite or Publisher. Absent: both (as Copernica).</summary>
+    public static readonly IReadOnlyList<string> Callers = ["ms", "publisher"];
+}
+
+public static class WebhookFormats
+{
+    /// <summary><c>application/x-www-form-urlencoded</c> with bracketed maps, Copernica's documented default.</summary>
+    public const string Form = "form";
+
+    public const string Json = "json";
+
+    public static readonly IReadOnlyList<string> All = [Form, Json];
+}
+
+public static class WebhookSigningSchemes
+{
+    public const string Copernica = "copernica";
+    public const string Standard = "standard";
+    public const string Both = "both";
+    public const string None = "none";
+
+    public static readonly IReadOnlyList<string> All = [Copernica, Standard, Both, None];
+}
+
+/// <summary>Per-webhook delivery limits: defaults and the ranges a client may choose from.</summary>
+public static class WebhookLimits
+{
+    public static readonly (string Key, long Default, long Min, long Max) MaxConcurrency = ("max_concurrency", 4, 1, 64);
+    public static readonly (string Key, long Default, long Min, long Max) MaxPerSecond = ("max_per_second", 50, 1, 10_000);
+    public static readonly (string Key, long Default, long Min, long Max) BatchMaxEvents = ("batch_max_events", 1, 1, 1000);
+    public static readonly (string Key, long Default, long Min, long Max) BatchMaxMs = ("batch_max_ms", 0, 0, 60_000);
+}

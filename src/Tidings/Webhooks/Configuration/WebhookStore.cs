@@ -1,0 +1,66 @@
+using Dapper;
+using Tidings.Rest;
+using Tidings.Storage;
+
+namespace Tidings.Webhooks.Configuration;
+
+/// <summary>The <c>webhooks</c> table: what an account wants called, for which changes, and how.</summary>
+public sealed class WebhookStore(IStorage storage, CopernicaTime time)
+{
+    private const string Columns =
+        "id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
+        "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, " +
+        "enabled, created, disabled_reason AS DisabledReason";
+
+    public WebhookRecord New(long accountId) => new() { AccountId = accountId, Created = time.NowMs() };
+
+    public Task<long> CreateAsync(WebhookRecord w, CancellationToken ct) =>
+        storage.WriteAsync(x => x.Connection.ExecuteScalarAsync<long>(
+            "INSERT INTO webhooks (account_id, handler, triggers, callers, database_id, collection_id, format, signing, max_concurrency, max_per_second, batch_max_events, batch_max_ms, enabled, created, disabled_reason) " +
+            "VALUES (@AccountId, @Handler, @Triggers, @Callers, @DatabaseId, @CollectionId, @Format, @Signing, @MaxConcurrency, @MaxPerSecond, @BatchMaxEvents, @BatchMaxMs, @enabled, @Created, @DisabledReason) RETURNING id",
+            Parameters(w), x.Transaction), ct);
+
+    public Task UpdateAsync(WebhookRecord w, CancellationToken ct) =>
+        storage.WriteAsync(x => x.Connection.ExecuteAsync(
+            "UPDATE webhooks SET handler = @Handler, triggers = @Triggers, callers = @Callers, database_id = @DatabaseId, collection_id = @CollectionId, format = @Format, signing = @Signing, " +
+            "max_concurrency = @MaxConcurrency, max_per_second = @MaxPerSecond, batch_max_events = @BatchMaxEvents, batch_max_ms = @BatchMaxMs, enabled = @enabled, disabled_reason = @DisabledReason " +
+            "WHERE id = @Id AND account_id = @AccountId",
+            Parameters(w), x.Transaction), ct);
+
+    public Task DeleteAsync(WebhookRecord w, CancellationToken ct) =>
+        storage.WriteAsync(x => x.Connection.ExecuteAsync("DELETE FROM webhooks WHERE id = @Id AND account_id = @AccountId", new { w.Id, w.AccountId }, x.Transaction), ct);
+
+    public async Task<WebhookRecord> RequireAsync(long accountId, string id, CancellationToken ct)
+    {
+        if (!long.TryParse(id, out var webhookId)) throw new RestException(WebhookInput.NoWebhook);
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<WebhookRecord>($"SELECT {Columns} FROM webhooks WHERE account_id = @accountId AND id = @webhookId", new { accountId, webhookId })
+            ?? throw new RestException(WebhookInput.NoWebhook);
+    }
+
+    /// <summary>A page of the account's webhooks, optionally only those of one database or one collection.</summary>
+    public async Task<(IReadOnlyList<WebhookRecord> Items, long Total)> ListAsync(long accountId, Paging paging, CancellationToken ct, long? databaseId = null, long? collectionId = null)
+    {
+        var where = "account_id = @accountId"
+            + (databaseId is null ? "" : " AND database_id = @databaseId")
+            + (collectionId is null ? "" : " AND collection_id = @collectionId");
+        var args = new { accountId, databaseId, collectionId, take = paging.Take, skip = paging.Offset };
+        await using var c = await storage.OpenReadAsync(ct);
+        var items = (await c.QueryAsync<WebhookRecord>($"SELECT {Columns} FROM webhooks WHERE {where} ORDER BY id LIMIT @take OFFSET @skip", args)).ToList();
+        var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM webhooks WHERE {where}", args);
+        return (items, total);
+    }
+
+    /// <summary>Every handler URL of the account (to find where a verification file may be).</summary>
+    public async Task<IReadOnlyList<string>> HandlersAsync(long accountId, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return (await c.QueryAsync<string>("SELECT DISTINCT handler FROM webhooks WHERE account_id = @accountId", new { accountId })).ToList();
+    }
+
+    private static object Parameters(WebhookRecord w) => new
+    {
+        w.Id, w.AccountId, w.Handler, w.Triggers, w.Callers, w.DatabaseId, w.CollectionId, w.Format, w.Signing,
+        w.MaxConcurrency, w.MaxPerSecond, w.BatchMaxEvents, w.BatchMaxMs, enabled = w.Enabled ? 1L : 0L, w.Created, w.DisabledReason,
+    };
+}

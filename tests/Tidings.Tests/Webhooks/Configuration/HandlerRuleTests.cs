@@ -1,0 +1,43 @@
+using Tidings.Webhooks.Domains;
+
+namespace Tidings.Tests.Webhooks.Configuration;
+
+/// <summary>The ownership rule: a handler's host equals or is a subdomain of a validated domain, by whole labels.</summary>
+public sealed class HandlerRuleTests
+{
+    [Theory]
+    [InlineData("example.com", "example.com", true)]
+    [InlineData("a.b.example.com", "example.com", true)]
+    [InlineData("A.B.EXAMPLE.COM.", "example.com", true)]
+    [InlineData("badexample.com", "example.com", false)]
+    [InlineData("evilexample.com", "example.com", false)]
+    [InlineData("example.com.evil.net", "example.com", false)]
+    [InlineData("example.org", "example.com", false)]
+    [InlineData("com", "example.com", false)]
+    [InlineData("bücher.example", "xn--bcher-kva.example", true)]
+    [InlineData("shop.xn--bcher-kva.example", "bücher.example", true)]
+    public void A_host_is_under_a_domain_only_by_whole_labels(string host, string domain, bool under) =>
+        HostNames.IsUnder(host, domain).ShouldBe(under);
+
+    [Theory]
+    [InlineData("https://a.b.example.com/hook", true)]
+    [InlineData("http://example.com:8080/x?y=1", true)]
+    [InlineData("https://badexample.com/hook", false)]
+    [InlineData("https://example.com@evil.net/hook", false)]
+    [InlineData("https://bücher.example/", true)]
+    [InlineData("not a url", false)]
+    public void A_handler_url_is_allowed_when_its_host_lies_under_a_validated_domain(string url, bool allowed) =>
+        HostNames.IsHandlerUnder(url, ["example.com", "xn--bcher-kva.example"]).ShouldBe(allowed);
+
+    [Theory]
+    [InlineData("127.0.0.1", false)]
+    [InlineData("10.1.2.3", false)]
+    [InlineData("192.168.0.1", false)]
+    [InlineData("172.20.0.1", false)]
+    [InlineData("169.254.169.254", false)]
+    [InlineData("::1", false)]
+    [InlineData("fd00::1", false)]
+    [InlineData("93.184.216.34", true)]
+    public void Verification_files_are_fetched_from_public_addresses_only_by_default(string address, bool isPublic) =>
+        DomainVerifier.IsPublic(System.Net.IPAddress.Parse(address)).ShouldBe(isPublic);
+}

@@ -8,6 +8,7 @@ using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Statistics;
 using Tidings.Storage;
+using Tidings.Webhooks.Delivery;
 using Tidings.Webhooks.Signing;
 using Tidings.Tracking;
 
@@ -19,6 +20,7 @@ builder.AddProfiles();
 builder.AddEvents();
 builder.AddMailings();
 builder.AddWebhookSigning();
+builder.AddWebhookDelivery();
 builder.AddDelivery();
 builder.AddLogFiles();
 builder.AddStatistics();

@@ -254,7 +254,7 @@ public sealed class WebhookPayloads(CopernicaTime time)
 
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static long UnixSeconds(long ms) => Math.Floor(ms / 1000.0) is var s ? (long)s : 0;
+    private static long UnixSeconds(long ms) => Math.DivRem(ms, 1000) is var (q, r) && r < 0 ? q - 1 : q;
 
     private string? Local(JsonNode? unixMs) =>
         unixMs is JsonValue v && v.TryGetValue<long>(out var ms) ? time.FormatMs(ms) : null;

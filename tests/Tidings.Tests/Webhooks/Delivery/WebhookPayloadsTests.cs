@@ -291,6 +291,23 @@ public sealed class WebhookPayloadsTests
         parsed[1]!["type"]!.GetValue<string>().ShouldBe("click");
         JsonNode.DeepEquals(parsed[1], second).ShouldBeTrue();
     }
+
+    [Fact]
+    public void Encodes_the_open_shown_in_the_documentation_exactly_as_documented()
+    {
+        var payload = new JsonObject
+        {
+            ["message"] = "k3j9x0a1b2c3d4e5", ["mailing"] = 7, ["tags"] = new JsonArray("spring", "sale"), ["email"] = "john@example.com",
+            ["profile"] = 123, ["subprofile"] = null, ["database"] = 1, ["collection"] = null,
+            ["fields"] = new JsonObject { ["name"] = "John Doe", ["mail"] = "john@example.com" }, ["interests"] = new JsonArray("blue"),
+            ["ip"] = "203.0.113.9", ["useragent"] = "Mozilla/5.0", ["referer"] = null, ["headers"] = new JsonObject(),
+        };
+        var o = Payloads.Build(new JournalEvent("0194a3c2e1f07d2b9c4e5f6a7b8c9d0e", "open", 1767614400000, payload)).ShouldNotBeNull();
+        WebhookPayloads.ToForm(o).ShouldBe(
+            "id=k3j9x0a1b2c3d4e5&type=open&timestamp=2026-01-05+13%3A00%3A00&time=1767614400&recipient=john%40example.com"
+            + "&ip=203.0.113.9&useragent=Mozilla%2F5.0&tags%5B%5D=spring&tags%5B%5D=sale&mailing=7&profile=123&database=1"
+            + "&fields%5Bname%5D=John+Doe&fields%5Bmail%5D=john%40example.com&interests%5B%5D=blue&event=0194a3c2e1f07d2b9c4e5f6a7b8c9d0e");
+    }
 }
 
 internal static class JsonNumberExtensions

@@ -9,6 +9,7 @@ using Tidings.Rest;
 using Tidings.Statistics;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
+using Tidings.Webhooks.Delivery;
 using Tidings.Webhooks.Signing;
 using Tidings.Tracking;
 
@@ -21,6 +22,7 @@ builder.AddEvents();
 builder.AddMailings();
 builder.AddWebhookSigning();
 builder.AddWebhookConfiguration();
+builder.AddWebhookDelivery();
 builder.AddDelivery();
 builder.AddLogFiles();
 builder.AddStatistics();

@@ -89,7 +89,9 @@ public sealed class ServerProcess : IDisposable
     private void OnOutput(string? line)
     {
         if (line is null) return;
-        if (_tokenNext && line.Trim().Length > 0)
+        // The console logger writes from its own thread, so a log line ("info: …", "      Created account …") can land
+        // between the marker and the token: the token is the first later line that is one word without a colon.
+        if (_tokenNext && line.Trim() is { Length: > 0 } word && !word.Contains(' ', StringComparison.Ordinal) && !word.Contains(':', StringComparison.Ordinal))
         {
             _tokenNext = false;
             _token.TrySetResult(line.Trim());

@@ -48,6 +48,8 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Accounts:CreateDefaultAccount", "false");
+        // Webhook receivers in tests listen on 127.0.0.1, which the SSRF guard refuses unless allowed.
+        builder.UseSetting("Webhooks:Delivery:AllowedNetworks:0", "127.0.0.1/32");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -24,10 +24,4 @@ public sealed class DomainOptions
     /// <summary>Largest verification file read, in bytes; longer bodies do not match.</summary>
     [Range(64, 1024 * 1024)]
     public int MaxFileBytes { get; set; } = 4096;
-
-    /// <summary>
-    /// Whether verification files may be fetched from loopback, private, link-local and other non-public addresses.
-    /// Off in production (a customer must not make the server probe its own network); tests turn it on.
-    /// </summary>
-    public bool AllowPrivateAddresses { get; set; }
 }

@@ -18,10 +18,14 @@ public sealed class DomainVerifier : IDisposable
     private readonly DomainOptions _options;
     private readonly LookupClient _dns;
     private readonly HttpClient _http;
+    private readonly Tidings.Webhooks.Delivery.AddressPolicy _policy;
 
-    public DomainVerifier(IOptions<DomainOptions> options)
+    /// <param name="safe">Its address policy applies here too: fetching a verification file is a request to a customer's
+    /// host, with the same risk as delivering a webhook (setting <c>Webhooks:Delivery:AllowedNetworks</c>).</param>
+    public DomainVerifier(IOptions<DomainOptions> options, Tidings.Webhooks.Delivery.SafeHttpClientFactory safe)
     {
         _options = options.Value;
+        _policy = safe.Policy;
         var lookup = string.IsNullOrWhiteSpace(_options.NameServer)
             ? new LookupClientOptions()
             : new LookupClientOptions(new NameServer(ParseEndPoint(_options.NameServer)));
@@ -152,8 +156,11 @@ public sealed class DomainVerifier : IDisposable
         var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
             ? [literal]
             : await ResolveAsync(context.DnsEndPoint.Host, ct);
-        var allowed = addresses.Where(a => _options.AllowPrivateAddresses || IsPublic(a)).ToArray();
-        if (allowed.Length == 0) throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to no public address");
+        var allowed = addresses.Where(a => _policy.Refusal(a) is null).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to {addresses[0]}, a {_policy.Refusal(addresses[0])} address; not allowed (setting Webhooks:Delivery:AllowedNetworks)");
+        }
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -181,21 +188,6 @@ public sealed class DomainVerifier : IDisposable
 
         if (addresses.Count == 0) throw new HttpRequestException($"{host} has no address (DNS A/AAAA)");
         return [.. addresses];
-    }
-
-    public static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return false;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b6 = address.GetAddressBytes();
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (b6[0] & 0xFE) == 0xFC);
-        }
-
-        var b = address.GetAddressBytes();
-        return !(b[0] == 10 || b[0] == 0 || b[0] >= 224 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168)
-            || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
     }
 
     public void Dispose() => _http.Dispose();

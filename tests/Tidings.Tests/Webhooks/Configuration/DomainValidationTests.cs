@@ -189,6 +189,18 @@ public sealed class DomainValidationTests(WebhookApp app) : IClassFixture<Webhoo
     }
 
     [Fact]
+    public async Task A_verification_file_on_a_private_address_is_not_fetched()
+    {
+        // The test fixture allows 127.0.0.1 only (Webhooks:Delivery:AllowedNetworks); 10.x is private.
+        var client = await app.NewAccountAsync();
+        app.Dns.A["private.files.test"] = "10.1.2.3";
+        var (id, _) = await ClaimAsync(client, "private.files.test");
+        var response = await client.PostJsonAsync($"/v3/domain/{id}/validate", new { method = "file", url = "http://private.files.test/hook" });
+        var message = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!["message"]!.GetValue<string>();
+        message.ShouldContain("10.1.2.3, a private address; not allowed (setting Webhooks:Delivery:AllowedNetworks)");
+    }
+
+    [Fact]
     public async Task A_file_url_outside_the_domain_is_refused()
     {
         var client = await app.NewAccountAsync();

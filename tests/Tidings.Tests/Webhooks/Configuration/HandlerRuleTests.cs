@@ -28,16 +28,4 @@ public sealed class HandlerRuleTests
     [InlineData("not a url", false)]
     public void A_handler_url_is_allowed_when_its_host_lies_under_a_validated_domain(string url, bool allowed) =>
         HostNames.IsHandlerUnder(url, ["example.com", "xn--bcher-kva.example"]).ShouldBe(allowed);
-
-    [Theory]
-    [InlineData("127.0.0.1", false)]
-    [InlineData("10.1.2.3", false)]
-    [InlineData("192.168.0.1", false)]
-    [InlineData("172.20.0.1", false)]
-    [InlineData("169.254.169.254", false)]
-    [InlineData("::1", false)]
-    [InlineData("fd00::1", false)]
-    [InlineData("93.184.216.34", true)]
-    public void Verification_files_are_fetched_from_public_addresses_only_by_default(string address, bool isPublic) =>
-        DomainVerifier.IsPublic(System.Net.IPAddress.Parse(address)).ShouldBe(isPublic);
 }

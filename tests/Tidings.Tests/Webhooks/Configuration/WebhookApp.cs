@@ -15,7 +15,6 @@ public sealed class WebhookApp : TidingsApp
         ["Webhooks:Domains:NameServer"] = Dns.EndPoint,
         ["Webhooks:Domains:Timeout"] = "00:00:02",
         ["Webhooks:Domains:Retries"] = "0",
-        ["Webhooks:Domains:AllowPrivateAddresses"] = "true",
     };
 
     public override async ValueTask DisposeAsync()

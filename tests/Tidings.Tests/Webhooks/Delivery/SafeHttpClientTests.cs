@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using Tidings.Webhooks.Delivery;
 
+using Tidings.Tests.Infrastructure;
+
 namespace Tidings.Tests.Webhooks.Delivery;
 
 public sealed class SafeHttpClientTests

@@ -7,10 +7,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Tidings.Tests.Webhooks.Delivery;
+namespace Tidings.Tests.Infrastructure;
 
 /// <summary>A Kestrel server on 127.0.0.1 (random port) that answers every request with the given handler and counts them.</summary>
-internal sealed class StubServer : IAsyncDisposable
+public sealed class StubServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _hits;

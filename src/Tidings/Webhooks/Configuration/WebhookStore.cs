@@ -5,7 +5,7 @@ using Tidings.Storage;
 namespace Tidings.Webhooks.Configuration;
 
 /// <summary>The <c>webhooks</c> table: what an account wants called, for which changes, and how.</summary>
-public sealed class WebhookStore(IStorage storage, CopernicaTime time)
+public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerable<IWebhookDeletionHook> deletionHooks)
 {
     private const string Columns =
         "id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
@@ -27,8 +27,22 @@ public sealed class WebhookStore(IStorage storage, CopernicaTime time)
             "WHERE id = @Id AND account_id = @AccountId",
             Parameters(w), x.Transaction), ct);
 
-    public Task DeleteAsync(WebhookRecord w, CancellationToken ct) =>
-        storage.WriteAsync(x => x.Connection.ExecuteAsync("DELETE FROM webhooks WHERE id = @Id AND account_id = @AccountId", new { w.Id, w.AccountId }, x.Transaction), ct);
+    /// <summary>Deletes the webhook and, in the same transaction, what other features keep for it.</summary>
+    public async Task DeleteAsync(WebhookRecord w, CancellationToken ct)
+    {
+        var hooks = deletionHooks.ToList();
+        await storage.WriteAsync(async x =>
+        {
+            var deleted = await x.Connection.ExecuteAsync("DELETE FROM webhooks WHERE id = @Id AND account_id = @AccountId", new { w.Id, w.AccountId }, x.Transaction);
+            if (deleted > 0)
+            {
+                foreach (var hook in hooks) await hook.DeletingAsync(x, w.Id);
+            }
+
+            return deleted;
+        }, ct);
+        foreach (var hook in hooks) hook.Deleted(w.Id);
+    }
 
     public async Task<WebhookRecord> RequireAsync(long accountId, string id, CancellationToken ct)
     {

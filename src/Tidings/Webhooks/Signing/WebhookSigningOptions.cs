@@ -43,10 +43,6 @@ public sealed class WebhookSigningOptions : IValidatableObject
     [Range(0, 3600)]
     public int KeyCacheSeconds { get; set; } = 60;
 
-    /// <summary>Random bytes in a newly generated Standard Webhooks <c>whsec_</c> secret (the spec allows 24 to 64).</summary>
-    [Range(StandardWebhooksSecrets.MinSecretBytes, StandardWebhooksSecrets.MaxSecretBytes)]
-    public int SecretBytes { get; set; } = 32;
-
     /// <summary>How long clients may cache the response of <c>/.well-known/tidings/webhook-keys</c> (seconds).</summary>
     [Range(0, 86_400)]
     public int PublishedKeysMaxAgeSeconds { get; set; } = 300;

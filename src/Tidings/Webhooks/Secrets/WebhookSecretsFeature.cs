@@ -1,0 +1,26 @@
+using Tidings.Rest;
+using Tidings.Webhooks.Configuration;
+
+namespace Tidings.Webhooks.Secrets;
+
+/// <summary>
+/// Per-webhook Standard Webhooks secrets (<c>whsec_</c> for v1, <c>whsk_</c> for v1a): stored, generated on first
+/// use, rotatable with a grace period, importable, and removed with their webhook.
+/// </summary>
+public static class WebhookSecretsFeature
+{
+    public static WebApplicationBuilder AddWebhookSecrets(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WebhookSecretsOptions>().BindConfiguration(WebhookSecretsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<WebhookSecretTable>();
+        builder.Services.AddSingleton<WebhookSecretStore>();
+        builder.Services.AddSingleton<IWebhookDeletionHook>(sp => sp.GetRequiredService<WebhookSecretStore>());
+        return builder;
+    }
+
+    public static WebApplication MapWebhookSecrets(this WebApplication app)
+    {
+        WebhookSecretEndpoints.Map(app.MapCopernicaGroup());
+        return app;
+    }
+}

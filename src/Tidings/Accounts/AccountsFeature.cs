@@ -42,6 +42,7 @@ public static class AccountsFeature
                 w.WriteEndObject();
             });
         }).WithSummary("The account the access token belongs to");
+        AccountNotices.Map(api);
         return app;
     }
 

@@ -21,11 +21,12 @@ public sealed class StubServer : IAsyncDisposable
 
     public int Hits => Volatile.Read(ref _hits);
 
-    public static async Task<StubServer> StartAsync(Func<HttpContext, Task> handler)
+    /// <param name="port">0 for any free port; a given port to come up where a client already points (a receiver back online).</param>
+    public static async Task<StubServer> StartAsync(Func<HttpContext, Task> handler, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var server = new StubServer(app);
         app.Run(context =>

@@ -94,6 +94,7 @@ public static class WebhookEndpoints
         w.WriteNumber("max_per_second", x.MaxPerSecond);
         w.WriteNumber("batch_max_events", x.BatchMaxEvents);
         w.WriteNumber("batch_max_ms", x.BatchMaxMs);
+        w.WriteBoolean("ordered", x.Ordered);
         w.WriteBoolean("enabled", x.Enabled);
         if (x.DisabledReason is { } reason) w.WriteString("disabled_reason", reason); else w.WriteNull("disabled_reason");
         var why = DomainStore.WhyNotAllowed(x.Handler, validatedDomains);

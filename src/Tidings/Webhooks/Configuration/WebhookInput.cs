@@ -72,6 +72,11 @@ public static class WebhookInput
         webhook.BatchMaxEvents = Limit(body, WebhookLimits.BatchMaxEvents, creating ? null : webhook.BatchMaxEvents);
         webhook.BatchMaxMs = Limit(body, WebhookLimits.BatchMaxMs, creating ? null : webhook.BatchMaxMs);
 
+        if (body["ordered"] is { } orderedNode)
+        {
+            webhook.Ordered = QueryValues.IsTrue(FieldTypes.ToScalarText(orderedNode));
+        }
+
         if (body["enabled"] is { } enabledNode)
         {
             var enabled = QueryValues.IsTrue(FieldTypes.ToScalarText(enabledNode));

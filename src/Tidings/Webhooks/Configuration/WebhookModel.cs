@@ -25,6 +25,15 @@ public sealed class WebhookRecord
     public long Created { get; init; }
     public string? DisabledReason { get; set; }
 
+    /// <summary>Deliver one profile's (or subprofile's) events one at a time, in journal order.</summary>
+    public bool Ordered { get; set; }
+
+    /// <summary>Unix ms of the first failed call since the last successful one; null while healthy.</summary>
+    public long? FailingSince { get; init; }
+
+    /// <summary>Unix ms of the last successful call.</summary>
+    public long? LastSuccess { get; init; }
+
     public IReadOnlyList<string> TriggerList => System.Text.Json.JsonSerializer.Deserialize<string[]>(Triggers) ?? [];
 
     public IReadOnlyList<string> CallerList => System.Text.Json.JsonSerializer.Deserialize<string[]>(Callers) ?? [];

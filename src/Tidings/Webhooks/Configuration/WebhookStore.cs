@@ -1,6 +1,7 @@
 using Dapper;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Webhooks.Dispatch;
 
 namespace Tidings.Webhooks.Configuration;
 
@@ -10,22 +11,33 @@ public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerab
     private const string Columns =
         "id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
         "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, " +
-        "enabled, created, disabled_reason AS DisabledReason";
+        "enabled, created, disabled_reason AS DisabledReason, ordered, failing_since AS FailingSince, last_success AS LastSuccess";
 
     public WebhookRecord New(long accountId) => new() { AccountId = accountId, Created = time.NowMs() };
 
     public Task<long> CreateAsync(WebhookRecord w, CancellationToken ct) =>
-        storage.WriteAsync(x => x.Connection.ExecuteScalarAsync<long>(
-            "INSERT INTO webhooks (account_id, handler, triggers, callers, database_id, collection_id, format, signing, max_concurrency, max_per_second, batch_max_events, batch_max_ms, enabled, created, disabled_reason) " +
-            "VALUES (@AccountId, @Handler, @Triggers, @Callers, @DatabaseId, @CollectionId, @Format, @Signing, @MaxConcurrency, @MaxPerSecond, @BatchMaxEvents, @BatchMaxMs, @enabled, @Created, @DisabledReason) RETURNING id",
-            Parameters(w), x.Transaction), ct);
+        storage.WriteAsync(async x =>
+        {
+            var id = await x.Connection.ExecuteScalarAsync<long>(
+                "INSERT INTO webhooks (account_id, handler, triggers, callers, database_id, collection_id, format, signing, max_concurrency, max_per_second, batch_max_events, batch_max_ms, enabled, created, disabled_reason, ordered) " +
+                "VALUES (@AccountId, @Handler, @Triggers, @Callers, @DatabaseId, @CollectionId, @Format, @Signing, @MaxConcurrency, @MaxPerSecond, @BatchMaxEvents, @BatchMaxMs, @enabled, @Created, @DisabledReason, @ordered) RETURNING id",
+                Parameters(w), x.Transaction);
+            // In the same transaction: the webhook hears of every event appended after it exists.
+            if (w.Enabled) await WebhookCursors.StartAtEndAsync(x, id);
+            return id;
+        }, ct);
 
     public Task UpdateAsync(WebhookRecord w, CancellationToken ct) =>
-        storage.WriteAsync(x => x.Connection.ExecuteAsync(
-            "UPDATE webhooks SET handler = @Handler, triggers = @Triggers, callers = @Callers, database_id = @DatabaseId, collection_id = @CollectionId, format = @Format, signing = @Signing, " +
-            "max_concurrency = @MaxConcurrency, max_per_second = @MaxPerSecond, batch_max_events = @BatchMaxEvents, batch_max_ms = @BatchMaxMs, enabled = @enabled, disabled_reason = @DisabledReason " +
-            "WHERE id = @Id AND account_id = @AccountId",
-            Parameters(w), x.Transaction), ct);
+        storage.WriteAsync(async x =>
+        {
+            await x.Connection.ExecuteAsync(
+                "UPDATE webhooks SET handler = @Handler, triggers = @Triggers, callers = @Callers, database_id = @DatabaseId, collection_id = @CollectionId, format = @Format, signing = @Signing, " +
+                "max_concurrency = @MaxConcurrency, max_per_second = @MaxPerSecond, batch_max_events = @BatchMaxEvents, batch_max_ms = @BatchMaxMs, enabled = @enabled, disabled_reason = @DisabledReason, ordered = @ordered " +
+                "WHERE id = @Id AND account_id = @AccountId",
+                Parameters(w), x.Transaction);
+            if (w.Enabled) await WebhookCursors.StartAtEndAsync(x, w.Id); else await WebhookCursors.RemoveAsync(x, w.Id);
+            return 0;
+        }, ct);
 
     /// <summary>Deletes the webhook and, in the same transaction, what other features keep for it.</summary>
     public async Task DeleteAsync(WebhookRecord w, CancellationToken ct)
@@ -75,6 +87,6 @@ public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerab
     private static object Parameters(WebhookRecord w) => new
     {
         w.Id, w.AccountId, w.Handler, w.Triggers, w.Callers, w.DatabaseId, w.CollectionId, w.Format, w.Signing,
-        w.MaxConcurrency, w.MaxPerSecond, w.BatchMaxEvents, w.BatchMaxMs, enabled = w.Enabled ? 1L : 0L, w.Created, w.DisabledReason,
+        w.MaxConcurrency, w.MaxPerSecond, w.BatchMaxEvents, w.BatchMaxMs, enabled = w.Enabled ? 1L : 0L, w.Created, w.DisabledReason, ordered = w.Ordered ? 1L : 0L,
     };
 }

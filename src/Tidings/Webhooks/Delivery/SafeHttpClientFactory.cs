@@ -18,10 +18,19 @@ public sealed class SafeHttpClientFactory : IDisposable
     private readonly AddressPolicy _policy;
     private readonly WebhookDeliveryOptions _options;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Host, int Port), IPAddress> _lastAddress = new();
 
     public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options)
-        : this(options, Dns.GetHostAddressesAsync)
+        : this(options, WithHosts(options.Value.Hosts))
     {
+    }
+
+    /// <summary>DNS, except for names configured in <see cref="WebhookDeliveryOptions.Hosts"/>.</summary>
+    private static Func<string, CancellationToken, Task<IPAddress[]>> WithHosts(Dictionary<string, string> hosts)
+    {
+        var fixedAnswers = new Dictionary<string, IPAddress>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, address) in hosts) fixedAnswers[name.TrimEnd('.')] = IPAddress.Parse(address);
+        return (host, ct) => fixedAnswers.TryGetValue(host.TrimEnd('.'), out var address) ? Task.FromResult(new[] { address }) : Dns.GetHostAddressesAsync(host, ct);
     }
 
     /// <param name="resolve">Name resolution (tests substitute a fake DNS that answers as an attacker's would).</param>
@@ -54,6 +63,10 @@ public sealed class SafeHttpClientFactory : IDisposable
 
     /// <summary>A new client over the shared, guarded handler (cheap: connections stay pooled in the handler).</summary>
     public HttpClient CreateClient() => new(_handler, disposeHandler: false) { Timeout = _options.RequestTimeout };
+
+    /// <summary>The address last dialled for a host and port (the receiver's IP, for attempt logs), or null.</summary>
+    public string? LastAddress(Uri url) =>
+        _lastAddress.TryGetValue((url.IdnHost, url.Port), out var address) ? AddressPolicy.Canonical(address).ToString() : null;
 
     /// <summary>Whether a webhook URL is acceptable at all before any address is looked at: absolute http(s), no user info.</summary>
     public static string? UrlProblem(Uri? url)
@@ -99,6 +112,7 @@ public sealed class SafeHttpClientFactory : IDisposable
             try
             {
                 // The vetted IPAddress itself, never the name: nothing is resolved again.
+                _lastAddress[(context.DnsEndPoint.Host, context.DnsEndPoint.Port)] = address;
                 await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
                 return new NetworkStream(socket, ownsSocket: true);
             }

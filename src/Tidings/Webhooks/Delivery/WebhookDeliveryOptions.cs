@@ -14,6 +14,12 @@ public sealed class WebhookDeliveryOptions : IValidatableObject
     /// </summary>
     public List<string> AllowedNetworks { get; set; } = [];
 
+    /// <summary>
+    /// Fixed name → address answers used instead of DNS (like an <c>/etc/hosts</c> entry, e.g. for a receiver on an
+    /// internal name). The address is still checked against the address policy: this does not bypass the SSRF guard.
+    /// </summary>
+    public Dictionary<string, string> Hosts { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Time to resolve the host and open the TCP (and TLS) connection.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -39,6 +45,11 @@ public sealed class WebhookDeliveryOptions : IValidatableObject
             {
                 yield return new ValidationResult($"AllowedNetworks: '{network}' is not a network in CIDR notation (e.g. 10.1.2.0/24, 127.0.0.1/32, fd00::/8).", [nameof(AllowedNetworks)]);
             }
+        }
+
+        foreach (var (name, address) in Hosts)
+        {
+            if (!IPAddress.TryParse(address, out _)) yield return new ValidationResult($"Hosts: '{address}' (for {name}) is not an IP address.", [nameof(Hosts)]);
         }
 
         if (ConnectTimeout <= TimeSpan.Zero) yield return new ValidationResult("ConnectTimeout must be positive.", [nameof(ConnectTimeout)]);

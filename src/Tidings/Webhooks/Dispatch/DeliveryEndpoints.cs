@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Tidings.Rest;
+using Tidings.Storage;
+using Tidings.Webhooks.Configuration;
+using Tidings.Webhooks.Delivery;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>
+/// REST v3 for delivery: a webhook's live status, its attempts and deliveries, replays with progress, a test call
+/// (a sample event or the user's own post data, with the receiver's whole answer) and "check now" for all webhooks.
+/// </summary>
+public static class DeliveryEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var g = api.MapGroup("").WithTags("Webhook delivery");
+
+        g.MapGet("/webhook/{id}/status", async (HttpContext http, string id, WebhookStore store, WebhookDispatcher dispatcher, CopernicaTime time) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var status = dispatcher.Status(webhook.Id);
+            return CopernicaJson.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("ID", webhook.Id.ToString(CultureInfo.InvariantCulture));
+                w.WriteBoolean("running", status is not null);
+                w.WriteBoolean("enabled", webhook.Enabled);
+                if (webhook.DisabledReason is { } reason) w.WriteString("disabled_reason", reason); else w.WriteNull("disabled_reason");
+                WriteTime(w, "failing_since", webhook.FailingSince, time);
+                WriteTime(w, "last_success", webhook.LastSuccess, time);
+                if (status is not null)
+                {
+                    w.WriteNumber("queued", status.Queued);
+                    w.WriteNumber("cursor", status.Cursor);
+                    w.WriteNumber("journal_head", status.JournalHead);
+                    w.WriteNumber("behind", Math.Max(0, status.JournalHead - status.ReadUpTo));
+                    w.WriteNumber("failures_in_a_row", status.FailuresInARow);
+                    WriteTime(w, "paused_until", status.PausedUntil, time);
+                    w.WriteNumber("rate_per_second", Math.Round(status.Rate, 2));
+                }
+
+                w.WriteEndObject();
+            });
+        }).WithSummary("Where the webhook's delivery stands: running, queued, behind, paused, current rate, health");
+
+        g.MapGet("/webhook/{id}/attempts", async (HttpContext http, string id, WebhookStore store, IStorage storage, CopernicaTime time) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var paging = Paging.From(http.Request);
+            await using var c = await storage.OpenReadAsync(http.RequestAborted);
+            var items = (await c.QueryAsync<AttemptRow>(
+                "SELECT id, event_id AS EventId, events, attempt, attempted, status, latency_ms AS LatencyMs, error, response, remote_ip AS RemoteIp " +
+                "FROM webhook_attempts WHERE webhook_id = @Id ORDER BY id DESC LIMIT @take OFFSET @skip", new { webhook.Id, take = paging.Take, skip = paging.Offset })).ToList();
+            var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = @Id", new { webhook.Id });
+            return paging.Result(items, total, (w, a) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("ID", a.Id.ToString(CultureInfo.InvariantCulture));
+                w.WriteString("event", a.EventId);
+                w.WriteNumber("events", a.Events);
+                w.WriteNumber("attempt", a.Attempt);
+                w.WriteString("time", time.FormatMs(a.Attempted));
+                if (a.Status is { } s) w.WriteNumber("status", s); else w.WriteNull("status");
+                w.WriteBoolean("success", a.Status is >= 200 and < 300);
+                w.WriteNumber("latency_ms", a.LatencyMs);
+                w.WriteString("error", a.Error);
+                w.WriteString("response", a.Response);
+                w.WriteString("remote_ip", a.RemoteIp);
+                w.WriteEndObject();
+            });
+        }).WithSummary("Every call made for the webhook, newest first: time, status, latency, response excerpt");
+
+        g.MapGet("/webhook/{id}/deliveries", async (HttpContext http, string id, WebhookStore store, IStorage storage, CopernicaTime time) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var paging = Paging.From(http.Request);
+            var status = http.Request.Query["status"].ToString();
+            if (status.Length > 0 && status is not ("pending" or "failed" or "delivered")) throw new RestException("Invalid status (expected pending, failed or delivered)");
+            var where = "webhook_id = @Id" + (status.Length > 0 ? " AND status = @status" : "");
+            await using var c = await storage.OpenReadAsync(http.RequestAborted);
+            var args = new { webhook.Id, status, take = paging.Take, skip = paging.Offset };
+            var items = (await c.QueryAsync<DeliveryRow>(
+                "SELECT id, event_id AS EventId, journal_seq AS Seq, status, attempts, first_attempt AS FirstAttempt, last_attempt AS LastAttempt, next_attempt AS NextAttempt, " +
+                $"last_status AS LastStatus, last_error AS LastError, replay_id AS ReplayId FROM webhook_deliveries WHERE {where} ORDER BY id DESC LIMIT @take OFFSET @skip", args)).ToList();
+            var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM webhook_deliveries WHERE {where}", args);
+            return paging.Result(items, total, (w, d) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("ID", d.Id.ToString(CultureInfo.InvariantCulture));
+                w.WriteString("event", d.EventId);
+                w.WriteString("status", d.Status);
+                w.WriteNumber("attempts", d.Attempts);
+                WriteTime(w, "first_attempt", d.FirstAttempt, time);
+                WriteTime(w, "last_attempt", d.LastAttempt, time);
+                WriteTime(w, "next_attempt", d.Status == "pending" ? d.NextAttempt : null, time);
+                if (d.LastStatus is { } s) w.WriteNumber("last_status", s); else w.WriteNull("last_status");
+                w.WriteString("last_error", d.LastError);
+                if (d.ReplayId is { } r) w.WriteString("replay", r.ToString(CultureInfo.InvariantCulture)); else w.WriteNull("replay");
+                w.WriteEndObject();
+            });
+        }).WithSummary("Deliveries that needed more than one try, or were replayed: pending (with when next), failed, delivered");
+
+        g.MapPost("/webhook/{id}/delivery/{deliveryId}/retry", async (HttpContext http, string id, string deliveryId, WebhookStore store, WebhookReplays replays) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var replay = await replays.ReplayDeliveryAsync(webhook, deliveryId, http.RequestAborted);
+            return RestResults.Created(http, "webhook/" + webhook.Id.ToString(CultureInfo.InvariantCulture) + "/replay", replay);
+        }).WithSummary("Send one delivery again now");
+
+        g.MapPost("/webhook/{id}/replay", async (HttpContext http, string id, WebhookStore store, WebhookReplays replays, CopernicaTime time) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var body = (await RequestBody.ReadAsync(http)).Object;
+            string? Text(string key) => body[key] is { } node ? FieldText(node) : null;
+            long replay;
+            if (Text("event") is { Length: > 0 } eventId)
+            {
+                replay = await replays.ReplayEventAsync(webhook, eventId, http.RequestAborted);
+            }
+            else if (Text("delivery") is { Length: > 0 } delivery)
+            {
+                replay = await replays.ReplayDeliveryAsync(webhook, delivery, http.RequestAborted);
+            }
+            else if (Text("failed") is { } failed && QueryValues.IsTrue(failed))
+            {
+                replay = await replays.ReplayFailedAsync(webhook, http.RequestAborted);
+            }
+            else if (Text("from") is { } fromText)
+            {
+                var from = time.ParseLocal(fromText) ?? throw new RestException("Invalid value for from (expected YYYY-MM-DD HH:MM:SS)");
+                var toText = Text("to");
+                var to = toText is null ? time.NowMs() : time.ParseLocal(toText) ?? throw new RestException("Invalid value for to (expected YYYY-MM-DD HH:MM:SS)");
+                replay = await replays.ReplayRangeAsync(webhook, from, to, http.RequestAborted);
+            }
+            else
+            {
+                throw new RestException("Say what to replay: event, delivery, failed=true, or from (and to)");
+            }
+
+            return RestResults.Created(http, "webhook/" + webhook.Id.ToString(CultureInfo.InvariantCulture) + "/replay", replay);
+        }).WithSummary("Send again: one event, one delivery, every failed delivery, or every event of a time range (from, to)");
+
+        g.MapGet("/webhook/{id}/replays", async (HttpContext http, string id, WebhookStore store, WebhookReplays replays, CopernicaTime time) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var paging = Paging.From(http.Request);
+            var (items, total) = await replays.ListAsync(webhook.Id, paging, http.RequestAborted);
+            return paging.Result(items, total, (w, r) => WriteReplay(w, r, null, time));
+        }).WithSummary("The webhook's replays, newest first");
+
+        g.MapGet("/webhook/{id}/replay/{replayId}", async (HttpContext http, string id, string replayId, WebhookStore store, WebhookReplays replays, CopernicaTime time) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var (replay, progress) = await replays.RequireAsync(webhook.Id, replayId, http.RequestAborted);
+            return CopernicaJson.Write(w => WriteReplay(w, replay, progress, time));
+        }).WithSummary("A replay's progress: journal records scanned of total, deliveries queued, delivered, pending, failed");
+
+        g.MapPost("/webhook/{id}/test", async (HttpContext http, string id, WebhookStore store, WebhookTester tester) =>
+        {
+            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var body = (await RequestBody.ReadAsync(http)).Object;
+            var result = await tester.TestAsync(webhook, body["type"] is { } type ? FieldText(type) : null, body["data"], http.RequestAborted);
+            if (!result.Validated) throw new RestException(result.Error!);
+            return CopernicaJson.Write(w => WebhookTester.Write(w, result));
+        }).WithSummary("Call the webhook now with a sample event of a type (type) or your own post data (data), and show the receiver's answer");
+
+        g.MapPost("/webhooks/check", async (HttpContext http, WebhookStore store, WebhookTester tester) =>
+        {
+            var accountId = http.Caller().AccountId;
+            var (webhooks, _) = await store.ListAsync(accountId, new Paging(0, int.MaxValue, false), http.RequestAborted);
+            var results = new List<WebhookTestResult>();
+            foreach (var chunk in webhooks.Chunk(8))
+            {
+                results.AddRange(await Task.WhenAll(chunk.Select(x => tester.TestAsync(x, null, null, http.RequestAborted))));
+            }
+
+            return CopernicaJson.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("count", results.Count);
+                w.WriteNumber("succeeded", results.Count(r => r.Success));
+                w.WriteStartArray("data");
+                foreach (var r in results) WebhookTester.Write(w, r, summary: true);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }).WithSummary("Check now: a test call to every webhook of the account, with each result");
+    }
+
+    private static string FieldText(System.Text.Json.Nodes.JsonNode node) => Profiles.FieldTypes.ToScalarText(node) ?? "";
+
+    private static void WriteReplay(Utf8JsonWriter w, ReplayRecord r, ReplayProgress? progress, CopernicaTime time)
+    {
+        w.WriteStartObject();
+        w.WriteString("ID", r.Id.ToString(CultureInfo.InvariantCulture));
+        w.WriteString("kind", r.Kind);
+        w.WriteString("status", r.Status);
+        WriteTime(w, "from", r.RangeFrom, time);
+        WriteTime(w, "to", r.RangeTo, time);
+        w.WriteNumber("scanned", r.Scanned);
+        w.WriteNumber("total", r.Total);
+        w.WriteNumber("percent", r.Total == 0 ? 100 : Math.Round(100.0 * r.Scanned / r.Total, 1));
+        w.WriteNumber("queued", r.Queued);
+        if (progress is not null)
+        {
+            w.WriteNumber("delivered", progress.Delivered);
+            w.WriteNumber("pending", progress.Pending);
+            w.WriteNumber("failed", progress.Failed);
+        }
+
+        w.WriteString("error", r.Error);
+        w.WriteString("created", time.FormatMs(r.Created));
+        WriteTime(w, "finished", r.Finished, time);
+        w.WriteEndObject();
+    }
+
+    private static void WriteTime(Utf8JsonWriter w, string name, long? ms, CopernicaTime time)
+    {
+        if (ms is { } v) w.WriteString(name, time.FormatMs(v)); else w.WriteNull(name);
+    }
+
+    private sealed class AttemptRow
+    {
+        public long Id { get; set; }
+        public string EventId { get; set; } = "";
+        public long Events { get; set; }
+        public long Attempt { get; set; }
+        public long Attempted { get; set; }
+        public long? Status { get; set; }
+        public long LatencyMs { get; set; }
+        public string? Error { get; set; }
+        public string? Response { get; set; }
+        public string? RemoteIp { get; set; }
+    }
+
+    private sealed class DeliveryRow
+    {
+        public long Id { get; set; }
+        public string EventId { get; set; } = "";
+        public long Seq { get; set; }
+        public string Status { get; set; } = "";
+        public long Attempts { get; set; }
+        public long? FirstAttempt { get; set; }
+        public long? LastAttempt { get; set; }
+        public long NextAttempt { get; set; }
+        public long? LastStatus { get; set; }
+        public string? LastError { get; set; }
+        public long? ReplayId { get; set; }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>
+/// One event on its way to one webhook. <see cref="DeliveryId"/> is set when it comes from the retry store
+/// (<c>webhook_deliveries</c>): a retry or a replay; otherwise it was read from the journal just now.
+/// </summary>
+public sealed class DeliveryItem
+{
+    public required long Seq { get; init; }
+    public required string EventId { get; init; }
+    public required string JournalType { get; init; }
+
+    /// <summary>The webhook fields (Copernica's payload for its type).</summary>
+    public required JsonObject Payload { get; init; }
+
+    public string? ProfileKey { get; init; }
+    public long? DeliveryId { get; init; }
+    public long? ReplayId { get; init; }
+
+    /// <summary>Attempts made before this one (persisted ones for retries, in-lane ones for ordered webhooks).</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Unix ms of the first attempt, if there was one.</summary>
+    public long? FirstAttempt { get; set; }
+
+    /// <summary>The body in the webhook's single-event format, made once and reused by every attempt.</summary>
+    public byte[]? Body { get; set; }
+
+    public string? ContentType { get; set; }
+}
+
+/// <summary>What one call to a receiver came to.</summary>
+/// <param name="Status">HTTP status, or null when no response came (refused, reset, timeout, forbidden address).</param>
+/// <param name="RetryAfter">The receiver's <c>Retry-After</c>, as a delay from now.</param>
+public sealed record AttemptResult(
+    int? Status,
+    long LatencyMs,
+    string? Error,
+    string? ResponseExcerpt,
+    IReadOnlyDictionary<string, string> ResponseHeaders,
+    TimeSpan? RetryAfter,
+    string? RemoteIp)
+{
+    public bool Success => Status is >= 200 and < 300;
+
+    /// <summary>410 Gone: the receiver says the endpoint no longer exists.</summary>
+    public bool Gone => Status == 410;
+
+    /// <summary>429 or 503: the receiver asks to slow down.</summary>
+    public bool SlowDown => Status is 429 or 503;
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>How webhook deliveries are scheduled, retried and recorded. Bound from the <c>Webhooks:Dispatch</c> section.</summary>
+public sealed class DispatchOptions : IValidatableObject
+{
+    public const string Section = "Webhooks:Dispatch";
+
+    /// <summary>Turns the delivery engine off (configuration, tests and replays still work; nothing is sent).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Journal records a webhook reads at a time.</summary>
+    [Range(1, 100_000)]
+    public int ReadBatchSize { get; set; } = 500;
+
+    /// <summary>Events one webhook holds in memory, read but not yet sent. Beyond this it stops reading (its cursor waits).</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 2000;
+
+    /// <summary>How often the journal's end is checked for new records (what bounds the delay from event to call).</summary>
+    public TimeSpan HeadPollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How often an idle webhook looks for due retries.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often the list of webhooks (and validated domains) is reloaded, so changes take effect.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most calls in flight over all webhooks together (each webhook also has its own <c>max_concurrency</c>).</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentCalls { get; set; } = 512;
+
+    /// <summary>First retry delay; each next one doubles (with full jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest delay between two attempts of one delivery.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long after its first attempt a delivery is retried before it is marked failed (it can be replayed).</summary>
+    public TimeSpan RetryWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Longest <c>Retry-After</c> honoured; a longer one is cut to this.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Failed calls in a row after which a webhook pauses (and then probes with one call) instead of sending on.</summary>
+    [Range(1, 1000)]
+    public int PauseAfterFailures { get; set; } = 5;
+
+    /// <summary>Longest pause of a failing webhook between probes.</summary>
+    public TimeSpan MaxPause { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A webhook whose calls have all failed for this long is disabled and its account is told.</summary>
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>Bytes of a receiver's response body kept with each attempt.</summary>
+    [Range(0, 65_536)]
+    public int ResponseExcerptBytes { get; set; } = 1024;
+
+    /// <summary>Bytes of a receiver's response body shown by a test call.</summary>
+    [Range(0, 1_048_576)]
+    public int TestResponseBytes { get; set; } = 65_536;
+
+    /// <summary>Days attempts and delivered or failed deliveries are kept (0: forever).</summary>
+    [Range(0, 3650)]
+    public int AttemptRetentionDays { get; set; } = 14;
+
+    /// <summary>Most outcomes written to the store in one transaction.</summary>
+    [Range(1, 100_000)]
+    public int LedgerBatchSize { get; set; } = 2000;
+
+    /// <summary>Journal records a replay of a time range looks at per step.</summary>
+    [Range(1, 100_000)]
+    public int ReplayBatchSize { get; set; } = 1000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (HeadPollInterval <= TimeSpan.Zero) yield return new("HeadPollInterval must be positive.", [nameof(HeadPollInterval)]);
+        if (PollInterval <= TimeSpan.Zero) yield return new("PollInterval must be positive.", [nameof(PollInterval)]);
+        if (RefreshInterval <= TimeSpan.Zero) yield return new("RefreshInterval must be positive.", [nameof(RefreshInterval)]);
+        if (FirstRetryDelay <= TimeSpan.Zero) yield return new("FirstRetryDelay must be positive.", [nameof(FirstRetryDelay)]);
+        if (MaxRetryDelay < FirstRetryDelay) yield return new("MaxRetryDelay must be at least FirstRetryDelay.", [nameof(MaxRetryDelay)]);
+        if (RetryWindow <= TimeSpan.Zero) yield return new("RetryWindow must be positive.", [nameof(RetryWindow)]);
+        if (MaxPause <= TimeSpan.Zero) yield return new("MaxPause must be positive.", [nameof(MaxPause)]);
+        if (DisableAfter <= TimeSpan.Zero) yield return new("DisableAfter must be positive.", [nameof(DisableAfter)]);
+    }
+}

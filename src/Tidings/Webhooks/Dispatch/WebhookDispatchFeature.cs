@@ -1,0 +1,42 @@
+using Tidings.Rest;
+using Tidings.Webhooks.Configuration;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>
+/// The delivery engine: per-webhook journal cursors, scheduling with limits, retries, the attempt log, replays, test
+/// calls. See docs/webhooks.md.
+/// </summary>
+public static class WebhookDispatchFeature
+{
+    public static WebApplicationBuilder AddWebhookDispatch(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DispatchOptions>>().Value);
+        builder.Services.AddSingleton<JournalHead>();
+        builder.Services.AddSingleton<IWebhookDeletionHook, DeliveryStateCleanup>();
+        builder.Services.AddSingleton<IWebhookKeySource>(sp => new SecretStoreKeys(sp.GetRequiredService<Secrets.WebhookSecretStore>()));
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<WebhookTester>();
+        // The ledger is registered before the dispatcher so that it stops after it (hosted services stop in reverse).
+        builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryLedger>());
+        builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        builder.Services.AddSingleton<WebhookReplays>();
+        builder.Services.AddHostedService<ReplayWorker>();
+        return builder;
+    }
+
+    public static WebApplication MapWebhookDispatch(this WebApplication app)
+    {
+        DeliveryEndpoints.Map(app.MapCopernicaGroup());
+        return app;
+    }
+}
+
+/// <summary>The per-webhook Standard Webhooks secrets, as the sender needs them.</summary>
+internal sealed class SecretStoreKeys(Secrets.WebhookSecretStore store) : IWebhookKeySource
+{
+    public Task<Signing.StandardWebhooksKeys> GetKeysAsync(long webhookId, CancellationToken cancellationToken) => store.GetKeysAsync(webhookId, cancellationToken);
+}

@@ -1,0 +1,194 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Tidings.Storage;
+using Tidings.Webhooks.Configuration;
+using Tidings.Webhooks.Delivery;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>
+/// Runs one <see cref="WebhookRunner"/> per deliverable webhook (enabled, handler under a validated domain), keeps them
+/// in step with the configuration (reloaded every <see cref="DispatchOptions.RefreshInterval"/>), and polls the
+/// journal's end so runners hear of new events. On PostgreSQL only one node delivers at a time (an advisory lock);
+/// another node takes over when it goes away.
+/// </summary>
+public sealed class WebhookDispatcher : BackgroundService
+{
+    private const long LeaderLockKey = 0x7469_6469_6e67_7701; // "tidingw" + 1
+
+    private readonly IStorage _storage;
+    private readonly DispatchOptions _options;
+    private readonly RunnerServices _services;
+    private readonly ILogger<WebhookDispatcher> _logger;
+    private readonly Dictionary<long, WebhookRunner> _runners = [];
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _refreshNow = new(0, 1);
+    private DbConnection? _leaderConnection;
+
+    /// <summary>How long a stopping runner's calls in flight may take (a little more than the request timeout).</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
+
+    public WebhookDispatcher(
+        IStorage storage, DeliveryLedger ledger, WebhookSender sender, WebhookPayloads payloads, JournalHead head,
+        IOptions<DispatchOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    {
+        _storage = storage;
+        _options = options.Value;
+        _logger = logger;
+        _services = new RunnerServices(storage, ledger, sender, payloads, head, _options, time, new SemaphoreSlim(_options.MaxConcurrentCalls), logger);
+    }
+
+    /// <summary>Reload the configuration now (instead of at the next refresh).</summary>
+    public void Refresh()
+    {
+        try { _refreshNow.Release(); }
+        catch (SemaphoreFullException) { }
+    }
+
+    /// <summary>Makes a webhook look for due retries now (after a replay was queued).</summary>
+    public void Wake(long webhookId)
+    {
+        lock (_lock)
+        {
+            if (_runners.TryGetValue(webhookId, out var runner)) runner.Wake();
+        }
+    }
+
+    public RunnerStatus? Status(long webhookId)
+    {
+        lock (_lock) return _runners.TryGetValue(webhookId, out var runner) ? runner.Status() : null;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled) return;
+        var headLoop = Task.Run(() => PollHeadAsync(stoppingToken), CancellationToken.None);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    if (await IsLeaderAsync(stoppingToken)) await SyncRunnersAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogError(ex, "Loading the webhook configuration failed; retrying at the next refresh");
+                }
+
+                try { await _refreshNow.WaitAsync(_options.RefreshInterval, stoppingToken); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+        finally
+        {
+            WebhookRunner[] runners;
+            lock (_lock)
+            {
+                runners = [.. _runners.Values];
+                _runners.Clear();
+            }
+
+            await Task.WhenAll(runners.Select(r => r.StopAsync(TimeSpan.FromSeconds(5))));
+            await headLoop;
+            if (_leaderConnection is not null) await _leaderConnection.DisposeAsync();
+        }
+    }
+
+    private async Task PollHeadAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                bool any;
+                lock (_lock) any = _runners.Count > 0;
+                if (any) await _services.Head.RefreshAsync(ct);
+                await Task.Delay(_options.HeadPollInterval, _services.Time, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Reading the journal's end failed");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), _services.Time, ct); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>SQLite: always (one server per file). PostgreSQL: whoever holds the session advisory lock.</summary>
+    private async Task<bool> IsLeaderAsync(CancellationToken ct)
+    {
+        if (_storage.Dialect.Provider != StorageProvider.Postgres) return true;
+        if (_leaderConnection is { State: System.Data.ConnectionState.Open }) return true;
+        if (_leaderConnection is not null) await _leaderConnection.DisposeAsync();
+        _leaderConnection = await _storage.OpenReadAsync(ct);
+        if (await _leaderConnection.ExecuteScalarAsync<bool>("SELECT pg_try_advisory_lock(@LeaderLockKey)", new { LeaderLockKey })) return true;
+        await _leaderConnection.DisposeAsync();
+        _leaderConnection = null;
+        return false;
+    }
+
+    private async Task SyncRunnersAsync(CancellationToken ct)
+    {
+        List<WebhookRecord> records;
+        Dictionary<long, List<string>> domains;
+        Dictionary<string, long> cursors;
+        await using (var c = await _storage.OpenReadAsync(ct))
+        {
+            records = (await c.QueryAsync<WebhookRecord>(
+                "SELECT id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
+                "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, " +
+                "enabled, created, disabled_reason AS DisabledReason, ordered, failing_since AS FailingSince, last_success AS LastSuccess FROM webhooks WHERE enabled = 1")).ToList();
+            domains = (await c.QueryAsync<(long AccountId, string Domain)>("SELECT account_id, domain FROM validated_domains WHERE validated_at IS NOT NULL"))
+                .GroupBy(d => d.AccountId).ToDictionary(g => g.Key, g => g.Select(d => d.Domain).ToList());
+            cursors = (await c.QueryAsync<(string Name, long Seq)>("SELECT name, seq FROM consumer_cursors WHERE name LIKE 'webhook:%'"))
+                .ToDictionary(r => r.Name, r => r.Seq);
+        }
+
+        var wanted = records.Select(r => ActiveWebhook.From(r, domains.GetValueOrDefault(r.AccountId) ?? [])).Where(w => w.Deliverable).ToDictionary(w => w.Id);
+        var stopping = new List<WebhookRunner>();
+        var starting = new List<(ActiveWebhook Webhook, long? Resume)>();
+        lock (_lock)
+        {
+            foreach (var (id, runner) in _runners)
+            {
+                if (!wanted.TryGetValue(id, out var w) || runner.Status().Disabled) stopping.Add(runner);
+                else if (!Equals(w.ScheduleKey, runner.Webhook.ScheduleKey)) { stopping.Add(runner); starting.Add((w, runner.SafeCursor)); }
+                else runner.Update(w);
+            }
+
+            foreach (var r in stopping) _runners.Remove(r.Webhook.Id);
+            starting.AddRange(wanted.Values.Where(w => !_runners.ContainsKey(w.Id) && starting.All(s => s.Webhook.Id != w.Id)).Select(w => (w, (long?)null)));
+        }
+
+        // A runner that is replaced finishes its calls in flight first, so its successor does not send them again.
+        await Task.WhenAll(stopping.Select(r => r.StopAsync(StopGrace)));
+        foreach (var (webhook, resume) in starting)
+        {
+            var cursor = resume ?? (cursors.TryGetValue(WebhookCursors.Name(webhook.Id), out var seq) ? seq : await StartCursorAsync(webhook.Id, ct));
+            var runner = new WebhookRunner(webhook, cursor, _services);
+            lock (_lock) _runners[webhook.Id] = runner;
+            runner.Start();
+            _logger.LogInformation("Webhook {WebhookId} delivering to {Handler} from journal position {Cursor}", webhook.Id, webhook.Handler, cursor);
+        }
+
+        if (starting.Count > 0) await _services.Head.RefreshAsync(ct);
+    }
+
+    /// <summary>A webhook enabled before its cursor existed (e.g. from an older version) starts at the journal's end.</summary>
+    private async Task<long> StartCursorAsync(long webhookId, CancellationToken ct) =>
+        await _storage.WriteAsync(async w =>
+        {
+            await WebhookCursors.StartAtEndAsync(w, webhookId);
+            return await w.Connection.ExecuteScalarAsync<long>("SELECT seq FROM consumer_cursors WHERE name = @name", new { name = WebhookCursors.Name(webhookId) }, w.Transaction);
+        }, ct);
+}

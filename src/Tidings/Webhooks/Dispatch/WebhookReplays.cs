@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Tidings.Rest;
+using Tidings.Storage;
+using Tidings.Webhooks.Configuration;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>A replay and how far it has got.</summary>
+public sealed class ReplayRecord
+{
+    public long Id { get; init; }
+    public long WebhookId { get; init; }
+    public long AccountId { get; init; }
+    public string Kind { get; init; } = "";
+    public long? RangeFrom { get; init; }
+    public long? RangeTo { get; init; }
+    public string Status { get; init; } = "";
+    public long Scanned { get; init; }
+    public long Total { get; init; }
+    public long Queued { get; init; }
+    public long Position { get; init; }
+    public string? Error { get; init; }
+    public long Created { get; init; }
+    public long? Finished { get; init; }
+}
+
+/// <summary>How the deliveries a replay queued have fared.</summary>
+public sealed record ReplayProgress(long Delivered, long Pending, long Failed);
+
+/// <summary>
+/// Sends events again: one event, one delivery, every failed delivery of a webhook, or every matching event of a time
+/// range. A replay queues deliveries in the retry store (due at once); the webhook's runner sends them next to its
+/// new events. A time range is scanned in steps by <see cref="ReplayWorker"/>, each step committed with its progress,
+/// so a restart resumes where it stopped.
+/// </summary>
+public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookDispatcher dispatcher)
+{
+    private readonly Channel<long> _work = Channel.CreateUnbounded<long>();
+
+    public const string NoEvent = "No event with supplied ID";
+    public const string NoDelivery = "No delivery with supplied ID";
+    public const string NoReplay = "No replay with supplied ID";
+
+    internal ChannelReader<long> Work => _work.Reader;
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Queues one journal event (by its id) for the webhook, whether or not it was delivered before.</summary>
+    public async Task<long> ReplayEventAsync(WebhookRecord webhook, string eventId, CancellationToken ct)
+    {
+        var id = await storage.WriteAsync(async w =>
+        {
+            var found = (await w.Connection.QueryAsync<(long Seq, string Payload)>(
+                "SELECT seq, payload FROM journal WHERE event_id = @eventId AND account_id = @AccountId", new { eventId, webhook.AccountId }, w.Transaction)).ToList();
+            if (found.Count == 0) throw new RestException(NoEvent);
+            var row = found[0];
+            var replay = await CreateAsync(w, webhook, "event", null, null, "done", 1);
+            await InsertPendingAsync(w, webhook, replay, row.Seq, eventId, ActiveWebhook.ProfileKey((JsonObject)JsonNode.Parse(row.Payload)!));
+            return replay;
+        }, ct);
+        dispatcher.Wake(webhook.Id);
+        return id;
+    }
+
+    /// <summary>Queues one delivery (a failed, pending or delivered one) to be sent again now.</summary>
+    public async Task<long> ReplayDeliveryAsync(WebhookRecord webhook, string deliveryId, CancellationToken ct)
+    {
+        if (!long.TryParse(deliveryId, out var delivery)) throw new RestException(NoDelivery);
+        var id = await storage.WriteAsync(async w =>
+        {
+            var exists = await w.Connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE id = @delivery AND webhook_id = @Id", new { delivery, webhook.Id }, w.Transaction);
+            if (exists == 0) throw new RestException(NoDelivery);
+            var replay = await CreateAsync(w, webhook, "delivery", null, null, "done", 1);
+            await w.Connection.ExecuteAsync(
+                "UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE id = @delivery",
+                new { now = Now(), replay, delivery }, w.Transaction);
+            return replay;
+        }, ct);
+        dispatcher.Wake(webhook.Id);
+        return id;
+    }
+
+    /// <summary>Queues every failed delivery of the webhook (each gets a fresh retry window).</summary>
+    public async Task<long> ReplayFailedAsync(WebhookRecord webhook, CancellationToken ct)
+    {
+        var id = await storage.WriteAsync(async w =>
+        {
+            var replay = await CreateAsync(w, webhook, "failed", null, null, "running", 0);
+            var queued = await w.Connection.ExecuteAsync(
+                "UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE webhook_id = @Id AND status = 'failed'",
+                new { now = Now(), replay, webhook.Id }, w.Transaction);
+            await w.Connection.ExecuteAsync(
+                "UPDATE webhook_replays SET status = 'done', scanned = @queued, total = @queued, queued = @queued, finished = @now WHERE id = @replay",
+                new { queued, now = Now(), replay }, w.Transaction);
+            return replay;
+        }, ct);
+        dispatcher.Wake(webhook.Id);
+        return id;
+    }
+
+    /// <summary>Starts a replay of every event of the webhook's types and scope that happened in [from, to] (Unix ms).</summary>
+    public async Task<long> ReplayRangeAsync(WebhookRecord webhook, long from, long to, CancellationToken ct)
+    {
+        if (to < from) throw new RestException("The end of the time range lies before its start");
+        var types = ActiveWebhook.From(webhook, []).JournalTypes;
+        var id = await storage.WriteAsync(async w =>
+        {
+            var total = await w.Connection.ExecuteScalarAsync<long>(
+                $"SELECT COUNT(*) FROM journal WHERE account_id = @AccountId AND occurred >= @from AND occurred <= @to AND {storage.Dialect.InList("type", "@types")}",
+                new { webhook.AccountId, from, to, types }, w.Transaction);
+            var replay = await CreateAsync(w, webhook, "range", from, to, "running", 0);
+            await w.Connection.ExecuteAsync("UPDATE webhook_replays SET total = @total WHERE id = @replay", new { total, replay }, w.Transaction);
+            return replay;
+        }, ct);
+        _work.Writer.TryWrite(id);
+        return id;
+    }
+
+    /// <summary>Runs one step of a range replay; false when it is finished.</summary>
+    public async Task<bool> StepAsync(long replayId, int batchSize, CancellationToken ct)
+    {
+        ReplayRecord? replay;
+        WebhookRecord? webhook;
+        await using (var c = await storage.OpenReadAsync(ct))
+        {
+            replay = await c.QuerySingleOrDefaultAsync<ReplayRecord>(Select + " WHERE id = @replayId", new { replayId });
+            webhook = replay is null ? null : await c.QuerySingleOrDefaultAsync<WebhookRecord>(
+                "SELECT id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
+                "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, enabled, created, ordered FROM webhooks WHERE id = @WebhookId",
+                new { replay.WebhookId });
+        }
+
+        if (replay is not { Status: "running", Kind: "range" }) return false;
+        if (webhook is null)
+        {
+            await storage.WriteAsync(w => w.Connection.ExecuteAsync(
+                "UPDATE webhook_replays SET status = 'failed', error = 'The webhook was removed', finished = @now WHERE id = @replayId", new { now = Now(), replayId }, w.Transaction), ct);
+            return false;
+        }
+
+        var active = ActiveWebhook.From(webhook, []);
+        var more = await storage.WriteAsync(async w =>
+        {
+            var rows = (await w.Connection.QueryAsync<(long Seq, string EventId, string Type, string Payload)>(
+                "SELECT seq, event_id, type, payload FROM journal " +
+                $"WHERE account_id = @AccountId AND seq > @Position AND occurred >= @RangeFrom AND occurred <= @RangeTo AND {storage.Dialect.InList("type", "@types")} ORDER BY seq LIMIT @batchSize",
+                new { webhook.AccountId, replay.Position, replay.RangeFrom, replay.RangeTo, types = active.JournalTypes, batchSize }, w.Transaction)).ToList();
+            var queued = 0;
+            foreach (var row in rows)
+            {
+                var payload = (JsonObject)JsonNode.Parse(row.Payload)!;
+                if (!active.Matches(row.Type, payload)) continue;
+                await InsertPendingAsync(w, webhook, replayId, row.Seq, row.EventId, ActiveWebhook.ProfileKey(payload));
+                queued++;
+            }
+
+            var done = rows.Count < batchSize;
+            await w.Connection.ExecuteAsync(
+                "UPDATE webhook_replays SET position = @position, scanned = scanned + @scanned, queued = queued + @queued, status = @status, finished = @finished WHERE id = @replayId",
+                new { position = rows.Count > 0 ? rows[^1].Seq : replay.Position, scanned = rows.Count, queued, status = done ? "done" : "running", finished = done ? Now() : (long?)null, replayId },
+                w.Transaction);
+            return !done;
+        }, ct);
+        dispatcher.Wake(webhook.Id);
+        return more;
+    }
+
+    /// <summary>Range replays that were running when the server stopped.</summary>
+    public async Task<IReadOnlyList<long>> RunningAsync(CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return (await c.QueryAsync<long>("SELECT id FROM webhook_replays WHERE status = 'running' AND kind = 'range' ORDER BY id")).ToList();
+    }
+
+    public async Task<(ReplayRecord Replay, ReplayProgress Progress)> RequireAsync(long webhookId, string replayId, CancellationToken ct)
+    {
+        if (!long.TryParse(replayId, out var id)) throw new RestException(NoReplay);
+        await using var c = await storage.OpenReadAsync(ct);
+        var replay = await c.QuerySingleOrDefaultAsync<ReplayRecord>(Select + " WHERE id = @id AND webhook_id = @webhookId", new { id, webhookId })
+            ?? throw new RestException(NoReplay);
+        var counts = (await c.QueryAsync<(string Status, long Count)>("SELECT status, COUNT(*) FROM webhook_deliveries WHERE replay_id = @id GROUP BY status", new { id }))
+            .ToDictionary(x => x.Status, x => x.Count);
+        return (replay, new ReplayProgress(counts.GetValueOrDefault("delivered"), counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("failed")));
+    }
+
+    public async Task<(IReadOnlyList<ReplayRecord> Items, long Total)> ListAsync(long webhookId, Paging paging, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        var items = (await c.QueryAsync<ReplayRecord>(Select + " WHERE webhook_id = @webhookId ORDER BY id DESC LIMIT @take OFFSET @skip",
+            new { webhookId, take = paging.Take, skip = paging.Offset })).ToList();
+        return (items, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_replays WHERE webhook_id = @webhookId", new { webhookId }));
+    }
+
+    private const string Select =
+        "SELECT id, webhook_id AS WebhookId, account_id AS AccountId, kind, range_from AS RangeFrom, range_to AS RangeTo, status, scanned, total, queued, position, error, created, finished FROM webhook_replays";
+
+    private Task<long> CreateAsync(WriteContext w, WebhookRecord webhook, string kind, long? from, long? to, string status, long queued) =>
+        w.Connection.ExecuteScalarAsync<long>(
+            "INSERT INTO webhook_replays (webhook_id, account_id, kind, range_from, range_to, status, scanned, total, queued, created, finished) " +
+            "VALUES (@Id, @AccountId, @kind, @from, @to, @status, @queued, @queued, @queued, @now, @finished) RETURNING id",
+            new { webhook.Id, webhook.AccountId, kind, from, to, status, queued, now = Now(), finished = status == "done" ? Now() : (long?)null }, w.Transaction);
+
+    private Task InsertPendingAsync(WriteContext w, WebhookRecord webhook, long replayId, long seq, string eventId, string? profileKey) =>
+        w.Connection.ExecuteAsync(
+            "INSERT INTO webhook_deliveries (webhook_id, account_id, journal_seq, event_id, profile_key, status, attempts, next_attempt, replay_id, created) " +
+            "VALUES (@Id, @AccountId, @seq, @eventId, @profileKey, 'pending', 0, @now, @replayId, @now)",
+            new { webhook.Id, webhook.AccountId, seq, eventId, profileKey, now = Now(), replayId }, w.Transaction);
+}
+
+/// <summary>Works through range replays, one step (a committed batch) at a time; resumes unfinished ones after a restart.</summary>
+public sealed class ReplayWorker(WebhookReplays replays, IOptions<DispatchOptions> options, ILogger<ReplayWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            foreach (var id in await replays.RunningAsync(stoppingToken)) await RunAsync(id, stoppingToken);
+            await foreach (var id in replays.Work.ReadAllAsync(stoppingToken)) await RunAsync(id, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunAsync(long id, CancellationToken ct)
+    {
+        try
+        {
+            while (await replays.StepAsync(id, options.Value.ReplayBatchSize, ct))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Replay {ReplayId} failed; it resumes at the next start", id);
+        }
+    }
+}

@@ -1,0 +1,514 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Dapper;
+using Tidings.Storage;
+using Tidings.Webhooks.Delivery;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>The engine's shared parts a runner uses.</summary>
+public sealed record RunnerServices(
+    IStorage Storage,
+    DeliveryLedger Ledger,
+    WebhookSender Sender,
+    WebhookPayloads Payloads,
+    JournalHead Head,
+    DispatchOptions Options,
+    TimeProvider Time,
+    SemaphoreSlim GlobalCalls,
+    ILogger Logger);
+
+/// <summary>
+/// Delivers one webhook's events. A feeder follows the journal after the webhook's own cursor (and picks up due
+/// retries) into a bounded in-memory queue; workers — at most the webhook's <c>max_concurrency</c> — take events (or
+/// batches), wait for the webhook's rate limit and a global call slot, and call the receiver. A slow or dead receiver
+/// only fills its own queue: the feeder then stops reading, and the backlog stays in the journal, not in memory.
+/// Ordered webhooks get one queue per worker, chosen by profile, and retry a failed call in place.
+/// </summary>
+public sealed class WebhookRunner : IAsyncDisposable
+{
+    private readonly RunnerServices _s;
+    private readonly Channel<DeliveryItem>[] _lanes;
+    private readonly SeqTracker _tracker;
+    private readonly TokenBucket _bucket;
+    private readonly RetryPolicy _policy;
+    private readonly CancellationTokenSource _stopReading = new();
+    private readonly CancellationTokenSource _stopCalls = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly HashSet<long> _retriesInMemory = [];
+    private readonly SemaphoreSlim _probe = new(1, 1);
+    private readonly Lock _lock = new();
+    private readonly int _capacity;
+    private ActiveWebhook _webhook;
+    private Task _feeder = Task.CompletedTask;
+    private Task[] _workers = [];
+    private int _failuresInARow;
+    private long? _failingSince;
+    private long _pausedUntil;
+    private double _rateFactor = 1;
+    private long _lastRateRaise;
+    private long _cursorWritten;
+    private long _cursorWrittenAt;
+    private long _delivered;
+    private long _failed;
+    private volatile bool _disabled;
+
+    public WebhookRunner(ActiveWebhook webhook, long cursor, RunnerServices services)
+    {
+        _s = services;
+        _webhook = webhook;
+        _policy = new RetryPolicy(services.Options);
+        _tracker = new SeqTracker(cursor);
+        _cursorWritten = cursor;
+        _failingSince = webhook.FailingSince;
+        _bucket = new TokenBucket(services.Time);
+        _bucket.SetRate(webhook.MaxPerSecond);
+        var lanes = webhook.Ordered ? webhook.MaxConcurrency : 1;
+        _capacity = Math.Max(services.Options.QueueCapacity, webhook.MaxConcurrency * webhook.BatchMaxEvents * 2);
+        _lanes = Enumerable.Range(0, lanes)
+            .Select(_ => Channel.CreateBounded<DeliveryItem>(new BoundedChannelOptions(Math.Max(1, _capacity / lanes)) { FullMode = BoundedChannelFullMode.Wait }))
+            .ToArray();
+    }
+
+    public ActiveWebhook Webhook => Volatile.Read(ref _webhook);
+
+    /// <summary>Where a successor may resume without losing an event.</summary>
+    public long SafeCursor => _tracker.SafeCursor;
+
+    public void Start()
+    {
+        _feeder = Task.Run(FeedAsync);
+        var workers = _webhook.MaxConcurrency;
+        _workers = Enumerable.Range(0, workers).Select(i => Task.Run(() => WorkAsync(_lanes[_lanes.Length == 1 ? 0 : i]))).ToArray();
+    }
+
+    /// <summary>Takes settings that need no restart (rate limit, handler, format, signing).</summary>
+    public void Update(ActiveWebhook webhook)
+    {
+        var old = Interlocked.Exchange(ref _webhook, webhook);
+        if (old.MaxPerSecond != webhook.MaxPerSecond) _bucket.SetRate(webhook.MaxPerSecond * _rateFactor);
+    }
+
+    /// <summary>Look for due retries now (after a replay was queued).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    public RunnerStatus Status()
+    {
+        var now = NowMs();
+        var paused = Interlocked.Read(ref _pausedUntil);
+        return new RunnerStatus(_webhook.Id, _lanes.Sum(l => l.Reader.Count), _tracker.Read, _tracker.SafeCursor, _s.Head.Value,
+            _failuresInARow, paused > now ? paused : null, _bucket.Rate, Interlocked.Read(ref _delivered), Interlocked.Read(ref _failed), _disabled);
+    }
+
+    private long NowMs() => _s.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private int Queued => _lanes.Sum(l => l.Reader.Count);
+
+    // ---- Feeding: due retries first, then new journal records ----
+
+    private async Task FeedAsync()
+    {
+        var ct = _stopReading.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            var progressed = false;
+            try
+            {
+                if (!Paused) progressed |= await FeedRetriesAsync(ct) > 0;
+                progressed |= await FeedJournalAsync(ct);
+                RecordCursorIfMoved(force: false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _s.Logger.LogError(ex, "Webhook {WebhookId}: reading events failed; retrying shortly", _webhook.Id);
+                await Delay(TimeSpan.FromSeconds(1), ct);
+            }
+
+            if (progressed) continue;
+            try
+            {
+                _wake.Reader.TryRead(out _);
+                var head = _s.Head.Changed;
+                if (_s.Head.Value > _tracker.Read && Queued < _capacity) continue;
+                await Task.WhenAny(_wake.Reader.WaitToReadAsync(ct).AsTask(), head, Task.Delay(_s.Options.PollInterval, _s.Time, ct));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        RecordCursorIfMoved(force: true);
+    }
+
+    private bool Paused => Interlocked.Read(ref _pausedUntil) > NowMs();
+
+    private async Task<bool> FeedJournalAsync(CancellationToken ct)
+    {
+        var room = _capacity - Queued;
+        var head = _s.Head.Value;
+        var from = _tracker.Read;
+        if (room <= 0 || head <= from) return false;
+
+        var webhook = _webhook;
+        var limit = Math.Min(room, _s.Options.ReadBatchSize);
+        List<JournalRecord> rows;
+        await using (var c = await _s.Storage.OpenReadAsync(ct))
+        {
+            rows = (await c.QueryAsync<JournalRecord>(new CommandDefinition(
+                "SELECT seq, event_id AS EventId, type, occurred, payload FROM journal " +
+                $"WHERE account_id = @account AND seq > @from AND seq <= @head AND {_s.Storage.Dialect.InList("type", "@types")} ORDER BY seq LIMIT @limit",
+                new { account = webhook.AccountId, from, head, types = webhook.JournalTypes, limit }, cancellationToken: ct))).ToList();
+        }
+
+        foreach (var row in rows)
+        {
+            var payload = (JsonObject)JsonNode.Parse(row.Payload)!;
+            if (!webhook.Matches(row.Type, payload)) continue;
+            var fields = _s.Payloads.Build(new JournalEvent(row.EventId, row.Type, row.Occurred, payload));
+            if (fields is null) continue;
+            var item = new DeliveryItem { Seq = row.Seq, EventId = row.EventId, JournalType = row.Type, Payload = fields, ProfileKey = ActiveWebhook.ProfileKey(payload) };
+            _tracker.Open(row.Seq);
+            await LaneFor(item).Writer.WriteAsync(item, ct);
+        }
+
+        // Fewer rows than asked for: everything up to the head has been seen.
+        _tracker.ReadUpTo(rows.Count < limit ? head : rows[^1].Seq);
+        return true;
+    }
+
+    private async Task<int> FeedRetriesAsync(CancellationToken ct)
+    {
+        // At most half the queue, so a large replay or backlog of retries does not hold up new events.
+        var room = _capacity / 2 - Queued;
+        if (room <= 0) return 0;
+        int inMemory;
+        lock (_lock) inMemory = _retriesInMemory.Count;
+        List<RetryRecord> rows;
+        await using (var c = await _s.Storage.OpenReadAsync(ct))
+        {
+            rows = (await c.QueryAsync<RetryRecord>(new CommandDefinition(
+                "SELECT d.id, d.journal_seq AS Seq, d.event_id AS EventId, d.profile_key AS ProfileKey, d.attempts, d.first_attempt AS FirstAttempt, d.replay_id AS ReplayId, " +
+                "j.type, j.occurred, j.payload FROM webhook_deliveries d JOIN journal j ON j.seq = d.journal_seq " +
+                "WHERE d.webhook_id = @id AND d.status = 'pending' AND d.next_attempt <= @now ORDER BY d.next_attempt, d.id LIMIT @limit",
+                new { id = _webhook.Id, now = NowMs(), limit = Math.Min(room, _s.Options.ReadBatchSize) + inMemory }, cancellationToken: ct))).ToList();
+        }
+
+        var fed = 0;
+        foreach (var row in rows)
+        {
+            lock (_lock)
+            {
+                if (!_retriesInMemory.Add(row.Id)) continue;
+            }
+
+            var payload = (JsonObject)JsonNode.Parse(row.Payload)!;
+            var fields = _s.Payloads.Build(new JournalEvent(row.EventId, row.Type, row.Occurred, payload)) ?? new JsonObject();
+            var item = new DeliveryItem
+            {
+                Seq = row.Seq, EventId = row.EventId, JournalType = row.Type, Payload = fields, ProfileKey = row.ProfileKey,
+                DeliveryId = row.Id, ReplayId = row.ReplayId, Attempts = (int)row.Attempts, FirstAttempt = row.FirstAttempt,
+            };
+            await LaneFor(item).Writer.WriteAsync(item, ct);
+            if (++fed >= room) break;
+        }
+
+        return fed;
+    }
+
+    private Channel<DeliveryItem> LaneFor(DeliveryItem item) =>
+        _lanes.Length == 1 ? _lanes[0] : _lanes[(int)((uint)StableHash(item.ProfileKey ?? item.EventId) % (uint)_lanes.Length)];
+
+    private static int StableHash(string s)
+    {
+        var h = 17;
+        foreach (var ch in s) h = unchecked(h * 31 + ch);
+        return h;
+    }
+
+    private void RecordCursorIfMoved(bool force)
+    {
+        var safe = _tracker.SafeCursor;
+        var now = NowMs();
+        if (safe <= Interlocked.Read(ref _cursorWritten) || (!force && now - Interlocked.Read(ref _cursorWrittenAt) < 200)) return;
+        Interlocked.Exchange(ref _cursorWritten, safe);
+        Interlocked.Exchange(ref _cursorWrittenAt, now);
+        _ = _s.Ledger.RecordAsync(new CursorEntry(_webhook.Id, safe)).AsTask();
+    }
+
+    // ---- Calling the receiver ----
+
+    private async Task WorkAsync(Channel<DeliveryItem> lane)
+    {
+        var ct = _stopReading.Token;
+        var batch = new List<DeliveryItem>();
+        try
+        {
+            while (await lane.Reader.WaitToReadAsync(ct))
+            {
+                if (_disabled) return;
+                batch.Clear();
+                await TakeBatchAsync(lane, batch, ct);
+                if (batch.Count == 0) continue;
+                if (Queued < _capacity / 2) Wake();
+                await DeliverAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested || _stopCalls.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _s.Logger.LogError(ex, "Webhook {WebhookId}: a delivery worker stopped", _webhook.Id);
+        }
+    }
+
+    private async Task TakeBatchAsync(Channel<DeliveryItem> lane, List<DeliveryItem> batch, CancellationToken ct)
+    {
+        var webhook = _webhook;
+        if (!lane.Reader.TryRead(out var first)) return;
+        batch.Add(first);
+        if (!webhook.Batched) return;
+        var deadline = _s.Time.GetTimestamp();
+        while (batch.Count < webhook.BatchMaxEvents)
+        {
+            if (lane.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                continue;
+            }
+
+            var left = TimeSpan.FromMilliseconds(webhook.BatchMaxMs) - _s.Time.GetElapsedTime(deadline);
+            if (left <= TimeSpan.Zero) return;
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(left);
+            try
+            {
+                if (!await lane.Reader.WaitToReadAsync(wait.Token)) return;
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task DeliverAsync(List<DeliveryItem> items)
+    {
+        var calls = _stopCalls.Token;
+        while (!_disabled)
+        {
+            await WaitWhilePausedAsync(calls);
+            var webhook = _webhook;
+            var probing = _failuresInARow >= _s.Options.PauseAfterFailures;
+            if (probing) await _probe.WaitAsync(calls);
+            AttemptResult result;
+            long attemptedMs;
+            try
+            {
+                await _bucket.TakeAsync(calls);
+                await _s.GlobalCalls.WaitAsync(calls);
+                try
+                {
+                    attemptedMs = NowMs();
+                    result = await _s.Sender.SendAsync(webhook, items, calls);
+                }
+                finally
+                {
+                    _s.GlobalCalls.Release();
+                }
+            }
+            finally
+            {
+                if (probing) _probe.Release();
+            }
+
+            var messageId = WebhookSender.MessageId(items);
+            var snapshots = items.Select(i => DeliverySnapshot.Of(i, attemptedMs)).ToList();
+            if (result.Success)
+            {
+                OnSuccess(webhook);
+                Interlocked.Add(ref _delivered, items.Count);
+                await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Delivered, null), items);
+                return;
+            }
+
+            Interlocked.Increment(ref _failed);
+            var disableReason = OnFailure(webhook, result, attemptedMs);
+            foreach (var item in items) item.FirstAttempt ??= attemptedMs;
+            var firstAttempt = items.Min(i => i.FirstAttempt!.Value);
+            var within = _policy.WithinWindow(firstAttempt, attemptedMs);
+            if (disableReason is not null)
+            {
+                // The webhook stops here: keep these events as failed deliveries, so they can be replayed.
+                await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Failed, attemptedMs), items);
+                await _s.Ledger.RecordAsync(new DisableEntry(webhook, disableReason));
+                _disabled = true;
+                return;
+            }
+
+            var attemptsMade = items.Max(i => i.Attempts) + 1;
+            var delay = _policy.Backoff(attemptsMade, result.RetryAfter);
+            if (webhook.Ordered && items.All(i => i.DeliveryId is null) && within)
+            {
+                // In place: the next event of this profile must not overtake this one.
+                await _s.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Held, null));
+                foreach (var item in items) item.Attempts++;
+                await Delay(delay, calls);
+                continue;
+            }
+
+            var disposition = within ? Disposition.Retry : Disposition.Failed;
+            await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, disposition, attemptedMs + (long)delay.TotalMilliseconds), items);
+            return;
+        }
+    }
+
+    /// <summary>Records the outcome; once durable, the events are settled (the cursor may pass them).</summary>
+    private ValueTask RecordAsync(AttemptEntry entry, List<DeliveryItem> items)
+    {
+        var seqs = items.Where(i => i.DeliveryId is null).Select(i => i.Seq).ToArray();
+        var retries = items.Where(i => i.DeliveryId is not null).Select(i => i.DeliveryId!.Value).ToArray();
+        return _s.Ledger.RecordAsync(entry with
+        {
+            AfterCommit = () =>
+            {
+                foreach (var seq in seqs) _tracker.Settle(seq);
+                if (retries.Length == 0) return;
+                lock (_lock)
+                {
+                    foreach (var id in retries) _retriesInMemory.Remove(id);
+                }
+            },
+        });
+    }
+
+    private void OnSuccess(ActiveWebhook webhook)
+    {
+        var wasPaused = Interlocked.Exchange(ref _failuresInARow, 0) >= _s.Options.PauseAfterFailures;
+        _failingSince = null;
+        Interlocked.Exchange(ref _pausedUntil, 0);
+        if (wasPaused)
+        {
+            _ = _s.Ledger.RecordAsync(new PullForwardEntry(webhook.Id, NowMs())).AsTask();
+            Wake();
+        }
+
+        // Additive recovery after a slow-down: 50% more per second of successful calls, up to the configured rate.
+        var now = NowMs();
+        if (_rateFactor < 1 && now - _lastRateRaise >= 1000)
+        {
+            _lastRateRaise = now;
+            _rateFactor = Math.Min(1, _rateFactor * 1.5);
+            _bucket.SetRate(webhook.MaxPerSecond * _rateFactor);
+        }
+    }
+
+    /// <summary>Updates the webhook's health; returns why it must be disabled, or null.</summary>
+    private string? OnFailure(ActiveWebhook webhook, AttemptResult result, long nowMs)
+    {
+        var failures = Interlocked.Increment(ref _failuresInARow);
+        _failingSince ??= nowMs;
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("u", CultureInfo.InvariantCulture);
+        if (result.Gone) return $"the receiver answered 410 Gone at {at}.";
+        if (nowMs - _failingSince.Value >= (long)_s.Options.DisableAfter.TotalMilliseconds)
+        {
+            var since = DateTimeOffset.FromUnixTimeMilliseconds(_failingSince.Value).ToString("u", CultureInfo.InvariantCulture);
+            return $"every call has failed since {since} (last: {result.Error ?? "HTTP " + result.Status}).";
+        }
+
+        var pause = _policy.Pause(failures);
+        if (result.SlowDown)
+        {
+            // The receiver asked for less: halve the rate (it recovers while calls succeed) and wait as asked.
+            _rateFactor = Math.Max(_rateFactor / 2, 1.0 / Math.Max(1, webhook.MaxPerSecond));
+            _lastRateRaise = nowMs;
+            _bucket.SetRate(webhook.MaxPerSecond * _rateFactor);
+            var asked = result.RetryAfter is { } retryAfter ? (retryAfter > _s.Options.MaxRetryAfter ? _s.Options.MaxRetryAfter : retryAfter) : TimeSpan.FromSeconds(1);
+            if (asked > pause) pause = asked;
+        }
+
+        if (pause > TimeSpan.Zero) Interlocked.Exchange(ref _pausedUntil, Math.Max(Interlocked.Read(ref _pausedUntil), nowMs + (long)pause.TotalMilliseconds));
+        return null;
+    }
+
+    private async Task WaitWhilePausedAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var left = Interlocked.Read(ref _pausedUntil) - NowMs();
+            if (left <= 0) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(left), _s.Time, ct);
+        }
+    }
+
+    private async Task Delay(TimeSpan delay, CancellationToken ct)
+    {
+        try { await Task.Delay(delay, _s.Time, ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    /// <summary>
+    /// Stops reading, lets calls in flight finish (up to <paramref name="grace"/>), then cancels the rest. Events read
+    /// but not sent stay unsettled, so the next runner (or a restart) reads them again.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        _stopReading.Cancel();
+        foreach (var lane in _lanes) lane.Writer.TryComplete();
+        var all = Task.WhenAll(_workers.Append(_feeder));
+        if (await Task.WhenAny(all, Task.Delay(grace)) != all) _stopCalls.Cancel();
+        try { await all; }
+        catch (OperationCanceledException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5));
+        _stopReading.Dispose();
+        _stopCalls.Dispose();
+        _probe.Dispose();
+    }
+
+    private sealed class JournalRecord
+    {
+        public long Seq { get; set; }
+        public string EventId { get; set; } = "";
+        public string Type { get; set; } = "";
+        public long Occurred { get; set; }
+        public string Payload { get; set; } = "";
+    }
+
+    private sealed class RetryRecord
+    {
+        public long Id { get; set; }
+        public long Seq { get; set; }
+        public string EventId { get; set; } = "";
+        public string? ProfileKey { get; set; }
+        public long Attempts { get; set; }
+        public long? FirstAttempt { get; set; }
+        public long? ReplayId { get; set; }
+        public string Type { get; set; } = "";
+        public long Occurred { get; set; }
+        public string Payload { get; set; } = "";
+    }
+}
+
+/// <summary>A webhook's delivery state right now (for the REST status endpoint and tests).</summary>
+public sealed record RunnerStatus(
+    long WebhookId,
+    int Queued,
+    long ReadUpTo,
+    long Cursor,
+    long JournalHead,
+    int FailuresInARow,
+    long? PausedUntil,
+    double Rate,
+    long DeliveredSinceStart,
+    long FailedCallsSinceStart,
+    bool Disabled);

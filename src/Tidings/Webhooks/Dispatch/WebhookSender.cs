@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Tidings.Webhooks.Configuration;
+using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Signing;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>
+/// Makes one call to a receiver: encodes the events (one body, or a JSON array for a batch), signs the exact bytes
+/// with the webhook's schemes, POSTs through the SSRF-guarded client (no redirects) and reports what came back.
+/// Never throws for what the receiver or the network does: that is the <see cref="AttemptResult"/>.
+/// </summary>
+public sealed class WebhookSender(
+    SafeHttpClientFactory http,
+    CopernicaSigner copernica,
+    IWebhookKeySource keys,
+    TimeProvider time,
+    IOptions<DispatchOptions> options)
+{
+    public const string UserAgent = "Tidings-Webhooks/1.0";
+
+    /// <summary>The body and content type for the events, in the webhook's format.</summary>
+    public static (ReadOnlyMemory<byte> Body, string ContentType) Encode(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items)
+    {
+        if (webhook.Batched) return (WebhookPayloads.ToJsonBatch(items.Select(i => i.Payload)), WebhookPayloads.JsonContentType);
+        var item = items[0];
+        if (item.Body is null)
+        {
+            var (body, contentType) = WebhookPayloads.Encode(item.Payload, webhook.Format);
+            item.Body = body;
+            item.ContentType = contentType;
+        }
+
+        return (item.Body, item.ContentType!);
+    }
+
+    /// <summary>
+    /// The <c>webhook-id</c> of a call: the event's id, identical on every retry; for a batch, a digest of its events'
+    /// ids (receivers should drop duplicates by each event's own <c>event</c> field, as batches may be regrouped).
+    /// </summary>
+    public static string MessageId(IReadOnlyList<DeliveryItem> items) =>
+        items.Count == 1 ? items[0].EventId
+        : "batch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', items.Select(i => i.EventId)))))[..32];
+
+    public Task<AttemptResult> SendAsync(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items, CancellationToken cancellationToken)
+    {
+        var (body, contentType) = Encode(webhook, items);
+        return SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken);
+    }
+
+    /// <summary>Sends a body as it is (test calls with the user's own post data use this too).</summary>
+    public async Task<AttemptResult> SendAsync(
+        ActiveWebhook webhook, ReadOnlyMemory<byte> body, string contentType, string messageId, int excerptBytes, CancellationToken cancellationToken,
+        Action<HttpRequestMessage>? inspect = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var request = await BuildRequestAsync(webhook, body, contentType, messageId, cancellationToken);
+            inspect?.Invoke(request);
+            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var excerpt = await ReadExcerptAsync(response.Content, excerptBytes, cancellationToken);
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)) headers[name] = string.Join(", ", values);
+            return new AttemptResult((int)response.StatusCode, ElapsedMs(started), null, excerpt, headers,
+                RetryPolicy.RetryAfter(response.Headers.RetryAfter, time.GetUtcNow()), http.LastAddress(webhook.Handler));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptResult(null, ElapsedMs(started), Describe(ex), null, new Dictionary<string, string>(), null, http.LastAddress(webhook.Handler));
+        }
+    }
+
+    /// <summary>The request with its body and every signing header (public for test calls, which show what was sent).</summary>
+    public async Task<HttpRequestMessage> BuildRequestAsync(ActiveWebhook webhook, ReadOnlyMemory<byte> body, string contentType, string messageId, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, webhook.Handler) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        request.Headers.UserAgent.ParseAdd(UserAgent);
+        var outgoing = new OutgoingWebhookRequest("POST", webhook.Handler, [new("Content-Type", contentType)], body, messageId, webhook.AccountId);
+        if (webhook.Signing is WebhookSigningSchemes.Copernica or WebhookSigningSchemes.Both)
+        {
+            AddHeaders(request, await copernica.SignAsync(outgoing, cancellationToken));
+        }
+
+        if (webhook.Signing is WebhookSigningSchemes.Standard or WebhookSigningSchemes.Both)
+        {
+            var signer = new StandardWebhooksSigner(await keys.GetKeysAsync(webhook.Id, cancellationToken), time);
+            AddHeaders(request, await signer.SignAsync(outgoing, cancellationToken));
+        }
+        else
+        {
+            // Unsigned or Copernica-signed calls still carry the stable id, so receivers can drop duplicates.
+            request.Headers.TryAddWithoutValidation(StandardWebhooksSigner.IdHeader, messageId);
+        }
+
+        return request;
+    }
+
+    private static void AddHeaders(HttpRequestMessage request, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) continue;
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static async Task<string?> ReadExcerptAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        if (limit <= 0) return null;
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[limit];
+        var total = 0;
+        while (total < limit)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(total, limit - total), cancellationToken);
+            if (read == 0) break;
+            total += read;
+        }
+
+        return total == 0 ? "" : Encoding.UTF8.GetString(buffer, 0, total);
+    }
+
+    private static long ElapsedMs(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+
+    /// <summary>A short, stable description of why no response came.</summary>
+    public static string Describe(Exception ex) => ex switch
+    {
+        WebhookAddressRefusedException refused => refused.Message,
+        TaskCanceledException or TimeoutException => "The receiver did not answer within the timeout.",
+        HttpRequestException { InnerException: WebhookAddressRefusedException refused } => refused.Message,
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } => $"Connection failed: {socket.SocketErrorCode} ({socket.Message})",
+        HttpRequestException h when h.InnerException is IOException io => $"Connection failed: {io.Message}",
+        HttpRequestException h => $"Request failed: {h.Message}",
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Tidings.Rest;
+using Tidings.Webhooks.Configuration;
+using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Domains;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>What a test call sent and what came back.</summary>
+public sealed record WebhookTestResult(
+    long WebhookId,
+    string Handler,
+    string Type,
+    bool Validated,
+    string? ValidationError,
+    bool Success,
+    int? Status,
+    long LatencyMs,
+    string? Error,
+    string? RequestBody,
+    IReadOnlyDictionary<string, string> RequestHeaders,
+    IReadOnlyDictionary<string, string> ResponseHeaders,
+    string? ResponseBody);
+
+/// <summary>
+/// "Test webhook" and "Check now": one call, right away, outside the queue, signed like a real one, with a sample
+/// event of a type or the user's own post data; the answer (status, headers, body) is returned whole. Nothing is sent
+/// to a handler whose domain is not validated, and the SSRF guard applies as for every call.
+/// </summary>
+public sealed class WebhookTester(WebhookSender sender, DomainStore domains, WebhookPayloads payloads, CopernicaTime time, IOptions<DispatchOptions> options)
+{
+    public async Task<WebhookTestResult> TestAsync(WebhookRecord record, string? type, JsonNode? data, CancellationToken ct)
+    {
+        var validated = await domains.ValidatedDomainsAsync(record.AccountId, ct);
+        var webhook = ActiveWebhook.From(record, validated);
+        type ??= record.TriggerList.FirstOrDefault() ?? "open";
+        if (!WebhookTriggers.All.Contains(type)) throw new RestException($"Unknown webhook type '{type}' (expected one of {string.Join(", ", WebhookTriggers.All)})");
+        var empty = new Dictionary<string, string>();
+        if (webhook.DomainProblem is { } problem)
+        {
+            return new WebhookTestResult(record.Id, record.Handler, type, false, problem, false, null, 0, "Not sent: " + problem, null, empty, empty, null);
+        }
+
+        var (body, contentType) = Body(webhook, type, data);
+        var requestHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var result = await sender.SendAsync(webhook, body, contentType, "test_" + Guid.CreateVersion7().ToString("N"), options.Value.TestResponseBytes, ct, request =>
+        {
+            foreach (var (name, values) in request.Headers) requestHeaders[name] = string.Join(", ", values);
+            if (request.Content is not null)
+            {
+                foreach (var (name, values) in request.Content.Headers) requestHeaders[name] = string.Join(", ", values);
+            }
+        });
+        return new WebhookTestResult(record.Id, record.Handler, type, true, null, result.Success, result.Status, result.LatencyMs, result.Error,
+            Encoding.UTF8.GetString(body.Span), requestHeaders, result.ResponseHeaders, result.ResponseExcerpt);
+    }
+
+    private (ReadOnlyMemory<byte> Body, string ContentType) Body(ActiveWebhook webhook, string type, JsonNode? data)
+    {
+        var contentType = webhook.Batched || webhook.Format == WebhookFormat.Json ? WebhookPayloads.JsonContentType : WebhookPayloads.FormContentType;
+        switch (data)
+        {
+            case null:
+                var sample = payloads.Build(SampleEvents.For(type, webhook, time.NowMs()))!;
+                return webhook.Batched ? (WebhookPayloads.ToJsonBatch([sample]), contentType) : WebhookPayloads.Encode(sample, webhook.Format);
+            case JsonObject fields:
+                return contentType == WebhookPayloads.JsonContentType
+                    ? (WebhookPayloads.ToJson(fields), contentType)
+                    : (Encoding.UTF8.GetBytes(WebhookPayloads.ToForm(fields)), contentType);
+            case JsonValue value when value.TryGetValue<string>(out var raw):
+                // Post data exactly as the user typed it (e.g. a=1&b=2, or a JSON text).
+                return (Encoding.UTF8.GetBytes(raw), contentType);
+            default:
+                return (Encoding.UTF8.GetBytes(data.ToJsonString()), WebhookPayloads.JsonContentType);
+        }
+    }
+
+    public static void Write(Utf8JsonWriter w, WebhookTestResult r, bool summary = false)
+    {
+        w.WriteStartObject();
+        w.WriteString("webhook", r.WebhookId.ToString(CultureInfo.InvariantCulture));
+        w.WriteString("handler", r.Handler);
+        w.WriteString("type", r.Type);
+        w.WriteBoolean("validated", r.Validated);
+        w.WriteString("validation_error", r.ValidationError);
+        w.WriteBoolean("success", r.Success);
+        if (r.Status is { } status) w.WriteNumber("status", status); else w.WriteNull("status");
+        w.WriteNumber("latency_ms", r.LatencyMs);
+        w.WriteString("error", r.Error);
+        if (!summary)
+        {
+            w.WriteStartObject("request");
+            w.WriteString("url", r.Handler);
+            WriteHeaders(w, r.RequestHeaders);
+            w.WriteString("body", r.RequestBody);
+            w.WriteEndObject();
+            if (r.Status is null)
+            {
+                w.WriteNull("response");
+            }
+            else
+            {
+                w.WriteStartObject("response");
+                w.WriteNumber("status", r.Status.Value);
+                WriteHeaders(w, r.ResponseHeaders);
+                w.WriteString("body", r.ResponseBody);
+                w.WriteEndObject();
+            }
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteHeaders(Utf8JsonWriter w, IReadOnlyDictionary<string, string> headers)
+    {
+        w.WriteStartObject("headers");
+        foreach (var (name, value) in headers) w.WriteString(name, value);
+        w.WriteEndObject();
+    }
+}

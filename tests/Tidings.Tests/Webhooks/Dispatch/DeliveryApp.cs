@@ -20,15 +20,22 @@ public class DeliveryApp : TidingsApp
         ["Webhooks:Dispatch:PauseAfterFailures"] = "3",
         ["Webhooks:Dispatch:PollInterval"] = "00:00:00.100",
         ["Webhooks:Delivery:RequestTimeout"] = "00:00:01.500",
+        ["Webhooks:Delivery:Hosts:" + ReceiverHost] = "127.0.0.1",
     };
 
-    /// <summary>Marks <c>localhost</c> as a validated domain of the account (how DNS/file validation ends; tested elsewhere).</summary>
-    public async Task ValidateLocalhostAsync(long accountId)
+    /// <summary>The test receivers' domain; <see cref="ReceiverHost"/> resolves to 127.0.0.1 through the Hosts setting.</summary>
+    public const string Domain = "tidings.test";
+
+    /// <summary>The receivers' host name (under <see cref="Domain"/>).</summary>
+    public const string ReceiverHost = "hooks." + Domain;
+
+    /// <summary>Marks <see cref="Domain"/> as a validated domain of the account (how DNS/file validation ends; tested elsewhere).</summary>
+    public async Task ValidateTestDomainAsync(long accountId)
     {
         var storage = Services.GetRequiredService<IStorage>();
         await storage.WriteAsync(w => w.Connection.ExecuteAsync(
             "INSERT INTO validated_domains (account_id, domain, txt_token, file_name, file_content, created, validated_at, method) " +
-            "VALUES (@accountId, 'localhost', 't', 'f.txt', 'c', 0, 1, 'dns')", new { accountId }, w.Transaction));
+            "VALUES (@accountId, 'tidings.test', 't', 'f.txt', 'c', 0, 1, 'dns')", new { accountId }, w.Transaction));
     }
 
     /// <summary>Creates a webhook (JSON body) and returns its id.</summary>
@@ -40,8 +47,10 @@ public class DeliveryApp : TidingsApp
     }
 }
 
-/// <summary>A receiver URL on <c>localhost</c> (the validated test domain) for a stub listening on 127.0.0.1.</summary>
+/// <summary>A receiver URL under the validated test domain for a stub listening on 127.0.0.1.</summary>
 public static class Localhost
 {
-    public static Uri Of(Uri stub, string path = "hook") => new($"http://localhost:{stub.Port}/{path}");
+    public static Uri Of(Uri stub, string path = "hook") => Of(stub.Port, path);
+
+    public static Uri Of(int port, string path = "hook") => new($"http://{DeliveryApp.ReceiverHost}:{port}/{path}");
 }

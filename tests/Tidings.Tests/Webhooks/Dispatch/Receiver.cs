@@ -16,10 +16,15 @@ public sealed record ReceivedCall(int Number, string Method, string PathAndQuery
     /// <summary>The body as JSON (JSON webhooks and batches).</summary>
     public JsonNode Json => JsonNode.Parse(Body)!;
 
-    /// <summary>The form body's fields (bracketed keys kept as they are).</summary>
-    public IReadOnlyDictionary<string, string> Form =>
+    /// <summary>The form body's fields, bracketed keys kept as they are (a repeated key, e.g. <c>tags[]</c>: its first value).</summary>
+    public Dictionary<string, string> Form => FormPairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value);
+
+    /// <summary>Every value of a form key, in order (lists are sent as <c>key[]=a&amp;key[]=b</c>).</summary>
+    public IReadOnlyList<string> FormValues(string key) => FormPairs.Where(p => p.Key == key).Select(p => p.Value).ToList();
+
+    private IEnumerable<KeyValuePair<string, string>> FormPairs =>
         Text.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
-            .ToDictionary(p => Uri.UnescapeDataString(p[0].Replace('+', ' ')), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
+            .Select(p => new KeyValuePair<string, string>(Uri.UnescapeDataString(p[0].Replace('+', ' ')), p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : ""));
 }
 
 /// <summary>

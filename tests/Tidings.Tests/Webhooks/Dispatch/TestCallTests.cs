@@ -71,6 +71,22 @@ public sealed class TestCallTests(DeliveryApp app) : IClassFixture<DeliveryApp>
     }
 
     [Fact]
+    public async Task Events_for_a_handler_under_an_unvalidated_domain_are_not_sent()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var client = await app.NewAccountAsync();
+        var database = await client.CreateDatabaseAsync("People", ("email", "email"));
+        var webhook = await DeliveryApp.CreateWebhookAsync(client, receiver.Url, new { trigger = "create", database });
+        await client.CreateProfileAsync(database, new { email = "a@example.com" });
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+
+        var status = await client.GetJsonAsync($"/v3/webhook/{webhook}/status");
+        status["running"]!.GetValue<bool>().ShouldBeFalse();
+        (await client.GetJsonAsync($"/v3/webhook/{webhook}"))["validation_error"]!.GetValue<string>().ShouldContain("not under a validated domain");
+        receiver.Calls.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Check_now_tests_every_webhook_of_the_account()
     {
         await using var good = await Receiver.StartAsync();

@@ -8,7 +8,8 @@ namespace Tidings.Webhooks.Configuration;
 /// <summary>The <c>webhooks</c> table: what an account wants called, for which changes, and how.</summary>
 public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerable<IWebhookDeletionHook> deletionHooks)
 {
-    private const string Columns =
+    /// <summary>The columns of a <see cref="WebhookRecord"/> (other features read webhooks with these too).</summary>
+    public const string Columns =
         "id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
         "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, " +
         "enabled, created, disabled_reason AS DisabledReason, ordered, failing_since AS FailingSince, last_success AS LastSuccess";

@@ -144,10 +144,7 @@ public sealed class WebhookDispatcher : BackgroundService
         Dictionary<string, long> cursors;
         await using (var c = await _storage.OpenReadAsync(ct))
         {
-            records = (await c.QueryAsync<WebhookRecord>(
-                "SELECT id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
-                "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, " +
-                "enabled, created, disabled_reason AS DisabledReason, ordered, failing_since AS FailingSince, last_success AS LastSuccess FROM webhooks WHERE enabled = 1")).ToList();
+            records = (await c.QueryAsync<WebhookRecord>($"SELECT {WebhookStore.Columns} FROM webhooks WHERE enabled = 1")).ToList();
             domains = (await c.QueryAsync<(long AccountId, string Domain)>("SELECT account_id, domain FROM validated_domains WHERE validated_at IS NOT NULL"))
                 .GroupBy(d => d.AccountId).ToDictionary(g => g.Key, g => g.Select(d => d.Domain).ToList());
             cursors = (await c.QueryAsync<(string Name, long Seq)>("SELECT name, seq FROM consumer_cursors WHERE name LIKE 'webhook:%'"))

@@ -129,8 +129,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         {
             replay = await c.QuerySingleOrDefaultAsync<ReplayRecord>(Select + " WHERE id = @replayId", new { replayId });
             webhook = replay is null ? null : await c.QuerySingleOrDefaultAsync<WebhookRecord>(
-                "SELECT id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
-                "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, enabled, created, ordered FROM webhooks WHERE id = @WebhookId",
+                $"SELECT {WebhookStore.Columns} FROM webhooks WHERE id = @WebhookId",
                 new { replay.WebhookId });
         }
 

@@ -15,27 +15,41 @@ public static class Sequence
     public static string UserAgent(int n) => "whb" + n.ToString("D8", CultureInfo.InvariantCulture);
 
     /// <summary>The number in a body, or -1.</summary>
-    public static int Find(ReadOnlySpan<byte> body)
+    public static int Find(ReadOnlySpan<byte> body) => DigitsAt(body) is var at and >= 0 ? Number(body.Slice(at, Digits)) : -1;
+
+    /// <summary>Overwrites the number in a copy of <paramref name="template"/>; returns false when it holds none.</summary>
+    public static bool TryWrite(byte[] template, int n, out byte[] body)
     {
-        var at = body.IndexOf(Marker);
-        if (at < 0 || at + Marker.Length + Digits > body.Length) return -1;
+        body = (byte[])template.Clone();
+        var at = DigitsAt(body);
+        if (at < 0) return false;
+        Encoding.ASCII.GetBytes(n.ToString("D8", CultureInfo.InvariantCulture), body.AsSpan(at, Digits));
+        return true;
+    }
+
+    /// <summary>Where the digits after the first marker that has eight of them start (random ids may hold the marker too), or -1.</summary>
+    private static int DigitsAt(ReadOnlySpan<byte> body)
+    {
+        var offset = 0;
+        while (body[offset..].IndexOf(Marker) is var at and >= 0)
+        {
+            var digits = offset + at + Marker.Length;
+            if (digits + Digits <= body.Length && Number(body.Slice(digits, Digits)) >= 0) return digits;
+            offset = digits;
+        }
+
+        return -1;
+    }
+
+    private static int Number(ReadOnlySpan<byte> digits)
+    {
         var n = 0;
-        foreach (var b in body.Slice(at + Marker.Length, Digits))
+        foreach (var b in digits)
         {
             if (b is < (byte)'0' or > (byte)'9') return -1;
             n = n * 10 + (b - '0');
         }
 
         return n;
-    }
-
-    /// <summary>Overwrites the number in a copy of <paramref name="template"/>; returns false when it holds none.</summary>
-    public static bool TryWrite(byte[] template, int n, out byte[] body)
-    {
-        body = (byte[])template.Clone();
-        var at = body.AsSpan().IndexOf(Marker);
-        if (at < 0) return false;
-        Encoding.ASCII.GetBytes(n.ToString("D8", CultureInfo.InvariantCulture), body.AsSpan(at + Marker.Length, Digits));
-        return true;
     }
 }

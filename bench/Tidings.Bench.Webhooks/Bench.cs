@@ -12,7 +12,8 @@ public sealed record DrainResult(
 
     public double CallsPerSecond => Tally.Calls / Tally.Seconds(Tally.FirstCall, Tally.LastCall);
 
-    public double ServerCpuMicrosPerEvent => ServerCpuSeconds * 1e6 / Math.Max(1, Tally.Delivered);
+    /// <summary>Server CPU per event in the steady state (after the first tenth, like <see cref="Rate"/>).</summary>
+    public double ServerCpuMicrosPerEvent => ServerCpuSeconds * 1e6 / Math.Max(1, Tally.Delivered - Tally.WarmUp);
 }
 
 /// <summary>
@@ -133,23 +134,28 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         using var server = await ServerProcess.StartAsync(databaseFile, Settings(dispatch: true, settings));
         using var stats = new ProcessStats(server.ProcessId);
         var sideTask = during?.Invoke(tally) ?? Task.CompletedTask;
+        var started = Stopwatch.GetTimestamp();
+        while (tally.Delivered < tally.WarmUp && Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(5)) await Task.Delay(5);
+        var cpuWarm = stats.CpuSince();
         var complete = await tally.WaitAllAsync(TimeSpan.FromMinutes(10), stall ?? TimeSpan.FromSeconds(60));
         await sideTask;
-        var cpu = stats.CpuSince();
+        var cpu = stats.CpuSince() - cpuWarm;
         receiverCpu = Process.GetCurrentProcess().TotalProcessorTime - receiverCpu;
         server.Kill();
         var result = new DrainResult(label, complete, tally, cpu, receiverCpu.TotalSeconds, stats.SamplesMiB(), stats.Summary());
         Console.WriteLine(FormattableString.Invariant(
-            $"{label}: {tally.Delivered}/{events} delivered{(complete ? "" : " (INCOMPLETE)")} at {result.Rate:F0}/s over {Tally.Seconds(tally.FirstCall, tally.LastDelivery):F1} s; {tally.Calls} calls ({result.CallsPerSecond:F0}/s), {tally.Failed} failed, {tally.Duplicates} duplicates; server CPU {result.ServerCpuMicrosPerEvent:F0} µs/event; VmRSS {result.Memory}"));
+            $"{label}: {tally.Delivered}/{events} delivered{(complete ? "" : " (INCOMPLETE)")} at {result.Rate:F0}/s (steady; {tally.OverallPerSecond:F0}/s from the first call) over {Tally.Seconds(tally.FirstCall, tally.LastDelivery):F1} s; {tally.Calls} calls ({result.CallsPerSecond:F0}/s), {tally.Failed} failed, {tally.Duplicates} duplicates; server CPU {result.ServerCpuMicrosPerEvent:F0} µs/event, receiver {result.ReceiverCpuSeconds * 1e6 / Math.Max(1, tally.Delivered):F0} µs/event; VmRSS {result.Memory}"));
         return result;
     }
 
     private async Task<double> BaselineAsync(List<SignedBody> bodies)
     {
         var tally = receiver.Reset(0, bodies.Count);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         await PlainBaseline.RunAsync(new Uri($"http://127.0.0.1:{receiver.Port}/plain"), bodies, receiver.FirstSample!.ContentType, o.Concurrency);
         if (tally.Delivered != bodies.Count) throw new InvalidOperationException($"baseline: {tally.Delivered} of {bodies.Count} arrived");
-        Console.WriteLine(FormattableString.Invariant($"plain HttpClient: {tally.DeliveriesPerSecond:F0}/s"));
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        Console.WriteLine(FormattableString.Invariant($"plain HttpClient: {tally.DeliveriesPerSecond:F0}/s; client and receiver CPU {cpu.TotalMicroseconds / bodies.Count:F0} µs/call"));
         return tally.DeliveriesPerSecond;
     }
 

@@ -16,6 +16,8 @@ public sealed class Tally(int first, int count)
     private long _firstCall;
     private long _lastCall;
     private long _lastDelivery;
+    private readonly int _warm = count / 10;
+    private long _warmAt;
     private long _mark;
     private long _firstDeliveryAfterMark;
     private int _deliveredAtMark;
@@ -65,7 +67,7 @@ public sealed class Tally(int first, int count)
             return;
         }
 
-        Interlocked.Increment(ref _delivered);
+        if (Interlocked.Increment(ref _delivered) == _warm) Interlocked.Exchange(ref _warmAt, now);
         InterlockedMax(ref _lastDelivery, now);
         if (Interlocked.Read(ref _mark) is > 0 and var mark && now > mark) Interlocked.CompareExchange(ref _firstDeliveryAfterMark, now, 0);
     }
@@ -77,8 +79,19 @@ public sealed class Tally(int first, int count)
         Interlocked.Exchange(ref _mark, Stopwatch.GetTimestamp());
     }
 
+    /// <summary>
+    /// Events per second in the steady state: from the moment a tenth had arrived to the last acknowledgement. A freshly
+    /// started server compiles its hot code in the first seconds (tiered JIT); a server that has been running has not.
+    /// </summary>
+    public double DeliveriesPerSecond => Interlocked.Read(ref _warmAt) is > 0 and var warmAt && Delivered > _warm
+        ? (Delivered - _warm) / Seconds(warmAt, LastDelivery)
+        : Delivered / Seconds(FirstCall, LastDelivery);
+
     /// <summary>Events per second from the first call to the last acknowledgement.</summary>
-    public double DeliveriesPerSecond => Delivered / Seconds(FirstCall, LastDelivery);
+    public double OverallPerSecond => Delivered / Seconds(FirstCall, LastDelivery);
+
+    /// <summary>How many events the steady-state rate leaves out.</summary>
+    public int WarmUp => _warm;
 
     public static double Seconds(long from, long to) => Math.Max(1e-9, (to - from) / (double)Stopwatch.Frequency);
 

@@ -43,7 +43,7 @@ public sealed class BenchOptions(string[] args)
     public int Destinations { get; } = Int(args, "--destinations", 1000);
     public int LatencySeconds { get; } = Int(args, "--latency-seconds", 20);
     public int OutageSeconds { get; } = Int(args, "--outage-seconds", 60);
-    public int MaxPerSecond { get; } = Int(args, "--max-per-second", 10_000);
+    public int MaxPerSecond { get; } = Int(args, "--max-per-second", 100_000);
     public string Format { get; } = Text(args, "--format", "form");
 
     /// <summary>Which parts to run (comma-separated: drain, latency, signing, faults); all by default.</summary>

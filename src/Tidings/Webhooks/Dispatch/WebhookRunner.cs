@@ -37,6 +37,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stopCalls = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<long> _retriesInMemory = [];
+    private readonly List<long> _retriesSettled = [];
     private readonly SemaphoreSlim _probe = new(1, 1);
     private readonly Lock _lock = new();
     private readonly int _capacity;
@@ -188,7 +189,14 @@ public sealed class WebhookRunner : IAsyncDisposable
         var room = _capacity / 2 - Queued;
         if (room <= 0) return 0;
         int inMemory;
-        lock (_lock) inMemory = _retriesInMemory.Count;
+        lock (_lock)
+        {
+            // Only now, before a fresh read: a read that began before their outcome committed would still see them pending.
+            foreach (var id in _retriesSettled) _retriesInMemory.Remove(id);
+            _retriesSettled.Clear();
+            inMemory = _retriesInMemory.Count;
+        }
+
         List<RetryRecord> rows;
         await using (var c = await _s.Storage.OpenReadAsync(ct))
         {
@@ -380,10 +388,7 @@ public sealed class WebhookRunner : IAsyncDisposable
             {
                 foreach (var seq in seqs) _tracker.Settle(seq);
                 if (retries.Length == 0) return;
-                lock (_lock)
-                {
-                    foreach (var id in retries) _retriesInMemory.Remove(id);
-                }
+                lock (_lock) _retriesSettled.AddRange(retries);
             },
         });
     }

@@ -396,7 +396,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     private void OnSuccess(ActiveWebhook webhook)
     {
         var wasPaused = Interlocked.Exchange(ref _failuresInARow, 0) >= _s.Options.PauseAfterFailures;
-        _failingSince = null;
+        lock (_lock) _failingSince = null;
         Interlocked.Exchange(ref _pausedUntil, 0);
         if (wasPaused)
         {
@@ -418,12 +418,15 @@ public sealed class WebhookRunner : IAsyncDisposable
     private string? OnFailure(ActiveWebhook webhook, AttemptResult result, long nowMs)
     {
         var failures = Interlocked.Increment(ref _failuresInARow);
-        _failingSince ??= nowMs;
+        long failingSince;
+        // Under the lock: a worker whose call succeeded at the same moment clears it (unguarded, this read null and
+        // the worker stopped with its events, which then waited for a restart).
+        lock (_lock) failingSince = _failingSince ??= nowMs;
         var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("u", CultureInfo.InvariantCulture);
         if (result.Gone) return $"the receiver answered 410 Gone at {at}.";
-        if (nowMs - _failingSince.Value >= (long)_s.Options.DisableAfter.TotalMilliseconds)
+        if (nowMs - failingSince >= (long)_s.Options.DisableAfter.TotalMilliseconds)
         {
-            var since = DateTimeOffset.FromUnixTimeMilliseconds(_failingSince.Value).ToString("u", CultureInfo.InvariantCulture);
+            var since = DateTimeOffset.FromUnixTimeMilliseconds(failingSince).ToString("u", CultureInfo.InvariantCulture);
             return $"every call has failed since {since} (last: {result.Error ?? "HTTP " + result.Status}).";
         }
 

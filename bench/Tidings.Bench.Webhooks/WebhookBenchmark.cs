@@ -9,7 +9,7 @@ namespace Tidings.Bench.Webhooks;
 /// (the HTTP limit); latency from open accepted to POST received at half that rate; the rate with rsa-sha256 and with
 /// ed25519 signing; and the drain with a receiver that fails 10% of calls or is down for a minute.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Webhooks -- [--events 200000] [--concurrency 16]
-/// [--runs 3] [--fault-events N] [--latency-seconds 20] [--outage-seconds 60] [--format form|json] [--set Key=Value]</c>.
+/// [--runs 3] [--fault-events N] [--latency-seconds 20] [--latency-rate R] [--outage-seconds 60] [--format form|json] [--set Key=Value]</c>.
 /// </summary>
 public static class WebhookBenchmark
 {
@@ -42,6 +42,9 @@ public sealed class BenchOptions(string[] args)
     public int Runs { get; } = Int(args, "--runs", 3);
     public int Destinations { get; } = Int(args, "--destinations", 1000);
     public int LatencySeconds { get; } = Int(args, "--latency-seconds", 20);
+
+    /// <summary>Opens per second of the latency phase (0: half the measured drain rate, as the issue asks).</summary>
+    public int LatencyRate { get; } = Int(args, "--latency-rate", 0);
     public int OutageSeconds { get; } = Int(args, "--outage-seconds", 60);
     public int MaxPerSecond { get; } = Int(args, "--max-per-second", 100_000);
     public string Format { get; } = Text(args, "--format", "form");

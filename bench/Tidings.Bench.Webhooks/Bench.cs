@@ -216,12 +216,11 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
     private async Task<bool> OutageAsync()
     {
         var outage = TimeSpan.FromSeconds(o.OutageSeconds);
-        long down = 0, back = 0;
+        long back = 0;
         var d = await DrainAsync($"receiver down {o.OutageSeconds} s", _v1, o.FaultEvents, async tally =>
         {
             while (tally.Delivered < tally.Count / 10) await Task.Delay(10);
             await receiver.StopListeningAsync();
-            down = Stopwatch.GetTimestamp();
             Console.WriteLine($"receiver down after {tally.Delivered} events");
             await Task.Delay(outage);
             tally.Mark();
@@ -236,7 +235,6 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         Console.WriteLine($"VmRSS every 10 s (MiB): {timeline}");
         Add($"Receiver down {o.OutageSeconds} s, then back", FormattableString.Invariant(
             $"{t.Delivered}/{t.Count} delivered ({(d.Complete ? "nothing lost" : "INCOMPLETE")}), {t.Duplicates} duplicates; first delivery {Tally.Seconds(back, resumed):F1} s after it was back; then {afterRate:F0}/s for the {t.Count - t.DeliveredAtMark} left; VmRSS {d.Memory}, every 10 s: {timeline} MiB"));
-        _ = down;
         return d.Complete;
     }
 

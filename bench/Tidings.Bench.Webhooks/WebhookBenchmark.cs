@@ -33,7 +33,7 @@ public static class WebhookBenchmark
     }
 }
 
-/// <summary>The benchmark's options; defaults are the issue's numbers.</summary>
+/// <summary>The benchmark's options; the defaults are the figures the targets are stated for.</summary>
 public sealed class BenchOptions(string[] args)
 {
     public int Events { get; } = Int(args, "--events", 200_000);
@@ -43,7 +43,7 @@ public sealed class BenchOptions(string[] args)
     public int Destinations { get; } = Int(args, "--destinations", 1000);
     public int LatencySeconds { get; } = Int(args, "--latency-seconds", 20);
 
-    /// <summary>Opens per second of the latency phase (0: half the measured drain rate, as the issue asks).</summary>
+    /// <summary>Opens per second of the latency phase (0: half the measured drain rate, where the latency target applies).</summary>
     public int LatencyRate { get; } = Int(args, "--latency-rate", 0);
     public int OutageSeconds { get; } = Int(args, "--outage-seconds", 60);
     public int MaxPerSecond { get; } = Int(args, "--max-per-second", 100_000);

@@ -72,7 +72,7 @@ public static class WebhookSigningSchemes
 public static class WebhookLimits
 {
     public static readonly (string Key, long Default, long Min, long Max) MaxConcurrency = ("max_concurrency", 4, 1, 64);
-    public static readonly (string Key, long Default, long Min, long Max) MaxPerSecond = ("max_per_second", 50, 1, 10_000);
+    public static readonly (string Key, long Default, long Min, long Max) MaxPerSecond = ("max_per_second", 50, 1, 100_000);
     public static readonly (string Key, long Default, long Min, long Max) BatchMaxEvents = ("batch_max_events", 1, 1, 1000);
     public static readonly (string Key, long Default, long Min, long Max) BatchMaxMs = ("batch_max_ms", 0, 0, 60_000);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -168,7 +169,7 @@ public sealed class WebhookPayloads(CopernicaTime time)
     public static (byte[] Body, string ContentType) Encode(JsonObject payload, WebhookFormat format) => format switch
     {
         WebhookFormat.Json => (ToJson(payload), JsonContentType),
-        _ => (Encoding.ASCII.GetBytes(ToForm(payload)), FormContentType),
+        _ => (ToFormBytes(payload), FormContentType),
     };
 
     /// <summary>One payload as a JSON object (nulls kept, so every documented key is present).</summary>
@@ -189,36 +190,125 @@ public sealed class WebhookPayloads(CopernicaTime time)
     /// their index; <c>true</c>/<c>false</c> as <c>1</c>/<c>0</c>; null values and empty maps or lists are left out, as
     /// <c>http_build_query</c> leaves them out.
     /// </summary>
-    public static string ToForm(JsonObject payload)
+    public static string ToForm(JsonObject payload) => Encoding.ASCII.GetString(ToFormBytes(payload));
+
+    /// <summary><see cref="ToForm"/> as the ASCII bytes of the body, written directly (every delivery encodes one).</summary>
+    public static byte[] ToFormBytes(JsonObject payload)
     {
-        var sb = new StringBuilder();
-        foreach (var (key, value) in payload) AppendForm(sb, UrlEncode(key), value);
-        return sb.ToString();
+        var form = new FormWriter();
+        foreach (var (key, value) in payload)
+        {
+            form.Key.Length = 0;
+            FormWriter.UrlEncode(form.Key, key);
+            form.Append(value);
+        }
+
+        return form.Body.ToArray();
     }
 
-    private static void AppendForm(StringBuilder sb, string encodedKey, JsonNode? value)
+    /// <summary>PHP's <c>urlencode</c>: letters, digits and <c>-_.</c> as they are, space as <c>+</c>, every other UTF-8 byte as <c>%XX</c>.</summary>
+    public static string UrlEncode(string s)
     {
-        switch (value)
-        {
-            case null:
-                return;
-            case JsonObject obj:
-                foreach (var (k, v) in obj) AppendForm(sb, encodedKey + "%5B" + UrlEncode(k) + "%5D", v);
-                return;
-            case JsonArray array:
-                var scalars = array.All(item => item is null or JsonValue);
-                for (var i = 0; i < array.Count; i++)
-                {
-                    var index = scalars ? "" : i.ToString(CultureInfo.InvariantCulture);
-                    AppendForm(sb, encodedKey + "%5B" + index + "%5D", array[i]);
-                }
+        var bytes = new ByteBuffer(s.Length * 3);
+        FormWriter.UrlEncode(bytes, s);
+        return Encoding.ASCII.GetString(bytes.Span);
+    }
 
-                return;
-            case JsonValue scalar:
-                if (sb.Length > 0) sb.Append('&');
-                sb.Append(encodedKey).Append('=').Append(UrlEncode(ScalarText(scalar)));
-                return;
+    /// <summary>The body being written, and the encoded key of the value at hand (its brackets as <c>%5B…%5D</c>).</summary>
+    private sealed class FormWriter
+    {
+        public ByteBuffer Body { get; } = new(512);
+
+        public ByteBuffer Key { get; } = new(64);
+
+        public void Append(JsonNode? value)
+        {
+            switch (value)
+            {
+                case null:
+                    return;
+                case JsonObject obj:
+                    foreach (var (k, v) in obj) Nested(k, v);
+                    return;
+                case JsonArray array:
+                    var scalars = array.All(item => item is null or JsonValue);
+                    for (var i = 0; i < array.Count; i++) Nested(scalars ? "" : i.ToString(CultureInfo.InvariantCulture), array[i]);
+                    return;
+                case JsonValue scalar:
+                    if (Body.Length > 0) Body.Add((byte)'&');
+                    Body.Add(Key.Span);
+                    Body.Add((byte)'=');
+                    UrlEncode(Body, ScalarText(scalar));
+                    return;
+            }
         }
+
+        private void Nested(string key, JsonNode? value)
+        {
+            var mark = Key.Length;
+            Key.Add("%5B"u8);
+            UrlEncode(Key, key);
+            Key.Add("%5D"u8);
+            Append(value);
+            Key.Length = mark;
+        }
+
+        public static void UrlEncode(ByteBuffer to, string s)
+        {
+            Span<byte> utf8 = stackalloc byte[4];
+            foreach (var rune in s.EnumerateRunes())
+            {
+                var n = rune.EncodeToUtf8(utf8);
+                for (var i = 0; i < n; i++)
+                {
+                    var b = utf8[i];
+                    if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_' or (byte)'.')
+                    {
+                        to.Add(b);
+                    }
+                    else if (b == (byte)' ')
+                    {
+                        to.Add((byte)'+');
+                    }
+                    else
+                    {
+                        to.Add((byte)'%');
+                        to.Add((byte)"0123456789ABCDEF"[b >> 4]);
+                        to.Add((byte)"0123456789ABCDEF"[b & 15]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A growable byte array whose length can also be set back (to leave a nested key).</summary>
+    private sealed class ByteBuffer(int capacity)
+    {
+        private byte[] _bytes = new byte[Math.Max(16, capacity)];
+        private int _length;
+
+        public int Length
+        {
+            get => _length;
+            set => _length = Math.Clamp(value, 0, _length);
+        }
+
+        public ReadOnlySpan<byte> Span => _bytes.AsSpan(0, _length);
+
+        public void Add(byte b)
+        {
+            if (_length == _bytes.Length) Array.Resize(ref _bytes, _bytes.Length * 2);
+            _bytes[_length++] = b;
+        }
+
+        public void Add(ReadOnlySpan<byte> bytes)
+        {
+            if (_length + bytes.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + bytes.Length));
+            bytes.CopyTo(_bytes.AsSpan(_length));
+            _length += bytes.Length;
+        }
+
+        public byte[] ToArray() => Span.ToArray();
     }
 
     private static string ScalarText(JsonValue value) => value.GetValueKind() switch
@@ -228,29 +318,6 @@ public sealed class WebhookPayloads(CopernicaTime time)
         JsonValueKind.False => "0",
         _ => value.ToJsonString(),
     };
-
-    /// <summary>PHP's <c>urlencode</c>: letters, digits and <c>-_.</c> as they are, space as <c>+</c>, every other UTF-8 byte as <c>%XX</c>.</summary>
-    public static string UrlEncode(string s)
-    {
-        var sb = new StringBuilder(s.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(s))
-        {
-            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_' or (byte)'.')
-            {
-                sb.Append((char)b);
-            }
-            else if (b == (byte)' ')
-            {
-                sb.Append('+');
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return sb.ToString();
-    }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

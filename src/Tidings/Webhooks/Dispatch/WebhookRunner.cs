@@ -37,6 +37,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     private readonly CancellationTokenSource _stopCalls = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HashSet<long> _retriesInMemory = [];
+    private readonly List<long> _retriesSettled = [];
     private readonly SemaphoreSlim _probe = new(1, 1);
     private readonly Lock _lock = new();
     private readonly int _capacity;
@@ -188,7 +189,14 @@ public sealed class WebhookRunner : IAsyncDisposable
         var room = _capacity / 2 - Queued;
         if (room <= 0) return 0;
         int inMemory;
-        lock (_lock) inMemory = _retriesInMemory.Count;
+        lock (_lock)
+        {
+            // Only now, before a fresh read: a read that began before their outcome committed would still see them pending.
+            foreach (var id in _retriesSettled) _retriesInMemory.Remove(id);
+            _retriesSettled.Clear();
+            inMemory = _retriesInMemory.Count;
+        }
+
         List<RetryRecord> rows;
         await using (var c = await _s.Storage.OpenReadAsync(ct))
         {
@@ -380,10 +388,7 @@ public sealed class WebhookRunner : IAsyncDisposable
             {
                 foreach (var seq in seqs) _tracker.Settle(seq);
                 if (retries.Length == 0) return;
-                lock (_lock)
-                {
-                    foreach (var id in retries) _retriesInMemory.Remove(id);
-                }
+                lock (_lock) _retriesSettled.AddRange(retries);
             },
         });
     }
@@ -391,7 +396,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     private void OnSuccess(ActiveWebhook webhook)
     {
         var wasPaused = Interlocked.Exchange(ref _failuresInARow, 0) >= _s.Options.PauseAfterFailures;
-        _failingSince = null;
+        lock (_lock) _failingSince = null;
         Interlocked.Exchange(ref _pausedUntil, 0);
         if (wasPaused)
         {
@@ -413,12 +418,15 @@ public sealed class WebhookRunner : IAsyncDisposable
     private string? OnFailure(ActiveWebhook webhook, AttemptResult result, long nowMs)
     {
         var failures = Interlocked.Increment(ref _failuresInARow);
-        _failingSince ??= nowMs;
+        long failingSince;
+        // Under the lock: a worker whose call succeeded at the same moment clears it (unguarded, this read null and
+        // the worker stopped with its events, which then waited for a restart).
+        lock (_lock) failingSince = _failingSince ??= nowMs;
         var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("u", CultureInfo.InvariantCulture);
         if (result.Gone) return $"the receiver answered 410 Gone at {at}.";
-        if (nowMs - _failingSince.Value >= (long)_s.Options.DisableAfter.TotalMilliseconds)
+        if (nowMs - failingSince >= (long)_s.Options.DisableAfter.TotalMilliseconds)
         {
-            var since = DateTimeOffset.FromUnixTimeMilliseconds(_failingSince.Value).ToString("u", CultureInfo.InvariantCulture);
+            var since = DateTimeOffset.FromUnixTimeMilliseconds(failingSince).ToString("u", CultureInfo.InvariantCulture);
             return $"every call has failed since {since} (last: {result.Error ?? "HTTP " + result.Status}).";
         }
 

@@ -46,16 +46,17 @@ public sealed class WebhookSender(
         items.Count == 1 ? items[0].EventId
         : "batch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', items.Select(i => i.EventId)))))[..32];
 
+    /// <summary>A delivery: the response headers are kept only for failed calls (the feedback-loop log shows them).</summary>
     public Task<AttemptResult> SendAsync(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items, CancellationToken cancellationToken)
     {
         var (body, contentType) = Encode(webhook, items);
-        return SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken);
+        return SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken, keepHeadersOfSuccess: false);
     }
 
     /// <summary>Sends a body as it is (test calls with the user's own post data use this too).</summary>
     public async Task<AttemptResult> SendAsync(
         ActiveWebhook webhook, ReadOnlyMemory<byte> body, string contentType, string messageId, int excerptBytes, CancellationToken cancellationToken,
-        Action<HttpRequestMessage>? inspect = null)
+        Action<HttpRequestMessage>? inspect = null, bool keepHeadersOfSuccess = true)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -64,23 +65,32 @@ public sealed class WebhookSender(
             inspect?.Invoke(request);
             using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var excerpt = await ReadExcerptAsync(response.Content, excerptBytes, cancellationToken);
-            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)) headers[name] = string.Join(", ", values);
+            var headers = NoHeaders;
+            if (keepHeadersOfSuccess || !response.IsSuccessStatusCode)
+            {
+                var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)) all[name] = string.Join(", ", values);
+                headers = all;
+            }
+
             return new AttemptResult((int)response.StatusCode, ElapsedMs(started), null, excerpt, headers,
                 RetryPolicy.RetryAfter(response.Headers.RetryAfter, time.GetUtcNow()), http.LastAddress(webhook.Handler));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(null, ElapsedMs(started), Describe(ex), null, new Dictionary<string, string>(), null, http.LastAddress(webhook.Handler));
+            return new AttemptResult(null, ElapsedMs(started), Describe(ex), null, NoHeaders, null, http.LastAddress(webhook.Handler));
         }
     }
+
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
 
     /// <summary>The request with its body and every signing header (public for test calls, which show what was sent).</summary>
     public async Task<HttpRequestMessage> BuildRequestAsync(ActiveWebhook webhook, ReadOnlyMemory<byte> body, string contentType, string messageId, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, webhook.Handler) { Content = new ReadOnlyMemoryContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        request.Headers.UserAgent.ParseAdd(UserAgent);
+        // Unparsed: the values are ours, and parsing them for every call costs more than the rest of the request.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         var outgoing = new OutgoingWebhookRequest("POST", webhook.Handler, [new("Content-Type", contentType)], body, messageId, webhook.AccountId);
         if (webhook.Signing is WebhookSigningSchemes.Copernica or WebhookSigningSchemes.Both)
         {
@@ -113,6 +123,8 @@ public sealed class WebhookSender(
     private static async Task<string?> ReadExcerptAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
         if (limit <= 0) return null;
+        if (content.Headers.ContentLength == 0) return "";
+        if (content.Headers.ContentLength is { } length && length < limit) limit = (int)length;
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         var buffer = new byte[limit];
         var total = 0;

@@ -52,9 +52,7 @@ public sealed partial class CopernicaSigner(ISigningKeySource keys, IOptions<Web
         };
         var signingString = SigningString(SignedHeaders, name => values[name]);
 
-        using var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
-        var signature = Convert.ToBase64String(rsa.SignData(Encoding.UTF8.GetBytes(signingString), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var signature = Sign(key, Encoding.UTF8.GetBytes(signingString));
 
         added.Add(new("Date", date));
         added.Add(new("X-Copernica-ID", copernicaId));
@@ -62,6 +60,45 @@ public sealed partial class CopernicaSigner(ISigningKeySource keys, IOptions<Web
         added.Add(new("X-Nonce", nonce));
         added.Add(new("Signature", new HttpSignature(key.KeyId(settings.Domain), key.Algorithm, SignedHeaders, signature).ToString()));
         return added;
+    }
+
+    /// <summary>
+    /// Importing the PKCS#8 key costs more than signing with it, so each key's imported RSA objects are kept in a pool
+    /// (one per concurrent signer: an RSA object is not documented as safe to share between threads). Only the current
+    /// key's pool is kept; a rotation starts a new one.
+    /// </summary>
+    private string Sign(SigningKey key, byte[] data)
+    {
+        var pool = Volatile.Read(ref _pool);
+        if (pool is null || !(ReferenceEquals(pool.Key, key.PrivateKey) || pool.Key.AsSpan().SequenceEqual(key.PrivateKey)))
+        {
+            pool = new RsaPool(key.PrivateKey);
+            Volatile.Write(ref _pool, pool);
+        }
+
+        if (!pool.Idle.TryTake(out var rsa))
+        {
+            rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(key.PrivateKey, out _);
+        }
+
+        try
+        {
+            return Convert.ToBase64String(rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        }
+        finally
+        {
+            if (pool.Idle.Count < MaxPooled) pool.Idle.Add(rsa);
+            else rsa.Dispose();
+        }
+    }
+
+    private const int MaxPooled = 64;
+    private RsaPool? _pool;
+
+    private sealed record RsaPool(byte[] Key)
+    {
+        public System.Collections.Concurrent.ConcurrentBag<RSA> Idle { get; } = [];
     }
 
     public static string CopernicaId(string format, long accountId) =>

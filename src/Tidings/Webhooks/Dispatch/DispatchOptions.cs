@@ -48,7 +48,7 @@ public sealed class DispatchOptions : IValidatableObject
     public int PauseAfterFailures { get; set; } = 5;
 
     /// <summary>Longest pause of a failing webhook between probes.</summary>
-    public TimeSpan MaxPause { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan MaxPause { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A webhook whose calls have all failed for this long is disabled and its account is told.</summary>
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(3);

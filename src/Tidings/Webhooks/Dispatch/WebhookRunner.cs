@@ -264,7 +264,17 @@ public sealed class WebhookRunner : IAsyncDisposable
                 await TakeBatchAsync(lane, batch, ct);
                 if (batch.Count == 0) continue;
                 if (Queued < _capacity / 2) Wake();
-                await DeliverAsync(batch);
+                try
+                {
+                    await DeliverAsync(batch);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A fault of this server, not the receiver's: the worker carries on, and the events go to the
+                    // retry store instead of staying unsettled (which would hold the cursor until a restart).
+                    _s.Logger.LogError(ex, "Webhook {WebhookId}: delivering {Count} events failed inside the server; they will be retried", _webhook.Id, batch.Count);
+                    await ScheduleRetryAfterFaultAsync(batch, ex);
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested || _stopCalls.IsCancellationRequested)
@@ -375,6 +385,15 @@ public sealed class WebhookRunner : IAsyncDisposable
             await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, disposition, attemptedMs + (long)delay.TotalMilliseconds), items);
             return;
         }
+    }
+
+    private async Task ScheduleRetryAfterFaultAsync(List<DeliveryItem> items, Exception ex)
+    {
+        var now = NowMs();
+        var result = new AttemptResult(null, 0, "Internal error: " + ex.Message, null, new Dictionary<string, string>(), null, null);
+        var snapshots = items.Select(i => DeliverySnapshot.Of(i, now)).ToList();
+        var next = now + (long)_policy.Backoff(items.Max(i => i.Attempts) + 1).TotalMilliseconds;
+        await RecordAsync(new AttemptEntry(_webhook, WebhookSender.MessageId(items), snapshots, result, now, Disposition.Retry, next), [.. items]);
     }
 
     /// <summary>Records the outcome; once durable, the events are settled (the cursor may pass them).</summary>

@@ -21,4 +21,11 @@ public sealed class EventsOptions
     /// </summary>
     [Range(0, 10_000_000)]
     public int DestinationCacheSize { get; set; } = 100_000;
+
+    /// <summary>
+    /// Enrichments (a destination's profile fields, interests, … serialised) remembered in memory, so repeated events
+    /// of a message are not enriched again while no profile data has changed (SQLite only). 0 turns the cache off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int EnrichmentCacheSize { get; set; } = 20_000;
 }

@@ -76,6 +76,7 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
     private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch)
     {
+        w.LeavesProfilesAlone();
         var byToken = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
             batch.Where(p => p.Raw.KeyKind == DestinationKey.Token).Select(p => p.Raw.Key).Distinct().ToList());
         var byMessage = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.MessageId,
@@ -89,9 +90,8 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
             destinations[i] = d is not null && (raw.AccountId is null || raw.AccountId == d.AccountId) ? d : null;
         }
 
-        var enriched = await _enricher.EnrichAsync(w.Connection, w.Transaction, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
+        var enriched = await _enricher.EnrichedJsonAsync(w, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
         var outcomes = new AppendOutcome[batch.Count];
-        var enrichedJson = new Dictionary<long, string>();
         await using var inserter = JournalInserter.Create(w);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -106,14 +106,13 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
             string payload;
             if (pending.FactsJson is { } facts)
             {
-                // The hot path: the enrichment is serialised once per destination and batch, the facts by the
-                // producer (on its own thread), and the two are spliced: no copying of JSON trees on the writer.
-                if (!enrichedJson.TryGetValue(d.Id, out var prefix)) enrichedJson[d.Id] = prefix = enriched[d.Id].ToJsonString();
-                payload = Splice(prefix, facts);
+                // The hot path: the enrichment is serialised once per destination (and kept while no profile data
+                // changes), the facts by the producer (on its own thread), and the two are spliced.
+                payload = Splice(enriched[d.Id], facts);
             }
             else
             {
-                var merged = (JsonObject)enriched[d.Id].DeepClone();
+                var merged = (JsonObject)JsonNode.Parse(enriched[d.Id])!;
                 foreach (var (key, value) in raw.Facts) merged[key] = value?.DeepClone();
                 payload = merged.ToJsonString();
             }

@@ -11,6 +11,13 @@ public sealed class EventsOptions
     [Range(1, 100_000)]
     public int MaxAppendBatch { get; set; } = 1000;
 
+    /// <summary>
+    /// Most batches of events handed to the store at once: while one commits, the next waits right behind it. 1 hands
+    /// over the next batch only after the previous one has committed.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxAppendBatchesInFlight { get; set; } = 4;
+
     /// <summary>Most events waiting to be appended; producers wait (back-pressure) beyond this.</summary>
     [Range(1, 10_000_000)]
     public int AppendQueueCapacity { get; set; } = 100_000;

@@ -56,21 +56,37 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Pending>(_options.MaxAppendBatch);
+        // Up to MaxAppendBatchesInFlight batches wait for the store at once: while one commits, the next is already
+        // queued behind it, so the writer goes on without waiting for this loop to be scheduled again.
+        var inFlight = _options.MaxAppendBatchesInFlight;
+        using var slots = new SemaphoreSlim(inFlight);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
+            await slots.WaitAsync();
+            var batch = new List<Pending>(Math.Min(_options.MaxAppendBatch, _queue.Reader.Count));
             while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            try
-            {
-                var outcomes = await _storage.WriteAsync(w => AppendBatchAsync(w, batch));
-                for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Appending {Count} events to the journal failed", batch.Count);
-                foreach (var p in batch) p.Completion.TrySetException(ex);
-            }
+            if (batch.Count == 0) slots.Release();
+            else _ = AppendAndAnswerAsync(batch, slots);
+        }
+
+        for (var i = 0; i < inFlight; i++) await slots.WaitAsync(); // the last batches have been answered
+    }
+
+    private async Task AppendAndAnswerAsync(List<Pending> batch, SemaphoreSlim slots)
+    {
+        try
+        {
+            var outcomes = await _storage.WriteAsync(w => AppendBatchAsync(w, batch));
+            for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Appending {Count} events to the journal failed", batch.Count);
+            foreach (var p in batch) p.Completion.TrySetException(ex);
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 

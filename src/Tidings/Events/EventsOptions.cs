@@ -12,8 +12,8 @@ public sealed class EventsOptions
     public int MaxAppendBatch { get; set; } = 1000;
 
     /// <summary>
-    /// Most batches of events handed to the store at once: while one commits, the next waits right behind it. 1 hands
-    /// over the next batch only after the previous one has committed.
+    /// Most batches of events in the store at once. One batch at a time waits for the writer and takes its events when
+    /// its turn comes, so batches grow with the load. 1: the next batch is formed only after the previous has committed.
     /// </summary>
     [Range(1, 64)]
     public int MaxAppendBatchesInFlight { get; set; } = 4;

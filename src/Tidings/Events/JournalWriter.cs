@@ -56,31 +56,38 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
     private async Task RunAsync()
     {
-        // Up to MaxAppendBatchesInFlight batches wait for the store at once: while one commits, the next is already
-        // queued behind it, so the writer goes on without waiting for this loop to be scheduled again.
+        // One batch at a time waits for the store, and it takes its events only when its turn comes: everything that
+        // queued up while the batches before it were written and committed. Meanwhile up to MaxAppendBatchesInFlight
+        // batches are being written or committed, so the writer never waits for this loop to be scheduled again.
         var inFlight = _options.MaxAppendBatchesInFlight;
         using var slots = new SemaphoreSlim(inFlight);
         while (await _queue.Reader.WaitToReadAsync())
         {
             await slots.WaitAsync();
-            var batch = new List<Pending>(Math.Min(_options.MaxAppendBatch, _queue.Reader.Count));
-            while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            if (batch.Count == 0) slots.Release();
-            else _ = AppendAndAnswerAsync(batch, slots);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = AppendAndAnswerAsync(slots, started);
+            await started.Task;
         }
 
         for (var i = 0; i < inFlight; i++) await slots.WaitAsync(); // the last batches have been answered
     }
 
-    private async Task AppendAndAnswerAsync(List<Pending> batch, SemaphoreSlim slots)
+    private async Task AppendAndAnswerAsync(SemaphoreSlim slots, TaskCompletionSource started)
     {
+        var batch = new List<Pending>();
         try
         {
-            var outcomes = await _storage.WriteAsync(w => AppendBatchAsync(w, batch));
+            var outcomes = await _storage.WriteAsync(w =>
+            {
+                started.TrySetResult();
+                while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+                return AppendBatchAsync(w, batch);
+            });
             for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
         }
         catch (Exception ex)
         {
+            started.TrySetResult();
             _logger.LogError(ex, "Appending {Count} events to the journal failed", batch.Count);
             foreach (var p in batch) p.Completion.TrySetException(ex);
         }
@@ -93,6 +100,7 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
     private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch)
     {
         w.LeavesProfilesAlone();
+        if (batch.Count == 0) return []; // an earlier batch took everything
         var byToken = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
             batch.Where(p => p.Raw.KeyKind == DestinationKey.Token).Select(p => p.Raw.Key).Distinct().ToList());
         var byMessage = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.MessageId,

@@ -24,6 +24,7 @@ public sealed class Enricher(FieldCache fieldCache, IStorage storage, Microsoft.
 
     private readonly ConcurrentDictionary<long, MailingFacts> _mailings = new();
     private readonly ConcurrentDictionary<(DestinationKey, string), DestinationRef> _destinations = new();
+    private readonly ConcurrentDictionary<long, (long Generation, string Json)> _enriched = new();
 
     /// <summary>The destinations with the given tokens or message ids; unknown keys are absent from the result.</summary>
     public async Task<Dictionary<string, DestinationRef>> FindDestinationsAsync(DbConnection c, DbTransaction? tx, DestinationKey kind, IReadOnlyCollection<string> keys)
@@ -116,6 +117,37 @@ public sealed class Enricher(FieldCache fieldCache, IStorage storage, Microsoft.
             };
             if (d.SubprofileId is { } sid) payload["subprofilefields"] = subprofileFields.GetValueOrDefault(sid)?.DeepClone() ?? new JsonObject();
             result[d.Id] = payload;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The enrichment of each destination serialised as JSON. Taken from memory when it was built at the same
+    /// <see cref="WriteContext.ProfileGeneration"/> (no unit of work that may change profile data has run since, so
+    /// building it again would give the same text); built now otherwise. Nothing is cached where the store cannot
+    /// vouch for that (PostgreSQL).
+    /// </summary>
+    public async Task<Dictionary<long, string>> EnrichedJsonAsync(WriteContext w, IReadOnlyCollection<DestinationRef> destinations)
+    {
+        var result = new Dictionary<long, string>(destinations.Count);
+        var generation = w.ProfileGeneration;
+        var missing = new List<DestinationRef>();
+        foreach (var d in destinations)
+        {
+            if (generation is { } g && _enriched.TryGetValue(d.Id, out var cached) && cached.Generation == g) result[d.Id] = cached.Json;
+            else missing.Add(d);
+        }
+
+        if (missing.Count == 0) return result;
+        var capacity = options.Value.EnrichmentCacheSize;
+        foreach (var (id, payload) in await EnrichAsync(w.Connection, w.Transaction, missing))
+        {
+            var json = payload.ToJsonString();
+            result[id] = json;
+            if (generation is not { } g || capacity <= 0) continue;
+            if (_enriched.Count >= capacity) _enriched.Clear(); // crude but bounded, like the destination cache
+            _enriched[id] = (g, json);
         }
 
         return result;

@@ -56,26 +56,51 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Pending>(_options.MaxAppendBatch);
+        // One batch at a time waits for the store, and it takes its events only when its turn comes: everything that
+        // queued up while the batches before it were written and committed. Meanwhile up to MaxAppendBatchesInFlight
+        // batches are being written or committed, so the writer never waits for this loop to be scheduled again.
+        var inFlight = _options.MaxAppendBatchesInFlight;
+        using var slots = new SemaphoreSlim(inFlight);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
-            while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
-            try
+            await slots.WaitAsync();
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = AppendAndAnswerAsync(slots, started);
+            await started.Task;
+        }
+
+        for (var i = 0; i < inFlight; i++) await slots.WaitAsync(); // the last batches have been answered
+    }
+
+    private async Task AppendAndAnswerAsync(SemaphoreSlim slots, TaskCompletionSource started)
+    {
+        var batch = new List<Pending>();
+        try
+        {
+            var outcomes = await _storage.WriteAsync(w =>
             {
-                var outcomes = await _storage.WriteAsync(w => AppendBatchAsync(w, batch));
-                for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Appending {Count} events to the journal failed", batch.Count);
-                foreach (var p in batch) p.Completion.TrySetException(ex);
-            }
+                started.TrySetResult();
+                while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+                return AppendBatchAsync(w, batch);
+            });
+            for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
+        }
+        catch (Exception ex)
+        {
+            started.TrySetResult();
+            _logger.LogError(ex, "Appending {Count} events to the journal failed", batch.Count);
+            foreach (var p in batch) p.Completion.TrySetException(ex);
+        }
+        finally
+        {
+            slots.Release();
         }
     }
 
     private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch)
     {
+        w.LeavesProfilesAlone();
+        if (batch.Count == 0) return []; // an earlier batch took everything
         var byToken = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
             batch.Where(p => p.Raw.KeyKind == DestinationKey.Token).Select(p => p.Raw.Key).Distinct().ToList());
         var byMessage = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.MessageId,
@@ -89,9 +114,8 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
             destinations[i] = d is not null && (raw.AccountId is null || raw.AccountId == d.AccountId) ? d : null;
         }
 
-        var enriched = await _enricher.EnrichAsync(w.Connection, w.Transaction, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
+        var enriched = await _enricher.EnrichedJsonAsync(w, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
         var outcomes = new AppendOutcome[batch.Count];
-        var enrichedJson = new Dictionary<long, string>();
         await using var inserter = JournalInserter.Create(w);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -106,14 +130,13 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
             string payload;
             if (pending.FactsJson is { } facts)
             {
-                // The hot path: the enrichment is serialised once per destination and batch, the facts by the
-                // producer (on its own thread), and the two are spliced: no copying of JSON trees on the writer.
-                if (!enrichedJson.TryGetValue(d.Id, out var prefix)) enrichedJson[d.Id] = prefix = enriched[d.Id].ToJsonString();
-                payload = Splice(prefix, facts);
+                // The hot path: the enrichment is serialised once per destination (and kept while no profile data
+                // changes), the facts by the producer (on its own thread), and the two are spliced.
+                payload = Splice(enriched[d.Id], facts);
             }
             else
             {
-                var merged = (JsonObject)enriched[d.Id].DeepClone();
+                var merged = (JsonObject)JsonNode.Parse(enriched[d.Id])!;
                 foreach (var (key, value) in raw.Facts) merged[key] = value?.DeepClone();
                 payload = merged.ToJsonString();
             }

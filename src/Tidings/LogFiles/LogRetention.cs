@@ -66,9 +66,13 @@ public sealed class LogRetention(IStorage storage, TimeProvider timeProvider, IO
             // Records are appended roughly in time order: a window with nothing old enough ends the sweep.
             if (window.End is not { } end || window.Oldest >= cutoff) break;
             var from = position;
-            deleted += await storage.WriteAsync(w => w.Connection.ExecuteAsync(
-                $"DELETE FROM journal WHERE seq > @from AND seq <= @end AND occurred < @cutoff AND {storage.Dialect.InList("type", "@types")}",
-                new { from, end, cutoff, types }, w.Transaction), cancellationToken);
+            deleted += await storage.WriteAsync(w =>
+            {
+                w.LeavesProfilesAlone();
+                return w.Connection.ExecuteAsync(
+                    $"DELETE FROM journal WHERE seq > @from AND seq <= @end AND occurred < @cutoff AND {storage.Dialect.InList("type", "@types")}",
+                    new { from, end, cutoff, types }, w.Transaction);
+            }, cancellationToken);
             position = end;
             Interlocked.Exchange(ref _position, position);
             logger.LogInformation("Log file retention: {Deleted} journal records older than {Days} days deleted so far (up to seq {Seq})", deleted, o.RetentionDays, end);

@@ -63,6 +63,7 @@ public sealed class MailingExpander(IStorage storage, Enricher enricher, Coperni
     /// <summary>Expands one batch of the oldest mailing still being prepared; false when there is nothing to do.</summary>
     public Task<bool> ExpandNextBatchAsync(CancellationToken ct) => storage.WriteAsync(async w =>
     {
+        w.LeavesProfilesAlone(); // adds destinations and their attempt events; reads profiles only
         var mailing = await w.Connection.QuerySingleOrDefaultAsync<MailingRecord>(
             "SELECT id, account_id AS AccountId, target_type AS TargetType, target_id AS TargetId, database_id AS DatabaseId, collection_id AS CollectionId, expansion_cursor AS ExpansionCursor, destinations " +
             "FROM mailings WHERE status = 'preparing' ORDER BY id LIMIT 1", transaction: w.Transaction);

@@ -91,6 +91,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
 
         var (read, position) = await storage.WriteAsync(async w =>
         {
+            w.LeavesProfilesAlone();
             var c = w.Connection;
             var tx = w.Transaction;
             await c.ExecuteAsync("INSERT INTO consumer_cursors (name, seq) VALUES (@CursorName, 0) ON CONFLICT (name) DO NOTHING", new { CursorName }, tx);

@@ -48,11 +48,11 @@ public static class StatisticsEndpoints
             }
             else
             {
-                var counts = await store.WindowAsync(EventScope.Destination(d.Id), window, http.RequestAborted);
+                var counts = await store.WindowAsync(EventScope.Destination(d.Id, d.MailingId), window, http.RequestAborted);
                 count = metric => counts[metric].Total;
             }
 
-            var links = count(Metrics.Clicks) > 0 ? await store.DistinctLinksClickedAsync(d.Id, window, http.RequestAborted) : 0;
+            var links = count(Metrics.Clicks) > 0 ? await store.DistinctLinksClickedAsync(EventScope.Destination(d.Id, d.MailingId), window, http.RequestAborted) : 0;
             return CopernicaJson.Write(w => DestinationStatistics(w, d.Id, count, links));
         }).WithSummary("Result counts of one message (numeric id or message id); clicks.unique counts different links")
           .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
@@ -72,7 +72,7 @@ public static class StatisticsEndpoints
             g.MapGet($"/ms/destination/{{id}}/{list}", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
             {
                 var d = await RequireDestinationAsync(http, id, mailings);
-                return await ListAsync(http, store, time, EventScope.Destination(d.Id), list, Scope.Destination);
+                return await ListAsync(http, store, time, EventScope.Destination(d.Id, d.MailingId), list, Scope.Destination);
             }).WithSummary($"One message's {list} (numeric id or message id), oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
         }
     }

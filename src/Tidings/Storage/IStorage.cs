@@ -26,6 +26,30 @@ public sealed record WriteContext(DbConnection Connection, DbTransaction Transac
     private bool _journalLocked;
 
     /// <summary>
+    /// Where the store runs every unit of work in one order on one connection (SQLite), the number of units before
+    /// this one that may have changed profile data (profiles, subprofiles, fields, interests, databases); what was
+    /// derived from profile data at one generation still holds while the generation is the same. Null where the store
+    /// cannot know (PostgreSQL: concurrent transactions, other nodes): nothing may be cached then.
+    /// </summary>
+    public long? ProfileGeneration { get; private set; }
+
+    /// <summary>True once the unit has declared (<see cref="LeavesProfilesAlone"/>) that it changes no profile data.</summary>
+    public bool ProfilesUntouched { get; private set; }
+
+    /// <summary>
+    /// Declares that this unit of work changes no profile data (it appends events, moves a cursor, …), so it does not
+    /// end the generation. Units that do not declare this are taken to change profile data.
+    /// </summary>
+    public void LeavesProfilesAlone() => ProfilesUntouched = true;
+
+    /// <summary>Called by the store before each unit of work it runs in this context.</summary>
+    internal void BeginUnit(long? profileGeneration)
+    {
+        ProfileGeneration = profileGeneration;
+        ProfilesUntouched = false;
+    }
+
+    /// <summary>
     /// Makes journal sequence numbers commit in order: on PostgreSQL, concurrent transactions would otherwise commit
     /// their journal rows out of <c>seq</c> order, and a consumer following the journal by <c>seq</c> could pass a row
     /// that commits late. Taken once per transaction, just before the first journal row is inserted.

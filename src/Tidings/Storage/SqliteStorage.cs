@@ -29,6 +29,9 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
     private readonly Task _writerLoop;
     private readonly ILogger<SqliteStorage> _logger;
 
+    /// <summary>Units of work that may have changed profile data (see <see cref="WriteContext.ProfileGeneration"/>); writer thread only.</summary>
+    private long _profileGeneration;
+
     public SqliteStorage(IOptions<StorageOptions> options, ILogger<SqliteStorage> logger)
     {
         _options = options.Value;
@@ -99,6 +102,7 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
                 foreach (var item in batch)
                 {
                     Execute(_savepoint, transaction);
+                    context.BeginUnit(_profileGeneration);
                     try
                     {
                         await item.RunAsync(context);
@@ -111,6 +115,10 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
                         Execute(_release, transaction);
                         item.Fail(ex);
                     }
+                    finally
+                    {
+                        if (!context.ProfilesUntouched) _profileGeneration++;
+                    }
                 }
 
                 transaction.Commit();
@@ -122,6 +130,7 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
             catch (Exception ex)
             {
                 _logger.LogError(ex, "SQLite group commit of {Count} writes failed", batch.Count);
+                _profileGeneration++; // what was derived inside the lost transaction may rest on changes that never committed
                 try { transaction?.Rollback(); } catch (Exception rollbackError) { _logger.LogError(rollbackError, "Rollback failed"); }
                 foreach (var item in succeeded)
                 {

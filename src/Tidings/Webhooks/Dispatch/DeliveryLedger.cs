@@ -90,6 +90,8 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
 
     private async Task<int> WriteAsync(WriteContext w, List<LedgerEntry> batch)
     {
+        // Delivery bookkeeping: cached enrichments (derived from profile data) stay valid across it.
+        w.LeavesProfilesAlone();
         var c = w.Connection;
         var tx = w.Transaction;
         var attempts = new List<object>();
@@ -244,6 +246,7 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         {
             await _storage.WriteAsync(async w =>
             {
+                w.LeavesProfilesAlone();
                 var a = await w.Connection.ExecuteAsync("DELETE FROM webhook_attempts WHERE attempted < @cutoff", new { cutoff }, w.Transaction);
                 var d = await w.Connection.ExecuteAsync("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND last_attempt < @cutoff", new { cutoff }, w.Transaction);
                 return a + d;

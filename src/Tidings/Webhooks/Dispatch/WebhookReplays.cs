@@ -53,6 +53,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
     {
         var id = await storage.WriteAsync(async w =>
         {
+            w.LeavesProfilesAlone();
             var found = (await w.Connection.QueryAsync<(long Seq, string Payload)>(
                 "SELECT seq, payload FROM journal WHERE event_id = @eventId AND account_id = @AccountId", new { eventId, webhook.AccountId }, w.Transaction)).ToList();
             if (found.Count == 0) throw new RestException(NoEvent);
@@ -71,6 +72,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         if (!long.TryParse(deliveryId, out var delivery)) throw new RestException(NoDelivery);
         var id = await storage.WriteAsync(async w =>
         {
+            w.LeavesProfilesAlone();
             var exists = await w.Connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM webhook_deliveries WHERE id = @delivery AND webhook_id = @Id", new { delivery, webhook.Id }, w.Transaction);
             if (exists == 0) throw new RestException(NoDelivery);
@@ -89,6 +91,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
     {
         var id = await storage.WriteAsync(async w =>
         {
+            w.LeavesProfilesAlone();
             var replay = await CreateAsync(w, webhook, "failed", null, null, "running", 0);
             var queued = await w.Connection.ExecuteAsync(
                 "UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE webhook_id = @Id AND status = 'failed'",
@@ -109,6 +112,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         var types = ActiveWebhook.From(webhook, []).JournalTypes;
         var id = await storage.WriteAsync(async w =>
         {
+            w.LeavesProfilesAlone();
             var total = await w.Connection.ExecuteScalarAsync<long>(
                 $"SELECT COUNT(*) FROM journal WHERE account_id = @AccountId AND occurred >= @from AND occurred <= @to AND {storage.Dialect.InList("type", "@types")}",
                 new { webhook.AccountId, from, to, types }, w.Transaction);
@@ -144,6 +148,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         var active = ActiveWebhook.From(webhook, []);
         var more = await storage.WriteAsync(async w =>
         {
+            w.LeavesProfilesAlone();
             var rows = (await w.Connection.QueryAsync<(long Seq, string EventId, string Type, string Payload)>(
                 "SELECT seq, event_id, type, payload FROM journal " +
                 $"WHERE account_id = @AccountId AND seq > @Position AND occurred >= @RangeFrom AND occurred <= @RangeTo AND {storage.Dialect.InList("type", "@types")} ORDER BY seq LIMIT @batchSize",

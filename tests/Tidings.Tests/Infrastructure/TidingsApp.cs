@@ -50,6 +50,9 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Accounts:CreateDefaultAccount", "false");
         // Webhook receivers in tests listen on 127.0.0.1, which the SSRF guard refuses unless allowed.
         builder.UseSetting("Webhooks:Delivery:AllowedNetworks:0", "127.0.0.1/32");
+        // Tests journal events at fixed dates months ago; the retention sweep (its first run comes seconds after
+        // start) would delete them under a test's feet. Retention has its own fixture (LogRetentionTests).
+        builder.UseSetting("LogFiles:RetentionDays", "0");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

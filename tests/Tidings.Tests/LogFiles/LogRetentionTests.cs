@@ -6,7 +6,16 @@ using Tidings.Tests.Infrastructure;
 
 namespace Tidings.Tests.LogFiles;
 
-public sealed class LogRetentionTests(TidingsApp app) : IClassFixture<TidingsApp>
+/// <summary>The server with the default retention of 30 days (other fixtures keep everything).</summary>
+public sealed class RetentionApp : TidingsApp
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["LogFiles:RetentionDays"] = "30",
+    };
+}
+
+public sealed class LogRetentionTests(RetentionApp app) : IClassFixture<RetentionApp>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -28,9 +28,12 @@ public sealed class DeliveryCrashTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var database = Path.Combine(_directory, "tidings.db");
         await using var receiver = await Receiver.StartAsync();
+        // Calls wait until every event has been created, then take their time, so the kill comes mid-delivery.
+        using var open = new ManualResetEventSlim(false);
         receiver.Answer = _ =>
         {
-            Thread.Sleep(50); // a receiver that takes its time, so calls are in flight when the server dies
+            open.Wait(TimeSpan.FromSeconds(60));
+            Thread.Sleep(50);
             return 200;
         };
         var profiles = new List<long>();
@@ -45,6 +48,7 @@ public sealed class DeliveryCrashTests : IDisposable
             var webhook = await DeliveryApp.CreateWebhookAsync(client, receiver.Url, new { trigger = "create", database = db, signing = "standard", max_concurrency = 2 });
             await EventTypeDeliveryTests.WaitUntilRunningAsync(client, webhook);
             for (var i = 0; i < 40; i++) profiles.Add(await client.CreateProfileAsync(db, new { email = $"p{i}@example.com" }));
+            open.Set();
 
             await receiver.WaitAsync(c => c.Count >= 5, seconds: 30);
             server.Kill();

@@ -169,12 +169,12 @@ public static class DeliveryEndpoints
             return CopernicaJson.Write(w => WebhookTester.Write(w, result));
         }).WithSummary("Call the webhook now with a sample event of a type (type) or your own post data (data), and show the receiver's answer");
 
-        g.MapPost("/webhooks/check", async (HttpContext http, WebhookStore store, WebhookTester tester) =>
+        g.MapPost("/webhooks/check", async (HttpContext http, WebhookStore store, WebhookTester tester, IOptions<DispatchOptions> options) =>
         {
             var accountId = http.Caller().AccountId;
             var (webhooks, _) = await store.ListAsync(accountId, new Paging(0, int.MaxValue, false), http.RequestAborted);
             var results = new List<WebhookTestResult>();
-            foreach (var chunk in webhooks.Chunk(8))
+            foreach (var chunk in webhooks.Chunk(options.Value.CheckConcurrency))
             {
                 results.AddRange(await Task.WhenAll(chunk.Select(x => tester.TestAsync(x, null, null, http.RequestAborted))));
             }

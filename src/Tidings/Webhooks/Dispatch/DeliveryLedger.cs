@@ -20,7 +20,7 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
 {
     public const string RetriesCursor = "webhooks:retries";
 
-    private readonly Channel<LedgerEntry> _queue = Channel.CreateBounded<LedgerEntry>(new BoundedChannelOptions(50_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<LedgerEntry> _queue;
     private readonly IStorage _storage;
     private readonly TimeProvider _time;
     private readonly DispatchOptions _options;
@@ -34,6 +34,7 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _queue = Channel.CreateBounded<LedgerEntry>(new BoundedChannelOptions(_options.LedgerQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     }
 
     /// <summary>Queues an entry (waits only when the ledger is far behind).</summary>
@@ -234,12 +235,12 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
             new { RetriesCursor }, w.Transaction);
     }
 
-    /// <summary>Removes attempts, and delivered or failed deliveries, older than <see cref="DispatchOptions.AttemptRetentionDays"/> (hourly).</summary>
+    /// <summary>Removes attempts, and delivered or failed deliveries, older than <see cref="DispatchOptions.AttemptRetentionDays"/> (every <see cref="DispatchOptions.AttemptSweepInterval"/>).</summary>
     private async Task SweepIfDueAsync()
     {
         if (_options.AttemptRetentionDays == 0) return;
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (now - _lastSweep < 3_600_000) return;
+        if (now - _lastSweep < (long)_options.AttemptSweepInterval.TotalMilliseconds) return;
         _lastSweep = now;
         var cutoff = now - _options.AttemptRetentionDays * 86_400_000L;
         try

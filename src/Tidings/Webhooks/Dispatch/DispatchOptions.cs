@@ -65,6 +65,17 @@ public sealed class DispatchOptions : IValidatableObject
     [Range(0, 3650)]
     public int AttemptRetentionDays { get; set; } = 14;
 
+    /// <summary>Outcomes waiting to be written; workers wait (back-pressure) beyond this.</summary>
+    [Range(1, 10_000_000)]
+    public int LedgerQueueCapacity { get; set; } = 50_000;
+
+    /// <summary>How often old attempts and finished deliveries are removed (see <see cref="AttemptRetentionDays"/>).</summary>
+    public TimeSpan AttemptSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Test calls "Check now" makes at the same time.</summary>
+    [Range(1, 256)]
+    public int CheckConcurrency { get; set; } = 8;
+
     /// <summary>Most outcomes written to the store in one transaction.</summary>
     [Range(1, 100_000)]
     public int LedgerBatchSize { get; set; } = 2000;
@@ -82,6 +93,7 @@ public sealed class DispatchOptions : IValidatableObject
         if (MaxRetryDelay < FirstRetryDelay) yield return new("MaxRetryDelay must be at least FirstRetryDelay.", [nameof(MaxRetryDelay)]);
         if (RetryWindow <= TimeSpan.Zero) yield return new("RetryWindow must be positive.", [nameof(RetryWindow)]);
         if (MaxPause <= TimeSpan.Zero) yield return new("MaxPause must be positive.", [nameof(MaxPause)]);
+        if (AttemptSweepInterval <= TimeSpan.Zero) yield return new("AttemptSweepInterval must be positive.", [nameof(AttemptSweepInterval)]);
         if (DisableAfter <= TimeSpan.Zero) yield return new("DisableAfter must be positive.", [nameof(DisableAfter)]);
     }
 }

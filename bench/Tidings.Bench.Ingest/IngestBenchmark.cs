@@ -124,48 +124,8 @@ public static class IngestBenchmark
     /// <summary>A database with <paramref name="count"/> profiles and a mailing to it; returns each destination's pixel path.</summary>
     private static async Task<List<string>> SetUpAsync(Uri baseAddress, string token, int count)
     {
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        string Url(string path) => path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "access_token=" + token;
-        async Task<long> CreateAsync(string path, object body)
-        {
-            using var response = await http.PostAsJsonAsync(Url(path), body);
-            if ((int)response.StatusCode != 201) throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            return long.Parse(response.Headers.GetValues("X-Created").Single(), CultureInfo.InvariantCulture);
-        }
-
-        var database = await CreateAsync("/v3/databases", new { name = "Bench" });
-        await CreateAsync($"/v3/database/{database}/fields", new { name = "email", type = "email" });
-        await CreateAsync($"/v3/database/{database}/fields", new { name = "firstname", type = "text" });
-        await CreateAsync($"/v3/database/{database}/interests", new { name = "news" });
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
-        {
-            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
-            {
-                await CreateAsync($"/v3/database/{database}/profiles", new { fields = new { email = $"reader{i}@example.com", firstname = $"Reader{i}" }, interests = new[] { "news" } });
-            }
-        }));
-        var mailing = await CreateAsync("/v3/ms/emailing", new
-        {
-            target = database, targettype = "database", template = 1, subject = "Bench", senderdomain = "mail.example",
-            from_address = new { name = "Bench", email = "bench@example.com" }, tags = new[] { "bench" }, links = new[] { "https://example.com/" },
-        });
-        for (var attempt = 0; ; attempt++)
-        {
-            var state = await http.GetFromJsonAsync<JsonNode>(Url($"/v3/ms/emailing/{mailing}"));
-            if (state!["status"]!.GetValue<string>() == "sent") break;
-            if (attempt > 1200) throw new TimeoutException("mailing not prepared");
-            await Task.Delay(100);
-        }
-
-        var paths = new List<string>(count);
-        for (var start = 0; start < count; start += 1000)
-        {
-            var page = await http.GetFromJsonAsync<JsonNode>(Url($"/v3/ms/emailing/{mailing}/destinations?start={start}&limit=1000"));
-            paths.AddRange(page!["data"]!.AsArray().Select(d => new Uri(d!["tracking"]!["open"]!.GetValue<string>()).PathAndQuery));
-        }
-
-        return paths;
+        using var api = new BenchApi(baseAddress, token);
+        return await api.MailingAsync(count);
     }
 
     private sealed record PhaseResult(long Ok, long Errors, double Seconds, double P50Ms, double P99Ms, double ServerCpuSeconds)
@@ -201,7 +161,7 @@ public static class IngestBenchmark
                 var request = requests[i % requests.Length];
                 var started = Stopwatch.GetTimestamp();
                 await socket.SendAsync(request);
-                var status = await ReadResponseAsync(socket, buffer);
+                var status = await RawHttp.ReadStatusAsync(socket, buffer);
                 mine.Add(Stopwatch.GetTimestamp() - started);
                 if (status == 200) ok[w]++;
                 else errors[w]++;
@@ -215,38 +175,6 @@ public static class IngestBenchmark
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
         return new PhaseResult(ok.Sum(), errors.Sum(), seconds, Percentile(0.50), Percentile(0.99), cpu);
-    }
-
-    /// <summary>Reads one response (headers and Content-Length body); returns its status code.</summary>
-    private static async Task<int> ReadResponseAsync(Socket socket, byte[] buffer)
-    {
-        var filled = 0;
-        var headerEnd = -1;
-        var contentLength = 0;
-        while (true)
-        {
-            var read = await socket.ReceiveAsync(buffer.AsMemory(filled));
-            if (read == 0) throw new IOException("connection closed");
-            filled += read;
-            if (headerEnd < 0)
-            {
-                headerEnd = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
-                if (headerEnd < 0) continue;
-                headerEnd += 4;
-                var head = Encoding.ASCII.GetString(buffer, 0, headerEnd);
-                var at = head.IndexOf("content-length:", StringComparison.OrdinalIgnoreCase);
-                if (at >= 0)
-                {
-                    var end = head.IndexOf('\r', at);
-                    contentLength = int.Parse(head.AsSpan(at + 15, end - at - 15).Trim(), CultureInfo.InvariantCulture);
-                }
-            }
-
-            if (filled >= headerEnd + contentLength)
-            {
-                return (buffer[9] - '0') * 100 + (buffer[10] - '0') * 10 + (buffer[11] - '0');
-            }
-        }
     }
 }
 

@@ -29,13 +29,16 @@ public class DeliveryApp : TidingsApp
     /// <summary>The receivers' host name (under <see cref="Domain"/>).</summary>
     public const string ReceiverHost = "hooks." + Domain;
 
+    /// <summary>Marks a domain validated for an account (parameters <c>@accountId</c>, <c>@domain</c>).</summary>
+    public const string ValidatedDomainSql =
+        "INSERT INTO validated_domains (account_id, domain, txt_token, file_name, file_content, created, validated_at, method) " +
+        "VALUES (@accountId, @domain, 't', 'f.txt', 'c', 0, 1, 'dns')";
+
     /// <summary>Marks <see cref="Domain"/> as a validated domain of the account (how DNS/file validation ends; tested elsewhere).</summary>
     public async Task ValidateTestDomainAsync(long accountId)
     {
         var storage = Services.GetRequiredService<IStorage>();
-        await storage.WriteAsync(w => w.Connection.ExecuteAsync(
-            "INSERT INTO validated_domains (account_id, domain, txt_token, file_name, file_content, created, validated_at, method) " +
-            "VALUES (@accountId, 'tidings.test', 't', 'f.txt', 'c', 0, 1, 'dns')", new { accountId }, w.Transaction));
+        await storage.WriteAsync(w => w.Connection.ExecuteAsync(ValidatedDomainSql, new { accountId, domain = Domain }, w.Transaction));
     }
 
     /// <summary>Creates a webhook (JSON body) and returns its id.</summary>

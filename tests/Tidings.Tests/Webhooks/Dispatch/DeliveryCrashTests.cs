@@ -71,7 +71,8 @@ public sealed class DeliveryCrashTests : IDisposable
         await using var connection = new SqliteConnection($"Data Source={database};Pooling=False;Default Timeout=30");
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO validated_domains (account_id, domain, txt_token, file_name, file_content, created, validated_at, method) VALUES (1, @domain, 't', 'f.txt', 'c', 0, 1, 'dns')";
+        command.CommandText = DeliveryApp.ValidatedDomainSql;
+        command.Parameters.AddWithValue("@accountId", 1L);
         command.Parameters.AddWithValue("@domain", DeliveryApp.Domain);
         await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }

@@ -43,6 +43,10 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
     public const string NoEvent = "No event with supplied ID";
     public const string NoDelivery = "No delivery with supplied ID";
     public const string NoReplay = "No replay with supplied ID";
+    public const string EventRemoved = "The event of this delivery is no longer in the journal (log file retention removed it)";
+
+    /// <summary>SQL condition: the delivery's journal record still exists (retention may have removed old ones).</summary>
+    private const string EventKept = "EXISTS (SELECT 1 FROM journal j WHERE j.seq = webhook_deliveries.journal_seq)";
 
     internal ChannelReader<long> Work => _work.Reader;
 
@@ -73,9 +77,10 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         var id = await storage.WriteAsync(async w =>
         {
             w.LeavesProfilesAlone();
-            var exists = await w.Connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM webhook_deliveries WHERE id = @delivery AND webhook_id = @Id", new { delivery, webhook.Id }, w.Transaction);
-            if (exists == 0) throw new RestException(NoDelivery);
+            var kept = await w.Connection.QuerySingleOrDefaultAsync<bool?>(
+                $"SELECT {EventKept} FROM webhook_deliveries WHERE id = @delivery AND webhook_id = @Id", new { delivery, webhook.Id }, w.Transaction);
+            if (kept is null) throw new RestException(NoDelivery);
+            if (kept == false) throw new RestException(EventRemoved);
             var replay = await CreateAsync(w, webhook, "delivery", null, null, "done", 1);
             await w.Connection.ExecuteAsync(
                 "UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE id = @delivery",
@@ -93,12 +98,16 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         {
             w.LeavesProfilesAlone();
             var replay = await CreateAsync(w, webhook, "failed", null, null, "running", 0);
+            var failed = await w.Connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = @Id AND status = 'failed'", new { webhook.Id }, w.Transaction);
             var queued = await w.Connection.ExecuteAsync(
-                "UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE webhook_id = @Id AND status = 'failed'",
+                $"UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE webhook_id = @Id AND status = 'failed' AND {EventKept}",
                 new { now = Now(), replay, webhook.Id }, w.Transaction);
+            // Failed deliveries whose events retention removed cannot be sent again; the replay says how many.
+            var error = failed > queued ? $"{failed - queued} failed deliveries were not replayed: their events are no longer in the journal (log file retention removed them)" : null;
             await w.Connection.ExecuteAsync(
-                "UPDATE webhook_replays SET status = 'done', scanned = @queued, total = @queued, queued = @queued, finished = @now WHERE id = @replay",
-                new { queued, now = Now(), replay }, w.Transaction);
+                "UPDATE webhook_replays SET status = 'done', scanned = @failed, total = @failed, queued = @queued, error = @error, finished = @now WHERE id = @replay",
+                new { failed, queued, error, now = Now(), replay }, w.Transaction);
             return replay;
         }, ct);
         dispatcher.Wake(webhook.Id);

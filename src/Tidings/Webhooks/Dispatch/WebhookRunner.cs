@@ -202,24 +202,26 @@ public sealed class WebhookRunner : IAsyncDisposable
         {
             rows = (await c.QueryAsync<RetryRecord>(new CommandDefinition(
                 "SELECT d.id, d.journal_seq AS Seq, d.event_id AS EventId, d.profile_key AS ProfileKey, d.attempts, d.first_attempt AS FirstAttempt, d.replay_id AS ReplayId, " +
-                "j.type, j.occurred, j.payload FROM webhook_deliveries d JOIN journal j ON j.seq = d.journal_seq " +
+                "j.type, j.occurred, j.payload FROM webhook_deliveries d LEFT JOIN journal j ON j.seq = d.journal_seq " +
                 "WHERE d.webhook_id = @id AND d.status = 'pending' AND d.next_attempt <= @now ORDER BY d.next_attempt, d.id LIMIT @limit",
                 new { id = _webhook.Id, now = NowMs(), limit = Math.Min(room, _s.Options.ReadBatchSize) + inMemory }, cancellationToken: ct))).ToList();
         }
 
+        await SettleRemovedEventsAsync(rows.Where(r => r.Payload is null).Select(r => r.Id).ToList(), ct);
         var fed = 0;
         foreach (var row in rows)
         {
+            if (row is not { Payload: { } json, Type: { } type, Occurred: { } occurred }) continue;
             lock (_lock)
             {
                 if (!_retriesInMemory.Add(row.Id)) continue;
             }
 
-            var payload = (JsonObject)JsonNode.Parse(row.Payload)!;
-            var fields = _s.Payloads.Build(new JournalEvent(row.EventId, row.Type, row.Occurred, payload)) ?? new JsonObject();
+            var payload = (JsonObject)JsonNode.Parse(json)!;
+            var fields = _s.Payloads.Build(new JournalEvent(row.EventId, type, occurred, payload)) ?? new JsonObject();
             var item = new DeliveryItem
             {
-                Seq = row.Seq, EventId = row.EventId, JournalType = row.Type, Payload = fields, ProfileKey = row.ProfileKey,
+                Seq = row.Seq, EventId = row.EventId, JournalType = type, Payload = fields, ProfileKey = row.ProfileKey,
                 DeliveryId = row.Id, ReplayId = row.ReplayId, Attempts = (int)row.Attempts, FirstAttempt = row.FirstAttempt,
             };
             await LaneFor(item).Writer.WriteAsync(item, ct);
@@ -227,6 +229,23 @@ public sealed class WebhookRunner : IAsyncDisposable
         }
 
         return fed;
+    }
+
+    /// <summary>
+    /// Pending deliveries whose journal record is gone (a replay of a delivery older than the log file retention) can
+    /// never be sent: they are marked failed with the reason, instead of waiting for ever.
+    /// </summary>
+    private async Task SettleRemovedEventsAsync(List<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return;
+        await _s.Storage.WriteAsync(w =>
+        {
+            w.LeavesProfilesAlone();
+            return w.Connection.ExecuteAsync(
+                $"UPDATE webhook_deliveries SET status = 'failed', last_error = @error WHERE status = 'pending' AND {_s.Storage.Dialect.InList("id", "@ids")}",
+                new { error = WebhookReplays.EventRemoved, ids }, w.Transaction);
+        }, ct);
+        _s.Logger.LogWarning("Webhook {WebhookId}: {Count} pending deliveries failed because their events are no longer in the journal", _webhook.Id, ids.Count);
     }
 
     private Channel<DeliveryItem> LaneFor(DeliveryItem item) =>
@@ -520,9 +539,11 @@ public sealed class WebhookRunner : IAsyncDisposable
         public long Attempts { get; set; }
         public long? FirstAttempt { get; set; }
         public long? ReplayId { get; set; }
-        public string Type { get; set; } = "";
-        public long Occurred { get; set; }
-        public string Payload { get; set; } = "";
+
+        // Null when the journal record is gone (see SettleRemovedEventsAsync).
+        public string? Type { get; set; }
+        public long? Occurred { get; set; }
+        public string? Payload { get; set; }
     }
 }
 

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Tidings.Storage;
 using Tidings.Tests.Infrastructure;
 
 namespace Tidings.Tests.Webhooks.Dispatch;
@@ -79,6 +82,61 @@ public sealed class ReplayTests(ShortRetryWindowApp app) : IClassFixture<ShortRe
         replay["scanned"]!.GetValue<int>().ShouldBe(replay["total"]!.GetValue<int>());
         var calls = await receiver.WaitAsync(c => c.Count == 6);
         calls.Skip(3).Select(c => c.Header("webhook-id")).Order().ShouldBe(originals.Select(c => c.Header("webhook-id")).Order());
+    }
+
+    /// <summary>What log file retention does to an old delivery's event: deletes its journal record.</summary>
+    private Task RemoveEventOfDeliveryAsync(string delivery) =>
+        app.Services.GetRequiredService<IStorage>().WriteAsync(w => w.Connection.ExecuteAsync(
+            "DELETE FROM journal WHERE seq = (SELECT journal_seq FROM webhook_deliveries WHERE id = @id)", new { id = long.Parse(delivery, System.Globalization.CultureInfo.InvariantCulture) }, w.Transaction), TestContext.Current.CancellationToken);
+
+    private static async Task<JsonArray> FailedDeliveriesAsync(ApiClient client, long webhook, int count) =>
+        (await EventTypeDeliveryTests.WaitForAsync(
+            async () => await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=failed"), d => d["total"]!.GetValue<int>() == count))["data"]!.AsArray();
+
+    [Fact]
+    public async Task Failed_deliveries_whose_events_retention_removed_are_not_replayed_and_the_replay_says_so()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Answer = _ => 500;
+        var (client, database, webhook) = await SetUpAsync(receiver);
+        await client.CreateProfileAsync(database, new { email = "a@example.com" });
+        await client.CreateProfileAsync(database, new { email = "b@example.com" });
+        var failed = await FailedDeliveriesAsync(client, webhook, 2);
+        var removed = failed[0]!["ID"]!.GetValue<string>();
+        await RemoveEventOfDeliveryAsync(removed);
+
+        receiver.Answer = _ => 200;
+        var replay = await ReplayAsync(client, webhook, new { failed = true });
+
+        replay["total"]!.GetValue<int>().ShouldBe(2);
+        replay["queued"]!.GetValue<int>().ShouldBe(1);
+        replay["delivered"]!.GetValue<int>().ShouldBe(1);
+        replay["error"]!.GetValue<string>().ShouldContain("1 failed deliveries were not replayed");
+        receiver.DeliveredIds.Count.ShouldBe(1);
+        await (await client.PostJsonAsync($"/v3/webhook/{webhook}/delivery/{removed}/retry", new { }))
+            .ShouldBeCopernicaErrorAsync("The event of this delivery is no longer in the journal (log file retention removed it)");
+    }
+
+    [Fact]
+    public async Task A_pending_delivery_whose_event_is_gone_is_marked_failed_with_the_reason_instead_of_waiting_for_ever()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Answer = _ => 500;
+        var (client, database, webhook) = await SetUpAsync(receiver);
+        await client.CreateProfileAsync(database, new { email = "a@example.com" });
+        var delivery = (await FailedDeliveriesAsync(client, webhook, 1))[0]!["ID"]!.GetValue<string>();
+
+        // Pending again (as a replay leaves it) after retention removed its event, e.g. a replay racing the sweep.
+        await RemoveEventOfDeliveryAsync(delivery);
+        await app.Services.GetRequiredService<IStorage>().WriteAsync(w => w.Connection.ExecuteAsync(
+            "UPDATE webhook_deliveries SET status = 'pending', next_attempt = 0 WHERE id = @id", new { id = long.Parse(delivery, System.Globalization.CultureInfo.InvariantCulture) }, w.Transaction), TestContext.Current.CancellationToken);
+        receiver.Answer = _ => 200;
+
+        var settled = await EventTypeDeliveryTests.WaitForAsync(
+            async () => await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=failed"),
+            d => d["total"]!.GetValue<int>() == 1 && d["data"]![0]!["last_error"]?.GetValue<string>() == "The event of this delivery is no longer in the journal (log file retention removed it)");
+        settled["data"]![0]!["ID"]!.GetValue<string>().ShouldBe(delivery);
+        receiver.DeliveredIds.ShouldBeEmpty();
     }
 
     [Fact]

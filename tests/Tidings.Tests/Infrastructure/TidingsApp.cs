@@ -32,11 +32,18 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Whether this fixture's server runs on PostgreSQL.</summary>
     public bool OnPostgres => FollowsSuiteProvider && SuiteOnPostgres;
 
+    /// <summary>This fixture's own folder (the SQLite file, the master key file), removed on dispose.</summary>
+    protected string DataDirectory => _directory;
+
+    /// <summary>The master key file in <see cref="DataDirectory"/>; on SQLite that is also where it is by default.</summary>
+    public string MasterKeyFile => Path.Combine(_directory, "master.key");
+
     protected virtual IReadOnlyDictionary<string, string?> Settings => OnPostgres
         ? new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Postgres",
             ["Storage:PostgresConnectionString"] = _postgresConnectionString,
+            ["Secrets:MasterKeyFile"] = MasterKeyFile,
         }
         : new Dictionary<string, string?>
         {

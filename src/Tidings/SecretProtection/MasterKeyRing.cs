@@ -34,7 +34,12 @@ public sealed class MasterKeyRing
     /// </summary>
     public static MasterKeyRing Load(SecretProtectionOptions options, string keyFilePath, ILogger logger)
     {
-        var configured = options.MasterKeys.Select(k => new MasterKey(k.Key, MasterKey.TryDecode(k.Value)!)).ToList();
+        var configured = options.MasterKeys.Select(k => Configured(k.Key, k.Value)).ToList();
+        if (options.PrimaryKeyId.Length == 0 && configured.Count > 1)
+        {
+            throw new InvalidOperationException("Secrets:PrimaryKeyId must name the master key that encrypts new values when Secrets:MasterKeys holds several.");
+        }
+
         MasterKey? fromFile;
         if (configured.Count == 0)
         {
@@ -59,5 +64,17 @@ public sealed class MasterKeyRing
             ?? throw new InvalidOperationException(
                 $"Secrets:PrimaryKeyId is '{primaryId}', but there is no master key with that id (known: {string.Join(", ", all.Select(k => k.Id))}).");
         return new MasterKeyRing(primary, all);
+    }
+
+    private static MasterKey Configured(string id, string base64)
+    {
+        if (!MasterKey.IsValidId(id))
+        {
+            throw new InvalidOperationException($"Secrets:MasterKeys: '{id}' is not a valid key id (1 to 64 letters, digits, '.', '_' or '-').");
+        }
+
+        var key = MasterKey.TryDecode(base64)
+            ?? throw new InvalidOperationException($"Secrets:MasterKeys:{id} must be base64 of exactly {MasterKey.Bytes} bytes (e.g. from: openssl rand -base64 32).");
+        return new MasterKey(id, key);
     }
 }

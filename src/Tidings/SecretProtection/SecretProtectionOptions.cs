@@ -6,7 +6,11 @@ namespace Tidings.SecretProtection;
 /// The master keys that encrypt secrets stored in the database (webhook secrets, signing private keys). Bound from the
 /// <c>Secrets</c> section.
 /// </summary>
-public sealed class SecretProtectionOptions : IValidatableObject
+/// <remarks>
+/// The keys are checked where they are loaded (<see cref="MasterKeyRing.Load"/>), which also happens for command-line
+/// verbs, where options are not validated at start.
+/// </remarks>
+public sealed class SecretProtectionOptions
 {
     public const string Section = "Secrets";
 
@@ -29,24 +33,4 @@ public sealed class SecretProtectionOptions : IValidatableObject
     /// <summary>Rows read and rewritten per transaction when stored values are encrypted or re-encrypted.</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 500;
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        foreach (var (id, value) in MasterKeys)
-        {
-            if (!MasterKey.IsValidId(id))
-            {
-                yield return new ValidationResult($"MasterKeys: '{id}' is not a valid key id (1 to 64 letters, digits, '.', '_' or '-').", [nameof(MasterKeys)]);
-            }
-            else if (MasterKey.TryDecode(value) is null)
-            {
-                yield return new ValidationResult($"MasterKeys:{id} must be base64 of exactly {MasterKey.Bytes} bytes (e.g. from: openssl rand -base64 32).", [nameof(MasterKeys)]);
-            }
-        }
-
-        if (PrimaryKeyId.Length == 0 && MasterKeys.Count > 1)
-        {
-            yield return new ValidationResult("PrimaryKeyId must name the key that encrypts new values when there are several MasterKeys.", [nameof(PrimaryKeyId)]);
-        }
-    }
 }

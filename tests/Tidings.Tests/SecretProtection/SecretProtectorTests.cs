@@ -138,6 +138,24 @@ public sealed class SecretProtectorTests
             .Message.ShouldContain("Secrets:PrimaryKeyId is 'c', but there is no master key with that id");
     }
 
+    [Theory]
+    [InlineData("bad:id", "AAAA", "Secrets:MasterKeys: 'bad:id' is not a valid key id")]
+    [InlineData("k1", "AAECAwQFBgcICQoLDA0ODw==", "Secrets:MasterKeys:k1 must be base64 of exactly 32 bytes")]
+    [InlineData("k1", "not base64!", "Secrets:MasterKeys:k1 must be base64 of exactly 32 bytes")]
+    public void A_configured_key_that_is_not_a_32_byte_key_with_a_valid_id_stops_the_start(string id, string value, string message)
+    {
+        var options = new SecretProtectionOptions { MasterKeys = { [id] = value } };
+        Should.Throw<InvalidOperationException>(() => MasterKeyRing.Load(options, "unused.key", NullLogger.Instance)).Message.ShouldStartWith(message);
+    }
+
+    [Fact]
+    public void Several_configured_keys_need_a_primary_key_id()
+    {
+        var options = new SecretProtectionOptions { MasterKeys = { ["a"] = SharedStore.NewKey(), ["b"] = SharedStore.NewKey() } };
+        Should.Throw<InvalidOperationException>(() => MasterKeyRing.Load(options, "unused.key", NullLogger.Instance))
+            .Message.ShouldContain("Secrets:PrimaryKeyId must name the master key");
+    }
+
     [Fact]
     public void Without_configured_keys_a_key_file_is_created_once_readable_by_its_owner_only()
     {

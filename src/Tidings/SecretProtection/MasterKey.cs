@@ -36,7 +36,7 @@ public sealed partial class MasterKey
     /// same file agrees on it, without revealing anything about the key.
     /// </summary>
     public static string DerivedId(byte[] key) =>
-        "file-" + Convert.ToHexStringLower(HMACSHA256.HashData(key, "tidings master key id"u8))[..8];
+        "file_" + Convert.ToHexStringLower(HMACSHA256.HashData(key, "tidings master key id"u8))[..8];
 
     public override string ToString() => Id;
 

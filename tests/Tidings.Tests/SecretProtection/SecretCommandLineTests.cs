@@ -18,7 +18,7 @@ public sealed class SecretCommandLineTests : IDisposable
         var status = await RunAsync([], "secrets", "status");
         status.ExitCode.ShouldBe(0, status.Output);
         var fileKey = status.Output.Split('\n').Single(l => l.StartsWith("Primary master key: ", StringComparison.Ordinal))["Primary master key: ".Length..].Trim();
-        fileKey.ShouldStartWith("file-");
+        fileKey.ShouldStartWith("file_");
         status.Output.ShouldContain($"webhook_signing_keys.private_key: 1 {fileKey} (primary)");
         status.Output.ShouldContain("webhook_secrets.secret: no values");
 

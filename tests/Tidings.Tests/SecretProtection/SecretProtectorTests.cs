@@ -166,7 +166,7 @@ public sealed class SecretProtectorTests
             var first = MasterKeyRing.Load(new SecretProtectionOptions(), path, NullLogger.Instance);
             var second = MasterKeyRing.Load(new SecretProtectionOptions(), path, NullLogger.Instance);
 
-            first.Primary.Id.ShouldStartWith("file-");
+            first.Primary.Id.ShouldStartWith("file_");
             second.Primary.Id.ShouldBe(first.Primary.Id);
             second.Primary.Key.ShouldBe(first.Primary.Key);
             Convert.FromBase64String(File.ReadAllText(path).Trim()).ShouldBe(first.Primary.Key);

@@ -55,16 +55,15 @@ public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protect
             var changes = new List<(long Id, object Old, object New)>();
             foreach (var (id, value) in rows)
             {
-                string? keyId = null;
+                string? keyId;
                 object plaintext;
                 try
                 {
-                    keyId = value is byte[] b ? protector.KeyIdOf(b) : protector.KeyIdOf((string)value);
-                    plaintext = value is byte[] bytes ? protector.Unprotect(column.Purpose, bytes) : protector.Unprotect(column.Purpose, (string)value);
+                    (keyId, plaintext) = Open(column, value);
                 }
                 catch (SecretDecryptionException ex)
                 {
-                    unreadable.Add(new UnreadableSecret(id, ex.KeyId ?? keyId, ex.Message));
+                    unreadable.Add(new UnreadableSecret(id, ex.KeyId, ex.Message));
                     continue;
                 }
 
@@ -76,9 +75,7 @@ public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protect
                     SecretSweepMode.Reencrypt => keyId is null || !string.Equals(keyId, protector.PrimaryKeyId, StringComparison.OrdinalIgnoreCase),
                     _ => false,
                 };
-                if (!rewrite) continue;
-                object encrypted = plaintext is byte[] p ? protector.Protect(column.Purpose, p) : protector.Protect(column.Purpose, (string)plaintext);
-                changes.Add((id, value, encrypted));
+                if (rewrite) changes.Add((id, value, Seal(column, plaintext)));
             }
 
             if (changes.Count > 0) rewritten += await WriteAsync(column, changes, ct);
@@ -86,6 +83,19 @@ public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protect
 
         return new SecretSweepResult(column.Purpose, byKey, rewritten, unreadable);
     }
+
+    /// <summary>The master key id (null: stored before encryption) and the plaintext of a text or binary value.</summary>
+    private (string? KeyId, object Plaintext) Open(SecretColumn column, object stored) => stored switch
+    {
+        byte[] bytes => (protector.KeyIdOf(bytes), protector.Unprotect(column.Purpose, bytes)),
+        _ => (protector.KeyIdOf((string)stored), protector.Unprotect(column.Purpose, (string)stored)),
+    };
+
+    private object Seal(SecretColumn column, object plaintext) => plaintext switch
+    {
+        byte[] bytes => protector.Protect(column.Purpose, bytes),
+        _ => protector.Protect(column.Purpose, (string)plaintext),
+    };
 
     private async Task<IReadOnlyList<(long Id, object Value)>> ReadAsync(SecretColumn column, long after, CancellationToken ct)
     {

@@ -17,10 +17,12 @@ public static class SecretProtectionFeature
     public static WebApplicationBuilder AddSecretProtection(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SecretProtectionOptions>().BindConfiguration(SecretProtectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(sp => MasterKeyRing.Load(
-            sp.GetRequiredService<IOptions<SecretProtectionOptions>>().Value,
-            KeyFilePath(sp.GetRequiredService<IOptions<SecretProtectionOptions>>().Value, sp.GetRequiredService<IOptions<StorageOptions>>().Value),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MasterKeyRing))));
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecretProtectionOptions>>().Value;
+            var keyFile = KeyFilePath(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value);
+            return MasterKeyRing.Load(options, keyFile, sp.GetRequiredService<ILoggerFactory>().CreateLogger<MasterKeyRing>());
+        });
         builder.Services.AddSingleton<ISecretProtector, AesGcmSecretProtector>();
         builder.Services.AddSingleton<SecretColumnSweep>();
         builder.Services.AddHostedService<EncryptSecretsOnStart>();

@@ -32,10 +32,7 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Whether this fixture's server runs on PostgreSQL.</summary>
     public bool OnPostgres => FollowsSuiteProvider && SuiteOnPostgres;
 
-    /// <summary>This fixture's own folder (the SQLite file, the master key file), removed on dispose.</summary>
-    protected string DataDirectory => _directory;
-
-    /// <summary>The master key file in <see cref="DataDirectory"/>; on SQLite that is also where it is by default.</summary>
+    /// <summary>The master key file in this fixture's own folder; on SQLite that is also where it is by default (next to the database).</summary>
     public string MasterKeyFile => Path.Combine(_directory, "master.key");
 
     protected virtual IReadOnlyDictionary<string, string?> Settings => OnPostgres

@@ -6,6 +6,7 @@ using Tidings.LogFiles;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
+using Tidings.SecretProtection;
 using Tidings.Statistics;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
@@ -17,6 +18,7 @@ using Tidings.Tracking;
 
 var builder = WebApplication.CreateBuilder(AdminCommandLine.ConfigurationArguments(args));
 builder.AddStorage();
+builder.AddSecretProtection();
 builder.AddRest();
 builder.AddAccounts();
 builder.AddProfiles();

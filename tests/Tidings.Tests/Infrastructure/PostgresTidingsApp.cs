@@ -17,6 +17,7 @@ public sealed class PostgresTidingsApp : TidingsApp
     {
         ["Storage:Provider"] = "Postgres",
         ["Storage:PostgresConnectionString"] = _connectionString,
+        ["Secrets:MasterKeyFile"] = MasterKeyFile,
     };
 
     public override async ValueTask InitializeAsync()

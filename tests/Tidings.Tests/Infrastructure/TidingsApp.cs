@@ -32,11 +32,15 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Whether this fixture's server runs on PostgreSQL.</summary>
     public bool OnPostgres => FollowsSuiteProvider && SuiteOnPostgres;
 
+    /// <summary>The master key file in this fixture's own folder; on SQLite that is also where it is by default (next to the database).</summary>
+    public string MasterKeyFile => Path.Combine(_directory, "master.key");
+
     protected virtual IReadOnlyDictionary<string, string?> Settings => OnPostgres
         ? new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Postgres",
             ["Storage:PostgresConnectionString"] = _postgresConnectionString,
+            ["Secrets:MasterKeyFile"] = MasterKeyFile,
         }
         : new Dictionary<string, string?>
         {

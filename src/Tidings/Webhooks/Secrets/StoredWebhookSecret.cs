@@ -1,6 +1,6 @@
 namespace Tidings.Webhooks.Secrets;
 
-/// <summary>One row of <c>webhook_secrets</c>.</summary>
+/// <summary>One row of <c>webhook_secrets</c>, its secret decrypted.</summary>
 /// <param name="Kind">One of <see cref="WebhookSecretKinds"/>.</param>
 /// <param name="Secret"><c>whsec_…</c> (hmac) or <c>whsk_…</c> (ed25519).</param>
 /// <param name="Created">Unix ms.</param>

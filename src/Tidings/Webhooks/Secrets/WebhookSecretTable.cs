@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Rest;
+using Tidings.SecretProtection;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Signing;
@@ -9,10 +10,14 @@ namespace Tidings.Webhooks.Secrets;
 
 /// <summary>
 /// The SQL of <c>webhook_secrets</c>. Every write first locks the webhook's row (PostgreSQL; SQLite has one writer),
-/// so two nodes cannot both give a webhook a current secret, and no secret is added to a webhook being deleted.
+/// so two nodes cannot both give a webhook a current secret, and no secret is added to a webhook being deleted. Secrets
+/// are stored encrypted (<see cref="ISecretProtector"/>): every row this class returns holds the decrypted secret, and
+/// secrets are compared after decrypting, never in SQL.
 /// </summary>
-public sealed class WebhookSecretTable(IStorage storage, TimeProvider time, IOptions<WebhookSecretsOptions> options)
+public sealed class WebhookSecretTable(IStorage storage, ISecretProtector protector, TimeProvider time, IOptions<WebhookSecretsOptions> options)
 {
+    public static readonly SecretColumn SecretColumn = new("webhook_secrets", "secret");
+
     private const string Columns = "id, webhook_id AS WebhookId, account_id AS AccountId, kind, secret, created, expires";
 
     /// <summary>The secrets still signing at <paramref name="now"/>: current ones first, then the newest replaced ones.</summary>
@@ -22,7 +27,7 @@ public sealed class WebhookSecretTable(IStorage storage, TimeProvider time, IOpt
         return (await c.QueryAsync<StoredWebhookSecret>(
             $"SELECT {Columns} FROM webhook_secrets WHERE webhook_id = @webhookId AND (expires IS NULL OR expires > @now) " +
             "ORDER BY CASE WHEN expires IS NULL THEN 0 ELSE 1 END, id DESC",
-            new { webhookId, now = now.ToUnixTimeMilliseconds() })).ToList();
+            new { webhookId, now = now.ToUnixTimeMilliseconds() })).Select(Decrypted).ToList();
     }
 
     /// <summary>Gives the webhook a generated hmac secret unless it has one. False when there is no such webhook.</summary>
@@ -53,17 +58,18 @@ public sealed class WebhookSecretTable(IStorage storage, TimeProvider time, IOpt
             var now = Now();
             var current = await w.Connection.QuerySingleOrDefaultAsync<StoredWebhookSecret>(
                 $"SELECT {Columns} FROM webhook_secrets WHERE webhook_id = @webhookId AND kind = @kind AND expires IS NULL",
-                new { webhookId, kind }, w.Transaction);
+                new { webhookId, kind }, w.Transaction) is { } row ? Decrypted(row) : null;
             if (current?.Secret == secret) return current;
 
             var until = kind == WebhookSecretKinds.Ed25519 ? now : now + (long)grace.TotalMilliseconds;
-            var args = new { webhookId, kind, secret, until, now, max = options.Value.MaxOldSecrets };
+            var args = new { webhookId, kind, until, now, max = options.Value.MaxOldSecrets };
+            var again = await SameSecretAsync(w, webhookId, kind, secret);
             await w.Connection.ExecuteAsync(
                 "UPDATE webhook_secrets SET expires = @until WHERE webhook_id = @webhookId AND kind = @kind AND (expires IS NULL OR expires > @until)",
                 args, w.Transaction);
             await w.Connection.ExecuteAsync(
-                "DELETE FROM webhook_secrets WHERE webhook_id = @webhookId AND (expires <= @now OR (kind = @kind AND secret = @secret))",
-                args, w.Transaction);
+                $"DELETE FROM webhook_secrets WHERE webhook_id = @webhookId AND (expires <= @now OR {storage.Dialect.InList("id", "@again")})",
+                new { webhookId, now, again }, w.Transaction);
             await w.Connection.ExecuteAsync(
                 "DELETE FROM webhook_secrets WHERE webhook_id = @webhookId AND kind = @kind AND expires IS NOT NULL AND id NOT IN " +
                 "(SELECT id FROM webhook_secrets WHERE webhook_id = @webhookId AND kind = @kind AND expires IS NOT NULL ORDER BY id DESC LIMIT @max)",
@@ -95,11 +101,21 @@ public sealed class WebhookSecretTable(IStorage storage, TimeProvider time, IOpt
             $"SELECT account_id FROM webhooks WHERE id = @webhookId{sameAccount}{forUpdate}", new { webhookId, accountId }, w.Transaction);
     }
 
-    private static async Task<StoredWebhookSecret> InsertAsync(WriteContext w, long webhookId, long accountId, string kind, string secret, long now)
+    /// <summary>Replaced rows of <paramref name="kind"/> holding <paramref name="secret"/>: installing it again must not leave a second copy.</summary>
+    private async Task<List<long>> SameSecretAsync(WriteContext w, long webhookId, string kind, string secret)
+    {
+        var rows = await w.Connection.QueryAsync<(long Id, string Secret)>(
+            "SELECT id, secret FROM webhook_secrets WHERE webhook_id = @webhookId AND kind = @kind", new { webhookId, kind }, w.Transaction);
+        return rows.Where(r => protector.Unprotect(SecretColumn.Purpose, r.Secret) == secret).Select(r => r.Id).ToList();
+    }
+
+    private StoredWebhookSecret Decrypted(StoredWebhookSecret row) => row with { Secret = protector.Unprotect(SecretColumn.Purpose, row.Secret) };
+
+    private async Task<StoredWebhookSecret> InsertAsync(WriteContext w, long webhookId, long accountId, string kind, string secret, long now)
     {
         var id = await w.Connection.ExecuteScalarAsync<long>(
-            "INSERT INTO webhook_secrets (webhook_id, account_id, kind, secret, created) VALUES (@webhookId, @accountId, @kind, @secret, @now) RETURNING id",
-            new { webhookId, accountId, kind, secret, now }, w.Transaction);
+            "INSERT INTO webhook_secrets (webhook_id, account_id, kind, secret, created) VALUES (@webhookId, @accountId, @kind, @stored, @now) RETURNING id",
+            new { webhookId, accountId, kind, stored = protector.Protect(SecretColumn.Purpose, secret), now }, w.Transaction);
         return new StoredWebhookSecret(id, webhookId, accountId, kind, secret, now, null);
     }
 }

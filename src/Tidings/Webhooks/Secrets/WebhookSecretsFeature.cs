@@ -1,11 +1,12 @@
 using Tidings.Rest;
+using Tidings.SecretProtection;
 using Tidings.Webhooks.Configuration;
 
 namespace Tidings.Webhooks.Secrets;
 
 /// <summary>
 /// Per-webhook Standard Webhooks secrets (<c>whsec_</c> for v1, <c>whsk_</c> for v1a): stored, generated on first
-/// use, rotatable with a grace period, importable, and removed with their webhook.
+/// use, rotatable with a grace period, importable, removed with their webhook, and encrypted at rest.
 /// </summary>
 public static class WebhookSecretsFeature
 {
@@ -13,6 +14,7 @@ public static class WebhookSecretsFeature
     {
         builder.Services.AddOptions<WebhookSecretsOptions>().BindConfiguration(WebhookSecretsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WebhookSecretTable>();
+        builder.Services.AddSecretColumn(WebhookSecretTable.SecretColumn);
         builder.Services.AddSingleton<WebhookSecretStore>();
         builder.Services.AddSingleton<IWebhookDeletionHook>(sp => sp.GetRequiredService<WebhookSecretStore>());
         return builder;

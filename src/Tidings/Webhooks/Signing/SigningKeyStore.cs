@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Tidings.SecretProtection;
 using Tidings.Storage;
 
 namespace Tidings.Webhooks.Signing;
 
 /// <summary>One of the server's RSA signing keys.</summary>
 /// <param name="Selector">DKIM-style selector; the key is published at <c>&lt;selector&gt;._domainkey.&lt;domain&gt;</c>.</param>
-/// <param name="PrivateKey">PKCS#8 DER.</param>
+/// <param name="PrivateKey">PKCS#8 DER (decrypted; stored encrypted).</param>
 /// <param name="PublicKey">SubjectPublicKeyInfo DER.</param>
 /// <param name="Created">Unix ms.</param>
 /// <param name="Activated">Unix ms it became the signing key, or null.</param>
@@ -45,9 +46,12 @@ public interface ISigningKeySource
 /// <summary>
 /// The server's RSA keys for Copernica-style signatures. The first key is generated when none exists; a rotation adds a
 /// new key that signs from then on, while the replaced keys stay published for <see cref="WebhookSigningOptions.RotationOverlapHours"/>.
+/// Private keys are stored encrypted (<see cref="ISecretProtector"/>); every key this class returns holds its decrypted key.
 /// </summary>
-public sealed class SigningKeyStore(IStorage storage, TimeProvider time, IOptions<WebhookSigningOptions> options, ILogger<SigningKeyStore> logger) : ISigningKeySource
+public sealed class SigningKeyStore(IStorage storage, ISecretProtector protector, TimeProvider time, IOptions<WebhookSigningOptions> options, ILogger<SigningKeyStore> logger) : ISigningKeySource
 {
+    public static readonly SecretColumn PrivateKeyColumn = new("webhook_signing_keys", "private_key", Binary: true);
+
     private const long PostgresKeyLock = 0x71D1_4B45;
     private const string Columns = "id, selector, algorithm, private_key AS PrivateKey, public_key AS PublicKey, created, activated, retired_at AS RetiredAt";
 
@@ -83,7 +87,7 @@ public sealed class SigningKeyStore(IStorage storage, TimeProvider time, IOption
             await LockAsync(w);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var current = await w.Connection.QuerySingleOrDefaultAsync<SigningKey>(SigningKeySql, new { now }, w.Transaction);
-            if (current is not null) return (current, false);
+            if (current is not null) return (Decrypted(current), false);
             return (await InsertAsync(w, candidate, now), true);
         }, cancellationToken);
     }
@@ -117,14 +121,14 @@ public sealed class SigningKeyStore(IStorage storage, TimeProvider time, IOption
         await using var connection = await storage.OpenReadAsync(cancellationToken);
         return (await connection.QueryAsync<SigningKey>(
             $"SELECT {Columns} FROM webhook_signing_keys WHERE retired_at IS NULL OR retired_at > @now ORDER BY activated DESC, id DESC",
-            new { now })).ToList();
+            new { now })).Select(Decrypted).ToList();
     }
 
     /// <summary>Every key ever made, retired ones included (newest first).</summary>
     public async Task<IReadOnlyList<SigningKey>> ListAllAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await storage.OpenReadAsync(cancellationToken);
-        return (await connection.QueryAsync<SigningKey>($"SELECT {Columns} FROM webhook_signing_keys ORDER BY id DESC")).ToList();
+        return (await connection.QueryAsync<SigningKey>($"SELECT {Columns} FROM webhook_signing_keys ORDER BY id DESC")).Select(Decrypted).ToList();
     }
 
     private const string SigningKeySql =
@@ -134,7 +138,7 @@ public sealed class SigningKeyStore(IStorage storage, TimeProvider time, IOption
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await storage.OpenReadAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<SigningKey>(SigningKeySql, new { now });
+        return await connection.QuerySingleOrDefaultAsync<SigningKey>(SigningKeySql, new { now }) is { } key ? Decrypted(key) : null;
     }
 
     /// <summary>On PostgreSQL, two nodes starting together must not both create a first key.</summary>
@@ -146,11 +150,13 @@ public sealed class SigningKeyStore(IStorage storage, TimeProvider time, IOption
         }
     }
 
-    private static async Task<SigningKey> InsertAsync(WriteContext w, (string Selector, byte[] Private, byte[] Public) key, long now)
+    private SigningKey Decrypted(SigningKey key) => key with { PrivateKey = protector.Unprotect(PrivateKeyColumn.Purpose, key.PrivateKey) };
+
+    private async Task<SigningKey> InsertAsync(WriteContext w, (string Selector, byte[] Private, byte[] Public) key, long now)
     {
         var id = await w.Connection.ExecuteScalarAsync<long>(
-            "INSERT INTO webhook_signing_keys (selector, algorithm, private_key, public_key, created, activated) VALUES (@Selector, @Algorithm, @Private, @Public, @now, @now) RETURNING id",
-            new { key.Selector, Algorithm = SigningKey.RsaSha256, key.Private, key.Public, now }, w.Transaction);
+            "INSERT INTO webhook_signing_keys (selector, algorithm, private_key, public_key, created, activated) VALUES (@Selector, @Algorithm, @Stored, @Public, @now, @now) RETURNING id",
+            new { key.Selector, Algorithm = SigningKey.RsaSha256, Stored = protector.Protect(PrivateKeyColumn.Purpose, key.Private), key.Public, now }, w.Transaction);
         return new SigningKey(id, key.Selector, SigningKey.RsaSha256, key.Private, key.Public, now, now, null);
     }
 

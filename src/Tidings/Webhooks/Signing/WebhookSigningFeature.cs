@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tidings.Accounts;
+using Tidings.SecretProtection;
 
 namespace Tidings.Webhooks.Signing;
 
@@ -15,6 +16,7 @@ public static class WebhookSigningFeature
     {
         builder.Services.AddOptions<WebhookSigningOptions>().BindConfiguration(WebhookSigningOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SigningKeyStore>();
+        builder.Services.AddSecretColumn(SigningKeyStore.PrivateKeyColumn);
         builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyStore>());
         builder.Services.AddSingleton<CopernicaSigner>();
         builder.Services.AddHostedService<SigningKeyOnFirstStart>();

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Tidings.SecretProtection;
 using Tidings.Storage;
 using Tidings.Tests.Infrastructure;
 using Tidings.Webhooks.Signing;
@@ -16,6 +17,7 @@ public sealed class SigningKeyStoreTests(TidingsApp app) : IClassFixture<Tidings
 {
     private SigningKeyStore Store(ManualTime time, int overlapHours = 72) => new(
         app.Services.GetRequiredService<IStorage>(),
+        app.Services.GetRequiredService<ISecretProtector>(),
         time,
         Options.Create(new WebhookSigningOptions { RotationOverlapHours = overlapHours, KeyCacheSeconds = 0, Domain = "tidings.example" }),
         NullLogger<SigningKeyStore>.Instance);
@@ -98,7 +100,8 @@ public sealed class SigningKeyCommandLineTests : IDisposable
         list.ExitCode.ShouldBe(0, list.Output);
         list.Output.ShouldContain("._domainkey.hooks.example. IN TXT \"v=DKIM1; k=rsa; p=");
         list.Output.ShouldContain("signing");
-        var first = list.Output.Split('\t')[0];
+        // The first run also logs that it created the master key file: the key is the first line with a tab.
+        var first = list.Output.Split('\n').First(l => l.Contains('\t', StringComparison.Ordinal)).Split('\t')[0];
 
         var rotate = await RunAsync("keys", "rotate");
         rotate.ExitCode.ShouldBe(0, rotate.Output);

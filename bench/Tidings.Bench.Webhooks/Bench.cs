@@ -56,7 +56,7 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
             {
                 double baseline = 0;
                 if (run % 2 == 1 && bodies is not null) baseline = await BaselineAsync(bodies);
-                var drain = await DrainAsync($"v1 run {run + 1}", _v1, o.Events);
+                var drain = await DrainAsync($"v1 run {run + 1}", _v1, o.Events, warmUp: o.WarmUp);
                 drains.Add(drain);
                 ok &= drain.Complete;
                 bodies ??= PlainBaseline.Prepare(receiver.FirstSample ?? throw new InvalidOperationException("no delivery seen"), 0, o.Events);
@@ -78,8 +78,8 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
 
         if (o.Parts.Contains("signing"))
         {
-            var rsa = await DrainAsync("rsa-sha256", _rsa, o.Events);
-            var ed = await DrainAsync("v1 + ed25519", _ed, o.Events);
+            var rsa = await DrainAsync("rsa-sha256", _rsa, o.Events, warmUp: o.WarmUp);
+            var ed = await DrainAsync("v1 + ed25519", _ed, o.Events, warmUp: o.WarmUp);
             ok &= rsa.Complete && ed.Complete;
             Add("Deliveries/s, rsa-sha256 (`copernica`)", $"{rsa.Rate:F0} (server CPU {rsa.ServerCpuMicrosPerEvent:F0} µs per delivery)");
             Add("Deliveries/s, v1 + v1a ed25519 (`standard` with an ed25519 key)", $"{ed.Rate:F0} (server CPU {ed.ServerCpuMicrosPerEvent:F0} µs per delivery)");
@@ -118,7 +118,7 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         _ed = await setup.WebhookAsync(Handler("ed25519"), "standard", o.Format, o.Concurrency, o.MaxPerSecond);
         await setup.AddEd25519Async(_ed);
         _backlogStart = _store.JournalEnd();
-        var count = Math.Max(o.Events, o.FaultEvents);
+        var count = Math.Max(o.WarmUp + o.Events, o.FaultEvents);
         var (seconds, retried) = await OpenDriver.RunAsync(server.BaseAddress, _paths, 0, count, 64, null, null);
         Console.WriteLine(FormattableString.Invariant($"{count} opens journaled in {seconds:F1} s ({count / seconds:F0}/s, {retried} retried); journal {_backlogStart} → {_store.JournalEnd()}"));
         // Let the statistics consumer catch up now, so that it does not compete with the first drain.
@@ -126,12 +126,17 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         while (_store.OtherConsumersAt() < _store.JournalEnd() && DateTime.UtcNow < deadline) await Task.Delay(200);
     }
 
-    /// <summary>Starts a server whose only webhook is <paramref name="webhookId"/>, with the backlog of opens before it, and waits until all arrived.</summary>
+    /// <summary>
+    /// Starts a server whose only webhook is <paramref name="webhookId"/>, with the backlog of opens before it, and waits
+    /// until all arrived. With <paramref name="warmUp"/>, that many events go first and the rate and CPU time are
+    /// measured over the <paramref name="events"/> after them; otherwise over all but the first tenth.
+    /// </summary>
     private async Task<DrainResult> DrainAsync(
-        string label, long webhookId, int events, Func<Tally, Task>? during = null, TimeSpan? stall = null, IEnumerable<KeyValuePair<string, string>>? settings = null)
+        string label, long webhookId, int events, Func<Tally, Task>? during = null, TimeSpan? stall = null, IEnumerable<KeyValuePair<string, string>>? settings = null,
+        int? warmUp = null)
     {
         _store.DeliverOnly(webhookId, _backlogStart);
-        var tally = receiver.Reset(0, events);
+        var tally = receiver.Reset(0, events + (warmUp ?? 0), warmUp);
         var receiverCpu = Process.GetCurrentProcess().TotalProcessorTime;
         using var server = await ServerProcess.StartAsync(databaseFile, Settings(dispatch: true, settings));
         using var stats = new ProcessStats(server.ProcessId);
@@ -146,7 +151,7 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         server.Kill();
         var result = new DrainResult(label, complete, tally, cpu, receiverCpu.TotalSeconds, stats.SamplesMiB(), stats.Summary());
         Console.WriteLine(FormattableString.Invariant(
-            $"{label}: {tally.Delivered}/{events} delivered{(complete ? "" : " (INCOMPLETE)")} at {result.Rate:F0}/s (steady; {tally.OverallPerSecond:F0}/s from the first call) over {Tally.Seconds(tally.FirstCall, tally.LastDelivery):F1} s; {tally.Calls} calls ({result.CallsPerSecond:F0}/s), {tally.Failed} failed, {tally.Duplicates} duplicates; server CPU {result.ServerCpuMicrosPerEvent:F0} µs/event, receiver {result.ReceiverCpuSeconds * 1e6 / Math.Max(1, tally.Delivered):F0} µs/event; VmRSS {result.Memory}"));
+            $"{label}: {tally.Delivered}/{tally.Count} delivered{(complete ? "" : " (INCOMPLETE)")} at {result.Rate:F0}/s (steady; {tally.OverallPerSecond:F0}/s from the first call) over {Tally.Seconds(tally.FirstCall, tally.LastDelivery):F1} s; {tally.Calls} calls ({result.CallsPerSecond:F0}/s), {tally.Failed} failed, {tally.Duplicates} duplicates; server CPU {result.ServerCpuMicrosPerEvent:F0} µs/event, receiver {result.ReceiverCpuSeconds * 1e6 / Math.Max(1, tally.Delivered):F0} µs/event; VmRSS {result.Memory}"));
         return result;
     }
 

@@ -17,7 +17,7 @@ namespace Tidings.Bench.Webhooks;
 public sealed class Receiver : IAsyncDisposable
 {
     private WebApplication? _app;
-    private Tally _tally = new(0, 0);
+    private Tally _tally = new(0, 0, 0);
     private long _calls;
     private Sample? _sample;
 
@@ -42,10 +42,13 @@ public sealed class Receiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>Counts from now on into a new tally for sequence numbers [first, first + count).</summary>
-    public Tally Reset(int first, int count)
+    /// <summary>
+    /// Counts from now on into a new tally for sequence numbers [first, first + count), whose steady state starts after
+    /// <paramref name="warm"/> events (default: a tenth).
+    /// </summary>
+    public Tally Reset(int first, int count, int? warm = null)
     {
-        var tally = new Tally(first, count);
+        var tally = new Tally(first, count, warm ?? count / 10);
         Volatile.Write(ref _tally, tally);
         Interlocked.Exchange(ref _calls, 0);
         return tally;

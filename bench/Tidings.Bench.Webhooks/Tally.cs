@@ -6,7 +6,7 @@ namespace Tidings.Bench.Webhooks;
 /// What a receiver saw for the events numbered [first, first + count): when each was first acknowledged (2xx), how many
 /// calls came and failed, and the times of the first call and the last acknowledgement (Stopwatch ticks).
 /// </summary>
-public sealed class Tally(int first, int count)
+public sealed class Tally(int first, int count, int warm)
 {
     private readonly long[] _deliveredAt = new long[count];
     private int _delivered;
@@ -16,7 +16,7 @@ public sealed class Tally(int first, int count)
     private long _firstCall;
     private long _lastCall;
     private long _lastDelivery;
-    private readonly int _warm = count / 10;
+    private readonly int _warm = warm;
     private long _warmAt;
     private long _mark;
     private long _firstDeliveryAfterMark;

@@ -37,6 +37,12 @@ public static class WebhookBenchmark
 public sealed class BenchOptions(string[] args)
 {
     public int Events { get; } = Int(args, "--events", 200_000);
+
+    /// <summary>
+    /// Events each throughput drain delivers before the measured <see cref="Events"/>: a freshly started server spends
+    /// its first 15 to 20 seconds compiling its hot code (tiered JIT), which a server that has been running does not.
+    /// </summary>
+    public int WarmUp { get; } = Int(args, "--warm-up", 100_000);
     public int FaultEvents { get; } = Int(args, "--fault-events", Int(args, "--events", 200_000));
     public int Concurrency { get; } = Int(args, "--concurrency", 16);
     public int Runs { get; } = Int(args, "--runs", 3);

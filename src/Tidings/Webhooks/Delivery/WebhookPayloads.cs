@@ -256,27 +256,37 @@ public sealed class WebhookPayloads(CopernicaTime time)
         public static void UrlEncode(ByteBuffer to, string s)
         {
             Span<byte> utf8 = stackalloc byte[4];
-            foreach (var rune in s.EnumerateRunes())
+            for (var i = 0; i < s.Length; i++)
             {
-                var n = rune.EncodeToUtf8(utf8);
-                for (var i = 0; i < n; i++)
+                // ASCII (nearly every character of a payload) is encoded as it is; anything else through its UTF-8 bytes.
+                if (s[i] < 0x80)
                 {
-                    var b = utf8[i];
-                    if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_' or (byte)'.')
-                    {
-                        to.Add(b);
-                    }
-                    else if (b == (byte)' ')
-                    {
-                        to.Add((byte)'+');
-                    }
-                    else
-                    {
-                        to.Add((byte)'%');
-                        to.Add((byte)"0123456789ABCDEF"[b >> 4]);
-                        to.Add((byte)"0123456789ABCDEF"[b & 15]);
-                    }
+                    Add(to, (byte)s[i]);
+                    continue;
                 }
+
+                Rune.DecodeFromUtf16(s.AsSpan(i), out var rune, out var used);
+                var n = rune.EncodeToUtf8(utf8);
+                for (var k = 0; k < n; k++) Add(to, utf8[k]);
+                i += used - 1;
+            }
+        }
+
+        private static void Add(ByteBuffer to, byte b)
+        {
+            if (b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_' or (byte)'.')
+            {
+                to.Add(b);
+            }
+            else if (b == (byte)' ')
+            {
+                to.Add((byte)'+');
+            }
+            else
+            {
+                to.Add((byte)'%');
+                to.Add((byte)"0123456789ABCDEF"[b >> 4]);
+                to.Add((byte)"0123456789ABCDEF"[b & 15]);
             }
         }
     }

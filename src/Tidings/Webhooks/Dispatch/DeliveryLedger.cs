@@ -95,7 +95,7 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         w.LeavesProfilesAlone();
         var c = w.Connection;
         var tx = w.Transaction;
-        var attempts = new List<object>();
+        var attempts = new List<AttemptRow>();
         var newRows = new List<object>();
         var updatedRows = new List<object>();
         var failures = new List<AttemptEntry>();
@@ -127,9 +127,8 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
 
         if (attempts.Count > 0)
         {
-            await c.ExecuteAsync(
-                "INSERT INTO webhook_attempts (webhook_id, account_id, event_id, events, attempt, attempted, status, latency_ms, error, response, remote_ip) " +
-                "VALUES (@WebhookId, @AccountId, @EventId, @Events, @Attempt, @Attempted, @Status, @LatencyMs, @Error, @Response, @RemoteIp)", attempts, tx);
+            await using var inserter = new AttemptInserter(w);
+            foreach (var attempt in attempts) await inserter.InsertAsync(attempt);
         }
 
         if (newRows.Count > 0)
@@ -165,15 +164,12 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         return batch.Count;
     }
 
-    private static void Collect(AttemptEntry a, List<object> attempts, List<object> newRows, List<object> updatedRows)
+    private static void Collect(AttemptEntry a, List<AttemptRow> attempts, List<object> newRows, List<object> updatedRows)
     {
         var r = a.Result;
         var first = a.Deliveries[0];
-        attempts.Add(new
-        {
-            WebhookId = a.Webhook.Id, a.Webhook.AccountId, EventId = a.MessageId, Events = a.Deliveries.Count,
-            Attempt = first.AttemptsBefore + 1, Attempted = a.AttemptedMs, r.Status, r.LatencyMs, r.Error, Response = r.ResponseExcerpt, r.RemoteIp,
-        });
+        attempts.Add(new AttemptRow(
+            a.Webhook.Id, a.Webhook.AccountId, a.MessageId, a.Deliveries.Count, first.AttemptsBefore + 1, a.AttemptedMs, r.Status, r.LatencyMs, r.Error, r.ResponseExcerpt, r.RemoteIp));
         if (a.Disposition == Disposition.Held) return;
 
         var status = a.Disposition switch { Disposition.Delivered => "delivered", Disposition.Retry => "pending", _ => "failed" };

@@ -308,6 +308,15 @@ public sealed class WebhookPayloadsTests
             + "&ip=203.0.113.9&useragent=Mozilla%2F5.0&tags%5B%5D=spring&tags%5B%5D=sale&mailing=7&profile=123&database=1"
             + "&fields%5Bname%5D=John+Doe&fields%5Bmail%5D=john%40example.com&interests%5B%5D=blue&event=0194a3c2e1f07d2b9c4e5f6a7b8c9d0e");
     }
+
+    [Theory]
+    [InlineData("Az09-_.", "Az09-_.")]
+    [InlineData("a b+c&d=e", "a+b%2Bc%26d%3De")]
+    [InlineData("Zürich é", "Z%C3%BCrich+%C3%A9")]
+    [InlineData("mail 😀!", "mail+%F0%9F%98%80%21")]
+    [InlineData("lone \\uD800", "lone+%EF%BF%BD")] // an unpaired surrogate becomes U+FFFD, as in any UTF-8 encoder
+    public void Form_values_are_url_encoded_as_php_does_byte_by_byte_of_their_utf8(string value, string expected) =>
+        WebhookPayloads.UrlEncode(System.Text.RegularExpressions.Regex.Unescape(value)).ShouldBe(expected);
 }
 
 internal static class JsonNumberExtensions

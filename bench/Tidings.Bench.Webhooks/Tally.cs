@@ -50,6 +50,9 @@ public sealed class Tally(int first, int count, int warm)
 
     public void Record(int sequence, long now, bool ok)
     {
+        // Calls for events outside the tally (a backlog longer than this measurement) are not counted at all.
+        var index = sequence - first;
+        if ((uint)index >= (uint)count) return;
         Interlocked.CompareExchange(ref _firstCall, now, 0);
         Interlocked.Increment(ref _calls);
         InterlockedMax(ref _lastCall, now);
@@ -59,8 +62,6 @@ public sealed class Tally(int first, int count, int warm)
             return;
         }
 
-        var index = sequence - first;
-        if ((uint)index >= (uint)count) return;
         if (Interlocked.CompareExchange(ref _deliveredAt[index], now, 0) != 0)
         {
             Interlocked.Increment(ref _duplicates);

@@ -49,6 +49,9 @@ public sealed class BenchOptions(string[] args)
     public int Destinations { get; } = Int(args, "--destinations", 1000);
     public int LatencySeconds { get; } = Int(args, "--latency-seconds", 20);
 
+    /// <summary>Seconds of the same load before the measured latency phase (the server's JIT start-up, as <see cref="WarmUp"/>).</summary>
+    public int LatencyWarmUpSeconds { get; } = Int(args, "--latency-warm-up-seconds", 30);
+
     /// <summary>Opens per second of the latency phase (0: half the measured drain rate, where the latency target applies).</summary>
     public int LatencyRate { get; } = Int(args, "--latency-rate", 0);
     public int OutageSeconds { get; } = Int(args, "--outage-seconds", 60);

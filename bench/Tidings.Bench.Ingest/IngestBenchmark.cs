@@ -13,7 +13,7 @@ namespace Tidings.Bench.Ingest;
 /// Open-pixel ingest: how many opens per second the server journals durably, compared in the same run with a pixel
 /// that records nothing (<c>Tracking:EnableNullPixel</c>), which is what the HTTP stack alone can do on this machine.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Ingest -- [--destinations 10000] [--concurrency 64]
-/// [--seconds 10] [--runs 3]</c>.
+/// [--seconds 10] [--runs 3] [--warm-up-seconds 20]</c>.
 /// </summary>
 public static class IngestBenchmark
 {
@@ -23,6 +23,8 @@ public static class IngestBenchmark
         var concurrency = Option(args, "--concurrency", 64);
         var seconds = Option(args, "--seconds", 10);
         var runs = Option(args, "--runs", 3);
+        // A fresh server compiles its hot code (tiered JIT) during its first 15 to 20 s under load; a running one has.
+        var warmUp = Option(args, "--warm-up-seconds", 20);
         var directory = Path.Combine(Path.GetTempPath(), "tidings-bench-ingest-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
         var databaseFile = Path.Combine(directory, "tidings.db");
@@ -43,8 +45,8 @@ public static class IngestBenchmark
 
             var memory = new MemorySampler(server.ProcessId);
             var nullPath = new[] { "/t/null.gif" };
-            await RunPhaseAsync(server.ProcessId, server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(2)); // warm-up (JIT, caches)
-            await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(2));
+            await RunPhaseAsync(server.ProcessId, server.BaseAddress, openPaths, concurrency, TimeSpan.FromSeconds(warmUp)); // warm-up (JIT, caches)
+            await RunPhaseAsync(server.ProcessId, server.BaseAddress, nullPath, concurrency, TimeSpan.FromSeconds(Math.Max(2, warmUp / 4)));
 
             var results = new List<(PhaseResult Real, PhaseResult Null, long Journaled)>();
             for (var run = 0; run < runs; run++)

@@ -21,6 +21,10 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
     private long _position;
     private bool _started;
 
+    // Results of the destinations counted lately, as committed up to cursor position _cachedAt (-1: none).
+    private readonly Dictionary<long, DestinationState> _cache = new();
+    private long _cachedAt = -1;
+
     /// <summary>The journal sequence number up to which everything has been counted (as far as this node knows).</summary>
     public long Position => Volatile.Read(ref _position);
 
@@ -89,37 +93,80 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
             if (next is null) return 0;
         }
 
-        var (read, position) = await storage.WriteAsync(async w =>
+        Batch batch;
+        try
         {
-            w.LeavesProfilesAlone();
-            var c = w.Connection;
-            var tx = w.Transaction;
-            await c.ExecuteAsync("INSERT INTO consumer_cursors (name, seq) VALUES (@CursorName, 0) ON CONFLICT (name) DO NOTHING", new { CursorName }, tx);
-            // PostgreSQL: the row lock makes a second node wait for this batch and then continue after it.
-            var lockClause = storage.Dialect.Provider == StorageProvider.Postgres ? " FOR UPDATE" : "";
-            var cursor = await c.ExecuteScalarAsync<long>($"SELECT seq FROM consumer_cursors WHERE name = @CursorName{lockClause}", new { CursorName }, tx);
-            var rows = (await c.QueryAsync<Entry>(
-                "SELECT seq, type, mailing_id AS MailingId, destination_id AS DestinationId FROM journal WHERE seq > @cursor ORDER BY seq LIMIT @batchSize",
-                new { cursor, batchSize }, tx)).ToList();
-            if (rows.Count == 0) return (0, cursor);
+            batch = await storage.WriteAsync(w => CountBatchAsync(w, batchSize), ct);
+        }
+        catch
+        {
+            _cachedAt = -1; // whether the batch committed is not known
+            throw;
+        }
 
-            await CountAsync(w, rows);
-            var last = rows[^1].Seq;
-            await c.ExecuteAsync("UPDATE consumer_cursors SET seq = @last WHERE name = @CursorName", new { last, CursorName }, tx);
-            return (rows.Count, last);
-        }, ct);
-        if (position > Position) Volatile.Write(ref _position, position);
+        if (batch.Position > Position) Volatile.Write(ref _position, batch.Position);
         _started = true;
-        return read;
+        if (batch.Counted is not null) Remember(batch.Counted, batch.UsedCache, batch.Position);
+        return batch.Read;
     }
 
-    private static async Task CountAsync(WriteContext w, List<Entry> rows)
+    /// <summary>What one batch read and counted (Counted: the results it wrote; null when there was nothing to read).</summary>
+    private sealed record Batch(int Read, long Position, Dictionary<long, DestinationState>? Counted, bool UsedCache);
+
+    private async Task<Batch> CountBatchAsync(WriteContext w, int batchSize)
+    {
+        w.LeavesProfilesAlone();
+        var c = w.Connection;
+        var tx = w.Transaction;
+        await c.ExecuteAsync("INSERT INTO consumer_cursors (name, seq) VALUES (@CursorName, 0) ON CONFLICT (name) DO NOTHING", new { CursorName }, tx);
+        // PostgreSQL: the row lock makes a second node wait for this batch and then continue after it.
+        var lockClause = storage.Dialect.Provider == StorageProvider.Postgres ? " FOR UPDATE" : "";
+        var cursor = await c.ExecuteScalarAsync<long>($"SELECT seq FROM consumer_cursors WHERE name = @CursorName{lockClause}", new { CursorName }, tx);
+        var rows = (await c.QueryAsync<Entry>(
+            "SELECT seq, type, mailing_id AS MailingId, destination_id AS DestinationId FROM journal WHERE seq > @cursor ORDER BY seq LIMIT @batchSize",
+            new { cursor, batchSize }, tx)).ToList();
+        if (rows.Count == 0) return new Batch(0, cursor, null, false);
+
+        // The cached results are what the table holds only if this node counted last, up to this very cursor.
+        var usedCache = cursor == _cachedAt;
+        var counted = await CountAsync(w, rows, usedCache ? _cache : null);
+        var last = rows[^1].Seq;
+        await c.ExecuteAsync("UPDATE consumer_cursors SET seq = @last WHERE name = @CursorName", new { last, CursorName }, tx);
+        return new Batch(rows.Count, last, counted, usedCache);
+    }
+
+    /// <summary>
+    /// After a committed batch: the results it wrote join the cache, which then matches the table as of
+    /// <paramref name="position"/>. A batch that could not use the cache (another node counted before it) starts it anew.
+    /// </summary>
+    private void Remember(Dictionary<long, DestinationState> counted, bool usedCache, long position)
+    {
+        var size = options.Value.DestinationCacheSize;
+        if (!usedCache || _cache.Count + counted.Count > size) _cache.Clear();
+        if (counted.Count <= size)
+        {
+            foreach (var (id, state) in counted) _cache[id] = state;
+        }
+
+        _cachedAt = position; // an empty cache matches the table too
+
+    }
+
+    private static async Task<Dictionary<long, DestinationState>> CountAsync(WriteContext w, List<Entry> rows, Dictionary<long, DestinationState>? cache)
     {
         var counted = rows.Where(r => r.MailingId is not null && r.DestinationId is not null && Metrics.IndexOfType(r.Type) >= 0).ToList();
-        if (counted.Count == 0) return;
-
         var states = new Dictionary<long, DestinationState>();
-        foreach (var chunk in counted.Select(r => r.DestinationId!.Value).Distinct().Chunk(500))
+        if (counted.Count == 0) return states;
+
+        // Copies of the cached results: the cache itself changes only once this batch has committed.
+        var unknown = new List<long>();
+        foreach (var id in counted.Select(r => r.DestinationId!.Value).Distinct())
+        {
+            if (cache is not null && cache.TryGetValue(id, out var known)) states[id] = known.Copy();
+            else unknown.Add(id);
+        }
+
+        foreach (var chunk in unknown.Chunk(500))
         {
             var existing = await w.Connection.QueryAsync<DestinationState>(
                 "SELECT destination_id AS DestinationId, mailing_id AS MailingId, deliveries, errors, impressions, clicks, unsubscribes, abuses, retries, dominant " +
@@ -155,16 +202,19 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
             s.Changed = true;
         }
 
-        await w.Connection.ExecuteAsync(
-            "INSERT INTO destination_results (destination_id, mailing_id, deliveries, errors, impressions, clicks, unsubscribes, abuses, retries, dominant) " +
-            "VALUES (@DestinationId, @MailingId, @Deliveries, @Errors, @Impressions, @Clicks, @Unsubscribes, @Abuses, @Retries, @Dominant) " +
-            "ON CONFLICT (destination_id) DO UPDATE SET deliveries = excluded.deliveries, errors = excluded.errors, impressions = excluded.impressions, " +
-            "clicks = excluded.clicks, unsubscribes = excluded.unsubscribes, abuses = excluded.abuses, retries = excluded.retries, dominant = excluded.dominant",
-            states.Values.Where(s => s.Changed), w.Transaction);
+        await using (var upsert = new DestinationResultsUpsert(w))
+        {
+            foreach (var s in states.Values)
+            {
+                if (s.Changed) await upsert.WriteAsync(s);
+            }
+        }
+
         await w.Connection.ExecuteAsync(
             "INSERT INTO mailing_statistics (mailing_id, metric, total, unique_count) VALUES (@Mailing, @Metric, @Total, @Unique) " +
             "ON CONFLICT (mailing_id, metric) DO UPDATE SET total = mailing_statistics.total + excluded.total, unique_count = mailing_statistics.unique_count + excluded.unique_count",
             deltas.Select(d => new { d.Key.Mailing, d.Key.Metric, d.Value.Total, d.Value.Unique }), w.Transaction);
+        return states;
     }
 
     private sealed class Entry
@@ -195,6 +245,12 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
         public long Retries { get; set; }
         public int Dominant { get; set; }
         internal bool Changed { get; set; }
+
+        internal DestinationState Copy() => new()
+        {
+            DestinationId = DestinationId, MailingId = MailingId, Deliveries = Deliveries, Errors = Errors, Impressions = Impressions,
+            Clicks = Clicks, Unsubscribes = Unsubscribes, Abuses = Abuses, Retries = Retries, Dominant = Dominant,
+        };
 
         /// <summary>Counts one event of a metric (index as <see cref="Metrics.All"/>); returns the count before.</summary>
         public long Increment(int metric) => metric switch

@@ -202,11 +202,18 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
             s.Changed = true;
         }
 
-        await using (var upsert = new DestinationResultsUpsert(w))
+        // One row per destination counted: the statement is made once for the batch.
+        await using (var upsert = new RevaluedCommand(w,
+            "INSERT INTO destination_results (destination_id, mailing_id, deliveries, errors, impressions, clicks, unsubscribes, abuses, retries, dominant) " +
+            "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9) " +
+            "ON CONFLICT (destination_id) DO UPDATE SET deliveries = excluded.deliveries, errors = excluded.errors, impressions = excluded.impressions, " +
+            "clicks = excluded.clicks, unsubscribes = excluded.unsubscribes, abuses = excluded.abuses, retries = excluded.retries, dominant = excluded.dominant", 10))
         {
-            foreach (var s in states.Values)
+            foreach (var s in states.Values.Where(s => s.Changed))
             {
-                if (s.Changed) await upsert.WriteAsync(s);
+                (upsert[0], upsert[1], upsert[2], upsert[3], upsert[4]) = (s.DestinationId, s.MailingId, s.Deliveries, s.Errors, s.Impressions);
+                (upsert[5], upsert[6], upsert[7], upsert[8], upsert[9]) = (s.Clicks, s.Unsubscribes, s.Abuses, s.Retries, s.Dominant);
+                await upsert.ExecuteAsync();
             }
         }
 

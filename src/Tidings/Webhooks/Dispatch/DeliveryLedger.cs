@@ -127,8 +127,15 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
 
         if (attempts.Count > 0)
         {
-            await using var inserter = new AttemptInserter(w);
-            foreach (var attempt in attempts) await inserter.InsertAsync(attempt);
+            await using var insert = new RevaluedCommand(w,
+                "INSERT INTO webhook_attempts (webhook_id, account_id, event_id, events, attempt, attempted, status, latency_ms, error, response, remote_ip) " +
+                "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)", 11);
+            foreach (var a in attempts)
+            {
+                (insert[0], insert[1], insert[2], insert[3], insert[4], insert[5]) = (a.WebhookId, a.AccountId, a.EventId, a.Events, a.Attempt, a.Attempted);
+                (insert[6], insert[7], insert[8], insert[9], insert[10]) = (a.Status, a.LatencyMs, a.Error, a.Response, a.RemoteIp);
+                await insert.ExecuteAsync();
+            }
         }
 
         if (newRows.Count > 0)
@@ -163,6 +170,10 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         if (retriesChanged) await UpdateRetriesCursorAsync(w);
         return batch.Count;
     }
+
+    /// <summary>One row of <c>webhook_attempts</c>: a call and what came back.</summary>
+    private sealed record AttemptRow(
+        long WebhookId, long AccountId, string EventId, int Events, int Attempt, long Attempted, int? Status, long LatencyMs, string? Error, string? Response, string? RemoteIp);
 
     private static void Collect(AttemptEntry a, List<AttemptRow> attempts, List<object> newRows, List<object> updatedRows)
     {

@@ -158,7 +158,13 @@ public sealed class WebhookDispatcher : BackgroundService
         {
             foreach (var (id, runner) in _runners)
             {
-                if (!wanted.TryGetValue(id, out var w) || runner.Status().Disabled) stopping.Add(runner);
+                if (runner.Status().Disabled)
+                {
+                    // Disabled by the server after the configuration above was read: not started again from that.
+                    stopping.Add(runner);
+                    wanted.Remove(id);
+                }
+                else if (!wanted.TryGetValue(id, out var w)) stopping.Add(runner);
                 else if (!Equals(w.ScheduleKey, runner.Webhook.ScheduleKey)) { stopping.Add(runner); starting.Add((w, runner.SafeCursor)); }
                 else runner.Update(w);
             }

@@ -55,6 +55,10 @@ public sealed class WebhookRunner : IAsyncDisposable
     private long _failed;
     private volatile bool _disabled;
 
+    // The server's disabling of the webhook is committed: from then on the dispatcher may stop this runner for good
+    // (before, the webhook still reads as enabled, and a runner started in its place would send the events again).
+    private volatile bool _disableRecorded;
+
     public WebhookRunner(ActiveWebhook webhook, long cursor, RunnerServices services)
     {
         _s = services;
@@ -99,7 +103,7 @@ public sealed class WebhookRunner : IAsyncDisposable
         var now = NowMs();
         var paused = Interlocked.Read(ref _pausedUntil);
         return new RunnerStatus(_webhook.Id, _lanes.Sum(l => l.Reader.Count), _tracker.Read, _tracker.SafeCursor, _s.Head.Value,
-            _failuresInARow, paused > now ? paused : null, _bucket.Rate, Interlocked.Read(ref _delivered), Interlocked.Read(ref _failed), _disabled);
+            _failuresInARow, paused > now ? paused : null, _bucket.Rate, Interlocked.Read(ref _delivered), Interlocked.Read(ref _failed), _disableRecorded);
     }
 
     private long NowMs() => _s.Time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -383,9 +387,9 @@ public sealed class WebhookRunner : IAsyncDisposable
             if (disableReason is not null)
             {
                 // The webhook stops here: keep these events as failed deliveries, so they can be replayed.
+                _disabled = true; // no more calls from any worker
                 await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Failed, attemptedMs), items);
-                await _s.Ledger.RecordAsync(new DisableEntry(webhook, disableReason));
-                _disabled = true;
+                await _s.Ledger.RecordAsync(new DisableEntry(webhook, disableReason) { AfterCommit = () => _disableRecorded = true });
                 return;
             }
 

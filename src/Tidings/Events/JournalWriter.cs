@@ -37,9 +37,18 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         return await pending.Completion.Task;
     }
 
-    /// <summary>Appends several events as one unit; outcomes in the same order.</summary>
-    public Task<AppendOutcome[]> AppendAllAsync(IEnumerable<RawEvent> events, CancellationToken cancellationToken = default) =>
-        Task.WhenAll(events.Select(e => AppendAsync(e, cancellationToken)));
+    /// <summary>
+    /// Appends several events together: they go into one batch, so they are journaled in this order (on PostgreSQL,
+    /// batches commit concurrently, and events queued one by one could be split over two of them); outcomes in order.
+    /// </summary>
+    public async Task<AppendOutcome[]> AppendAllAsync(IEnumerable<RawEvent> events, CancellationToken cancellationToken = default)
+    {
+        var group = events.Select(e => new Pending(e)).ToList();
+        if (group.Count == 0) return [];
+        for (var i = 0; i + 1 < group.Count; i++) group[i].Next = group[i + 1];
+        await _queue.Writer.WriteAsync(group[0], cancellationToken);
+        return await Task.WhenAll(group.Select(p => p.Completion.Task));
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -80,7 +89,10 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
             var outcomes = await _storage.WriteAsync(w =>
             {
                 started.TrySetResult();
-                while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+                while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next))
+                {
+                    for (var p = next; p is not null; p = p.Next) batch.Add(p); // a group stays whole
+                }
                 return AppendBatchAsync(w, batch);
             });
             for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
@@ -172,5 +184,8 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         public string? FactsJson { get; } = raw.Facts.Any(f => EnrichmentKeys.Contains(f.Key)) ? null : raw.Facts.ToJsonString();
 
         public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The next event of the same <see cref="AppendAllAsync"/> call; only the first is queued.</summary>
+        public Pending? Next { get; set; }
     }
 }

@@ -37,4 +37,30 @@ public sealed class JournalWriterBatchTests(TidingsApp app) : IClassFixture<Tidi
         journaled.Distinct().Count().ShouldBe(2000);
         answered.Count.ShouldBe(2000);
     }
+
+    [Fact]
+    public async Task Events_appended_together_are_journaled_together_in_their_order_while_other_batches_commit()
+    {
+        var client = await app.NewAccountAsync();
+        var scenario = await MailingScenario.CreateAsync(client, profiles: 5);
+        var writer = app.Services.GetRequiredService<JournalWriter>();
+        RawEvent Open(int group, int n) => new(EventTypes.Open, DestinationKey.Token, scenario.Destinations[n % 5].Token, null, 1_700_000_000_000 + n,
+            new JsonObject { ["group"] = group, ["n"] = n });
+
+        // Groups (as one MTA results request) among single events, so that several batches are in flight at once.
+        var groups = Enumerable.Range(0, 40).Select(g => writer.AppendAllAsync(Enumerable.Range(0, 25).Select(n => Open(g, n)), Ct)).ToList();
+        var singles = Enumerable.Range(0, 1000).Select(i => writer.AppendAsync(Open(-1, i), Ct)).ToList();
+        (await Task.WhenAll(groups)).ShouldAllBe(outcomes => outcomes.Length == 25 && outcomes.All(o => o == AppendOutcome.Recorded));
+        await Task.WhenAll(singles);
+
+        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
+        var journaled = (await connection.QueryAsync<string>(
+            "SELECT payload FROM journal WHERE account_id = @AccountId AND type = 'open' ORDER BY seq", new { client.AccountId }))
+            .Select(p => JsonNode.Parse(p)!).Select(j => (Group: j["group"]!.GetValue<int>(), N: j["n"]!.GetValue<int>())).ToList();
+        foreach (var g in Enumerable.Range(0, 40))
+        {
+            var first = journaled.FindIndex(e => e.Group == g);
+            journaled.Skip(first).Take(25).ShouldBe(Enumerable.Range(0, 25).Select(n => (g, n)), $"group {g} is whole and in order");
+        }
+    }
 }

@@ -150,7 +150,7 @@ public static class IngestBenchmark
         var ok = new long[concurrency];
         var errors = new long[concurrency];
         using var sampling = memory?.Start();
-        var cpuBefore = MemorySampler.CpuSeconds(pid);
+        var cpuBefore = ProcStat.CpuSeconds(pid);
         var watch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
@@ -173,7 +173,7 @@ public static class IngestBenchmark
         await stop.CancelAsync();
         await Task.WhenAll(workers);
         var seconds = watch.Elapsed.TotalSeconds;
-        var cpu = MemorySampler.CpuSeconds(pid) - cpuBefore;
+        var cpu = ProcStat.CpuSeconds(pid) - cpuBefore;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)(p * all.Length))] * 1000.0 / Stopwatch.Frequency;
         return new PhaseResult(ok.Sum(), errors.Sum(), seconds, Percentile(0.50), Percentile(0.99), cpu);
@@ -210,20 +210,6 @@ internal sealed class MemorySampler(int pid)
         }
     }
 
-    /// <summary>User plus system CPU time of the process so far (from /proc/pid/stat, in clock ticks of 1/100 s).</summary>
-    public static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 
     public static (long RssKb, long HwmKb) Read(int pid)
     {

@@ -13,7 +13,7 @@ public sealed class ProcessStats : IDisposable
     public ProcessStats(int pid)
     {
         _pid = pid;
-        CpuAtStart = CpuSeconds(pid);
+        CpuAtStart = ProcStat.CpuSeconds(pid);
         _sampling = Task.Run(async () =>
         {
             while (!_stop.IsCancellationRequested)
@@ -28,7 +28,7 @@ public sealed class ProcessStats : IDisposable
     public double CpuAtStart { get; }
 
     /// <summary>Server CPU seconds (user + system) since this started.</summary>
-    public double CpuSince() => CpuSeconds(_pid) - CpuAtStart;
+    public double CpuSince() => ProcStat.CpuSeconds(_pid) - CpuAtStart;
 
     public IReadOnlyList<long> SamplesMiB()
     {
@@ -48,20 +48,6 @@ public sealed class ProcessStats : IDisposable
         _stop.Dispose();
     }
 
-    /// <summary>User plus system CPU time of a process so far (from /proc/pid/stat, in clock ticks of 1/100 s).</summary>
-    public static double CpuSeconds(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 
     private static long RssKb(int pid)
     {

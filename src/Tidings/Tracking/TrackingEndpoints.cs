@@ -14,7 +14,7 @@ namespace Tidings.Tracking;
 /// index): anything else in the request is ignored, so it cannot be used as an open redirect. Recorded events are
 /// durable (group-committed by <see cref="JournalWriter"/>) before the answer is sent.
 /// </summary>
-public sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, Enricher enricher, ClientAddress clientAddress, IOptions<TrackingOptions> options, TimeProvider time)
+public sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, Enricher enricher, ClientAddress clientAddress, GeoLocator geo, IOptions<TrackingOptions> options, TimeProvider time)
 {
     /// <summary>A transparent 1×1 GIF (43 bytes).</summary>
     public static ReadOnlyMemory<byte> Pixel { get; } = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
@@ -142,7 +142,10 @@ public sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, E
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>What the request says about the client: <c>ip</c>, <c>useragent</c>, <c>referer</c>, <c>headers</c>.</summary>
+    /// <summary>
+    /// What the request says about the client: <c>ip</c>, <c>useragent</c>, <c>referer</c>, <c>headers</c>, and where the
+    /// address is (<see cref="GeoLocator"/>).
+    /// </summary>
     private JsonObject Facts(HttpContext http)
     {
         var request = http.Request;
@@ -158,13 +161,16 @@ public sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, E
             headers[name] = value;
         }
 
-        return new JsonObject
+        var ip = clientAddress.Resolve(http);
+        var facts = new JsonObject
         {
-            ["ip"] = clientAddress.Resolve(http)?.ToString(),
+            ["ip"] = ip?.ToString(),
             ["useragent"] = Cut(request.Headers.UserAgent.ToString()),
             ["referer"] = Cut(request.Headers.Referer.ToString()),
             ["headers"] = headers,
         };
+        geo.AddTo(facts, ip);
+        return facts;
     }
 
     private string Cut(string? value) => value is null ? "" : value.Length <= _options.MaxValueLength ? value : value[.._options.MaxValueLength];

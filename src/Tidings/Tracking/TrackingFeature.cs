@@ -10,6 +10,7 @@ public static class TrackingFeature
             .Validate(o => o.TrustedProxies.All(p => ClientAddress.TryParseNetwork(p, out _)), "Tracking:TrustedProxies must hold IP addresses or CIDR ranges")
             .ValidateOnStart();
         builder.Services.AddSingleton<ClientAddress>();
+        builder.Services.AddSingleton<GeoLocator>();
         builder.Services.AddSingleton<TrackingEndpoints>();
         builder.Services.AddSingleton<UnsubscribeEndpoints>();
         return builder;

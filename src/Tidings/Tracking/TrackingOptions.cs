@@ -33,6 +33,18 @@ public sealed class TrackingOptions
     public string[] ExcludedHeaders { get; set; } = ["Cookie", "Authorization", "Proxy-Authorization"];
 
     /// <summary>
+    /// A MaxMind-format database (<c>.mmdb</c>: GeoLite2 or GeoIP2 City or Country, DB-IP City or Country Lite) from
+    /// which opens and clicks get <c>countrycode</c>, <c>countryname</c>, <c>regioncode</c> and <c>city</c> (the log
+    /// files' columns). Empty (default): no lookup, the columns stay empty. A file that cannot be read stops the start.
+    /// The file is read when the server starts: restart it after replacing the file.
+    /// </summary>
+    public string? GeoIpDatabase { get; set; }
+
+    /// <summary>Language of the country and city names (a language the database holds names in, e.g. <c>en</c>, <c>de</c>).</summary>
+    [Required]
+    public string GeoIpLanguage { get; set; } = "en";
+
+    /// <summary>
     /// Benchmarking only: also serve <c>/t/null.gif</c>, the same pixel without recording anything, to measure what
     /// the HTTP stack alone can do. Off by default.
     /// </summary>

@@ -27,20 +27,7 @@ public sealed class ProxyTrustingApp : TidingsApp
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, PeerFromHeader>());
-    }
-
-    private sealed class PeerFromHeader : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                if (IPAddress.TryParse(context.Request.Headers[PeerHeader].ToString(), out var peer)) context.Connection.RemoteIpAddress = peer;
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new PeerFromHeader(PeerHeader)));
     }
 }
 

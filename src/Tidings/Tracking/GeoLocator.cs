@@ -10,51 +10,46 @@ namespace Tidings.Tracking;
 /// <summary>
 /// Where a client address is, for the <c>countrycode</c>, <c>countryname</c>, <c>regioncode</c> and <c>city</c> columns of
 /// the impression and click log files, from the MaxMind-format database of <see cref="TrackingOptions.GeoIpDatabase"/>.
-/// Without one it finds nothing. The database is memory-mapped and read by every request thread at once.
+/// Without one it finds nothing. The database is memory-mapped and read by every request thread at once; a newer file
+/// at the same path (as <c>geoipupdate</c> writes it) replaces it on <see cref="ReloadIfChanged"/>.
 /// </summary>
 public sealed class GeoLocator : IDisposable
 {
-    private readonly DatabaseReader? _reader;
-    private readonly bool _hasCities;
+    /// <summary>How long a replaced database stays open, so that lookups still running on it finish.</summary>
+    private static readonly TimeSpan RetireAfter = TimeSpan.FromMinutes(1);
 
-    public GeoLocator(IOptions<TrackingOptions> options)
+    private readonly string? _path;
+    private readonly string _language;
+    private readonly TimeProvider _time;
+    private readonly ILogger<GeoLocator> _logger;
+    private readonly Queue<(Database Database, DateTimeOffset Replaced)> _retired = new();
+    private readonly Lock _reloading = new();
+    private volatile Database? _current;
+
+    public GeoLocator(IOptions<TrackingOptions> options, TimeProvider time, ILogger<GeoLocator> logger)
     {
         var o = options.Value;
+        (_language, _time, _logger) = (o.GeoIpLanguage, time, logger);
         if (string.IsNullOrWhiteSpace(o.GeoIpDatabase)) return;
-        var path = Path.GetFullPath(o.GeoIpDatabase);
-        try
-        {
-            _reader = new DatabaseReader(path, [o.GeoIpLanguage], FileAccessMode.MemoryMapped);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDatabaseException)
-        {
-            throw new InvalidOperationException($"Tracking:GeoIpDatabase: '{path}' cannot be read as a MaxMind database: {ex.Message}", ex);
-        }
-
-        var type = _reader.Metadata.DatabaseType;
-        _hasCities = type.Contains("City", StringComparison.OrdinalIgnoreCase);
-        if (!_hasCities && !type.Contains("Country", StringComparison.OrdinalIgnoreCase))
-        {
-            _reader.Dispose();
-            throw new InvalidOperationException($"Tracking:GeoIpDatabase: '{path}' is a '{type}' database; a City or Country database is needed");
-        }
+        _path = Path.GetFullPath(o.GeoIpDatabase);
+        _current = Database.Open(_path, _language);
     }
 
     /// <summary>Adds what the database knows about <paramref name="address"/> to an event's facts (nothing if it knows nothing).</summary>
     public void AddTo(JsonObject facts, IPAddress? address)
     {
-        if (_reader is null || address is null) return;
+        if (_current is not { } database || address is null) return;
         try
         {
-            if (_hasCities)
+            if (database.HasCities)
             {
-                if (!_reader.TryCity(address, out var city) || city is null) return;
+                if (!database.Reader.TryCity(address, out var city) || city is null) return;
                 Add(facts, "countrycode", city.Country.IsoCode);
                 Add(facts, "countryname", city.Country.Name);
                 Add(facts, "regioncode", city.Subdivisions.Count > 0 ? city.Subdivisions[0].IsoCode : null);
                 Add(facts, "city", city.City.Name);
             }
-            else if (_reader.TryCountry(address, out var country) && country is not null)
+            else if (database.Reader.TryCountry(address, out var country) && country is not null)
             {
                 Add(facts, "countrycode", country.Country.IsoCode);
                 Add(facts, "countryname", country.Country.Name);
@@ -66,10 +61,75 @@ public sealed class GeoLocator : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens the file again if it changed (time or size) since it was opened; true when it did. A file that is missing
+    /// or cannot be read keeps the database in use, with an error in the log.
+    /// </summary>
+    public bool ReloadIfChanged()
+    {
+        if (_path is null) return false;
+        lock (_reloading)
+        {
+            var now = _time.GetUtcNow();
+            while (_retired.TryPeek(out var old) && now - old.Replaced >= RetireAfter) _retired.Dequeue().Database.Reader.Dispose();
+
+            var file = new FileInfo(_path);
+            var current = _current!;
+            if (!file.Exists || (file.LastWriteTimeUtc == current.WrittenUtc && file.Length == current.Length)) return false;
+            try
+            {
+                _current = Database.Open(_path, _language);
+            }
+            catch (InvalidOperationException ex)
+            {
+                _logger.LogError(ex, "The changed GeoIP database could not be loaded; the one loaded before stays in use");
+                return false;
+            }
+
+            _retired.Enqueue((current, now));
+            _logger.LogInformation("GeoIP database {Path} reloaded ({Type}, built {Built:u})", _path, _current.Reader.Metadata.DatabaseType, _current.Reader.Metadata.BuildDate);
+            return true;
+        }
+    }
+
     private static void Add(JsonObject facts, string key, string? value)
     {
         if (!string.IsNullOrEmpty(value)) facts[key] = value;
     }
 
-    public void Dispose() => _reader?.Dispose();
+    public void Dispose()
+    {
+        lock (_reloading)
+        {
+            _current?.Reader.Dispose();
+            while (_retired.TryDequeue(out var old)) old.Database.Reader.Dispose();
+        }
+    }
+
+    private sealed record Database(DatabaseReader Reader, bool HasCities, DateTime WrittenUtc, long Length)
+    {
+        public static Database Open(string path, string language)
+        {
+            var file = new FileInfo(path);
+            DatabaseReader reader;
+            try
+            {
+                reader = new DatabaseReader(path, [language], FileAccessMode.MemoryMapped);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDatabaseException)
+            {
+                throw new InvalidOperationException($"Tracking:GeoIpDatabase: '{path}' cannot be read as a MaxMind database: {ex.Message}", ex);
+            }
+
+            var type = reader.Metadata.DatabaseType;
+            var hasCities = type.Contains("City", StringComparison.OrdinalIgnoreCase);
+            if (!hasCities && !type.Contains("Country", StringComparison.OrdinalIgnoreCase))
+            {
+                reader.Dispose();
+                throw new InvalidOperationException($"Tracking:GeoIpDatabase: '{path}' is a '{type}' database; a City or Country database is needed");
+            }
+
+            return new Database(reader, hasCities, file.LastWriteTimeUtc, file.Length);
+        }
+    }
 }

@@ -8,9 +8,11 @@ public static class TrackingFeature
     {
         builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.TrustedProxies.All(p => ClientAddress.TryParseNetwork(p, out _)), "Tracking:TrustedProxies must hold IP addresses or CIDR ranges")
+            .Validate(o => o.GeoIpReloadInterval >= TimeSpan.Zero, "Tracking:GeoIpReloadInterval must not be negative")
             .ValidateOnStart();
         builder.Services.AddSingleton<ClientAddress>();
         builder.Services.AddSingleton<GeoLocator>();
+        builder.Services.AddHostedService<GeoIpReloader>();
         builder.Services.AddSingleton<TrackingEndpoints>();
         builder.Services.AddSingleton<UnsubscribeEndpoints>();
         return builder;

@@ -36,9 +36,12 @@ public sealed class TrackingOptions
     /// A MaxMind-format database (<c>.mmdb</c>: GeoLite2 or GeoIP2 City or Country, DB-IP City or Country Lite) from
     /// which opens and clicks get <c>countrycode</c>, <c>countryname</c>, <c>regioncode</c> and <c>city</c> (the log
     /// files' columns). Empty (default): no lookup, the columns stay empty. A file that cannot be read stops the start.
-    /// The file is read when the server starts: restart it after replacing the file.
+    /// A newer file at the same path is loaded within <see cref="GeoIpReloadInterval"/>.
     /// </summary>
     public string? GeoIpDatabase { get; set; }
+
+    /// <summary>How often the GeoIP database file is checked for a newer edition (time or size changed). Zero: never.</summary>
+    public TimeSpan GeoIpReloadInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Language of the country and city names (a language the database holds names in, e.g. <c>en</c>, <c>de</c>).</summary>
     [Required]

@@ -3,8 +3,10 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Tidings.Tests.Infrastructure;
+using Tidings.Tests.Webhooks.Signing;
 using Tidings.Tracking;
 
 namespace Tidings.Tests.Tracking;
@@ -92,7 +94,7 @@ public sealed class GeoIpTests(GeoIpApp app) : IClassFixture<GeoIpApp>
         try
         {
             new MmdbWriter("GeoLite2-Country").Add("81.2.69.0/24", MmdbWriter.City("GB", "United Kingdom", "Vereinigtes Königreich", "ENG", "London")).Write(path);
-            using var locator = new GeoLocator(Options.Create(new TrackingOptions { GeoIpDatabase = path }));
+            using var locator = Locator(path, TimeProvider.System);
             var facts = new JsonObject();
 
             locator.AddTo(facts, IPAddress.Parse("81.2.69.1"));
@@ -116,7 +118,7 @@ public sealed class GeoIpTests(GeoIpApp app) : IClassFixture<GeoIpApp>
             if (databaseType is null) File.WriteAllText(path, "not a database");
             else new MmdbWriter(databaseType).Add("81.2.69.0/24", new Dictionary<string, object> { ["autonomous_system_number"] = 64500u }).Write(path);
 
-            var error = Should.Throw<InvalidOperationException>(() => new GeoLocator(Options.Create(new TrackingOptions { GeoIpDatabase = path })));
+            var error = Should.Throw<InvalidOperationException>(() => Locator(path, TimeProvider.System));
 
             error.Message.ShouldStartWith("Tracking:GeoIpDatabase: ");
             error.Message.ShouldContain(expected);
@@ -126,6 +128,52 @@ public sealed class GeoIpTests(GeoIpApp app) : IClassFixture<GeoIpApp>
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void A_newer_database_file_replaces_the_loaded_one_and_a_broken_one_does_not()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"tidings-geo-{Guid.NewGuid():N}.mmdb");
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        try
+        {
+            WriteCityDatabase(path);
+            using var locator = Locator(path, time);
+            Country(locator).ShouldBe("GB");
+            locator.ReloadIfChanged().ShouldBeFalse(); // unchanged
+
+            // As geoipupdate does it: the new edition is written next to the old one and renamed over it.
+            var next = path + ".new";
+            new MmdbWriter("GeoIP2-City").Add("81.2.69.0/24", MmdbWriter.City("IE", "Ireland", "Irland", null, "Dublin")).Write(next);
+            File.SetLastWriteTimeUtc(next, DateTime.UtcNow.AddMinutes(1));
+            File.Move(next, path, overwrite: true);
+            locator.ReloadIfChanged().ShouldBeTrue();
+            Country(locator).ShouldBe("IE");
+
+            File.WriteAllText(next, "a download cut short");
+            File.SetLastWriteTimeUtc(next, DateTime.UtcNow.AddMinutes(2));
+            File.Move(next, path, overwrite: true);
+            locator.ReloadIfChanged().ShouldBeFalse();
+            Country(locator).ShouldBe("IE");
+
+            time.Now += TimeSpan.FromMinutes(2); // the replaced database is closed at the next look after a minute
+            locator.ReloadIfChanged().ShouldBeFalse();
+            Country(locator).ShouldBe("IE");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        static string? Country(GeoLocator locator)
+        {
+            var facts = new JsonObject();
+            locator.AddTo(facts, IPAddress.Parse("81.2.69.160"));
+            return facts["countrycode"]?.GetValue<string>();
+        }
+    }
+
+    private static GeoLocator Locator(string path, TimeProvider time) =>
+        new(Options.Create(new TrackingOptions { GeoIpDatabase = path }), time, NullLogger<GeoLocator>.Instance);
 
     private static HttpRequestMessage Behind(string proxy, string client, string url)
     {

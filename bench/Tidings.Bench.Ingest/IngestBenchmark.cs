@@ -13,10 +13,13 @@ namespace Tidings.Bench.Ingest;
 /// Open-pixel ingest: how many opens per second the server journals durably, compared in the same run with a pixel
 /// that records nothing (<c>Tracking:EnableNullPixel</c>), which is what the HTTP stack alone can do on this machine.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Ingest -- [--destinations 10000] [--concurrency 64]
-/// [--seconds 10] [--runs 3] [--warm-up-seconds 20]</c>.
+/// [--seconds 10] [--runs 3] [--warm-up-seconds 20] [--client-addresses] [--geoip-networks N] [--set Key=Value]</c>.
 /// </summary>
 public static class IngestBenchmark
 {
+    /// <summary>The X-Forwarded-For address of each destination's request (<c>--client-addresses</c>), or null.</summary>
+    private static List<string>? _forwardedFor;
+
     public static async Task<int> Main(string[] args)
     {
         var destinations = Option(args, "--destinations", 10_000);
@@ -37,6 +40,25 @@ public static class IngestBenchmark
                 if (args[i] == "--set" && args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var eq) settings.Add(new(args[i + 1][..eq], args[i + 1][(eq + 1)..]));
             }
 
+            // --client-addresses: opens carry X-Forwarded-For (a public address per destination) from a trusted proxy;
+            // --geoip-networks N: and the server locates them in a GeoIP City database of N /24 networks.
+            var geoNetworks = Option(args, "--geoip-networks", 0);
+            List<string>? forwardedFor = null;
+            if (geoNetworks > 0 || args.Contains("--client-addresses"))
+            {
+                forwardedFor = ClientAddresses.For(destinations, Math.Max(geoNetworks, destinations));
+                settings.Add(new("Tracking:TrustedProxies:0", "127.0.0.1"));
+            }
+
+            if (geoNetworks > 0)
+            {
+                var geoFile = Path.Combine(directory, "geo.mmdb");
+                ClientAddresses.WriteDatabase(geoFile, geoNetworks);
+                settings.Add(new("Tracking:GeoIpDatabase", geoFile));
+                Console.WriteLine(FormattableString.Invariant($"GeoIP City database: {geoNetworks} networks, {new FileInfo(geoFile).Length / 1e6:F1} MB"));
+            }
+
+            _forwardedFor = forwardedFor;
             using var server = await ServerProcess.StartAsync(databaseFile, settings);
             var token = await server.WaitForAccessTokenAsync(TimeSpan.FromSeconds(30));
             Console.WriteLine($"Server pid {server.ProcessId} at {server.BaseAddress}; preparing {destinations} destinations …");
@@ -144,7 +166,8 @@ public static class IngestBenchmark
     /// </summary>
     private static async Task<PhaseResult> RunPhaseAsync(int pid, Uri baseAddress, IReadOnlyList<string> paths, int concurrency, TimeSpan duration, MemorySampler? memory = null)
     {
-        var requests = paths.Select(p => Encoding.ASCII.GetBytes($"GET {p} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nUser-Agent: TidingsBench/1.0\r\nAccept: image/*\r\n\r\n")).ToArray();
+        var requests = paths.Select((p, i) => Encoding.ASCII.GetBytes(
+            $"GET {p} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nUser-Agent: TidingsBench/1.0\r\nAccept: image/*\r\n{(_forwardedFor is { } f ? $"X-Forwarded-For: {f[i % f.Count]}\r\n" : "")}\r\n")).ToArray();
         using var stop = new CancellationTokenSource();
         var latencies = new List<long>[concurrency];
         var ok = new long[concurrency];

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using MaxMind.Db;
@@ -20,6 +21,7 @@ public sealed class GeoLocator : IDisposable
 
     private readonly string? _path;
     private readonly string _language;
+    private readonly int _cacheSize;
     private readonly TimeProvider _time;
     private readonly ILogger<GeoLocator> _logger;
     private readonly Queue<(Database Database, DateTimeOffset Replaced)> _retired = new();
@@ -29,7 +31,7 @@ public sealed class GeoLocator : IDisposable
     public GeoLocator(IOptions<TrackingOptions> options, TimeProvider time, ILogger<GeoLocator> logger)
     {
         var o = options.Value;
-        (_language, _time, _logger) = (o.GeoIpLanguage, time, logger);
+        (_language, _cacheSize, _time, _logger) = (o.GeoIpLanguage, o.GeoIpCacheSize, time, logger);
         if (string.IsNullOrWhiteSpace(o.GeoIpDatabase)) return;
         _path = Path.GetFullPath(o.GeoIpDatabase);
         _current = Database.Open(_path, _language);
@@ -39,26 +41,11 @@ public sealed class GeoLocator : IDisposable
     public void AddTo(JsonObject facts, IPAddress? address)
     {
         if (_current is not { } database || address is null) return;
-        try
-        {
-            if (database.HasCities)
-            {
-                if (!database.Reader.TryCity(address, out var city) || city is null) return;
-                Add(facts, "countrycode", city.Country.IsoCode);
-                Add(facts, "countryname", city.Country.Name);
-                Add(facts, "regioncode", city.Subdivisions.Count > 0 ? city.Subdivisions[0].IsoCode : null);
-                Add(facts, "city", city.City.Name);
-            }
-            else if (database.Reader.TryCountry(address, out var country) && country is not null)
-            {
-                Add(facts, "countrycode", country.Country.IsoCode);
-                Add(facts, "countryname", country.Country.Name);
-            }
-        }
-        catch (Exception ex) when (ex is GeoIP2Exception or InvalidDatabaseException)
-        {
-            // A damaged record costs the event its location, never the event itself.
-        }
+        if (database.Locate(address, _cacheSize) is not { } place) return;
+        Add(facts, "countrycode", place.CountryCode);
+        Add(facts, "countryname", place.CountryName);
+        Add(facts, "regioncode", place.RegionCode);
+        Add(facts, "city", place.City);
     }
 
     /// <summary>
@@ -106,8 +93,50 @@ public sealed class GeoLocator : IDisposable
         }
     }
 
+    /// <summary>What the database says about an address (null where it says nothing).</summary>
+    private sealed record Place(string? CountryCode, string? CountryName, string? RegionCode, string? City);
+
     private sealed record Database(DatabaseReader Reader, bool HasCities, DateTime WrittenUtc, long Length)
     {
+        // Addresses looked up lately (null: not in the database). Opens come again and again from the same addresses
+        // (the recipient, mail providers' image proxies), and decoding a City record costs ~10 µs; the cache goes with
+        // the database, so a reload starts a new one.
+        private readonly ConcurrentDictionary<IPAddress, Place?> _cache = new();
+
+        public Place? Locate(IPAddress address, int cacheSize)
+        {
+            if (_cache.TryGetValue(address, out var cached)) return cached;
+            var place = Lookup(address);
+            if (cacheSize > 0)
+            {
+                if (_cache.Count >= cacheSize) _cache.Clear(); // crude but bounded, like the journal's caches
+                _cache[address] = place;
+            }
+
+            return place;
+        }
+
+        private Place? Lookup(IPAddress address)
+        {
+            try
+            {
+                if (HasCities)
+                {
+                    return Reader.TryCity(address, out var city) && city is not null
+                        ? new Place(city.Country.IsoCode, city.Country.Name, city.Subdivisions.Count > 0 ? city.Subdivisions[0].IsoCode : null, city.City.Name)
+                        : null;
+                }
+
+                return Reader.TryCountry(address, out var country) && country is not null
+                    ? new Place(country.Country.IsoCode, country.Country.Name, null, null)
+                    : null;
+            }
+            catch (Exception ex) when (ex is GeoIP2Exception or InvalidDatabaseException)
+            {
+                return null; // a damaged record costs the event its location, never the event itself
+            }
+        }
+
         public static Database Open(string path, string language)
         {
             var file = new FileInfo(path);

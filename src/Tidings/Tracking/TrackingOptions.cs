@@ -43,6 +43,14 @@ public sealed class TrackingOptions
     /// <summary>How often the GeoIP database file is checked for a newer edition (time or size changed). Zero: never.</summary>
     public TimeSpan GeoIpReloadInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Client addresses whose location is kept in memory (opens come again and again from the same addresses: the
+    /// recipient, mail providers' image proxies), so that a City record is decoded once per address, not per event.
+    /// Emptied when full and when a new database edition is loaded. 0 turns the cache off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int GeoIpCacheSize { get; set; } = 100_000;
+
     /// <summary>Language of the country and city names (a language the database holds names in, e.g. <c>en</c>, <c>de</c>).</summary>
     [Required]
     public string GeoIpLanguage { get; set; } = "en";

@@ -12,6 +12,7 @@ public sealed class MmdbWriter(string databaseType)
 {
     private readonly TrieNode _root = new();
     private readonly List<byte> _data = [];
+    private readonly Dictionary<object, int> _offsets = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Places <paramref name="record"/> (maps, lists, strings, ushort/uint/ulong) at a network such as <c>81.2.69.0/24</c>.</summary>
     public MmdbWriter Add(string network, object record)
@@ -26,8 +27,13 @@ public sealed class MmdbWriter(string databaseType)
             length += 96;
         }
 
-        var offset = _data.Count;
-        Encode(_data, record);
+        // One copy of a record however many networks share it, as real databases have it.
+        if (!_offsets.TryGetValue(record, out var offset))
+        {
+            _offsets[record] = offset = _data.Count;
+            Encode(_data, record);
+        }
+
         var node = _root;
         for (var i = 0; i < length; i++)
         {

@@ -42,7 +42,7 @@ public sealed class BenchOptions(string[] args)
     /// Events each throughput drain delivers before the measured <see cref="Events"/>: a freshly started server spends
     /// its first 15 to 20 seconds compiling its hot code (tiered JIT), which a server that has been running does not.
     /// </summary>
-    public int WarmUp { get; } = Int(args, "--warm-up", 100_000);
+    public int WarmUp { get; } = Int(args, "--warm-up", 300_000);
     public int FaultEvents { get; } = Int(args, "--fault-events", Int(args, "--events", 200_000));
     public int Concurrency { get; } = Int(args, "--concurrency", 16);
     public int Runs { get; } = Int(args, "--runs", 3);

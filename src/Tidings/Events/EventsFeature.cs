@@ -1,3 +1,5 @@
+using Tidings.Events.Intake;
+
 namespace Tidings.Events;
 
 public static class EventsFeature
@@ -6,6 +8,8 @@ public static class EventsFeature
     {
         builder.Services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<Enricher>();
+        builder.Services.AddSingleton<JournalIntake>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalIntake>()); // starts before, stops after the writer
         builder.Services.AddSingleton<JournalWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalWriter>());
         return builder;

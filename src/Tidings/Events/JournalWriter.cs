@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Tidings.Events.Intake;
 using Tidings.Storage;
 
 namespace Tidings.Events;
@@ -9,21 +10,24 @@ namespace Tidings.Events;
 /// The one door through which tracking and delivery events enter the journal. Concurrent appends are gathered into
 /// batches; each batch is enriched (one lookup per kind for the whole batch) and appended in one transaction, and
 /// every caller is answered only after its batch is durably committed. So a burst of opens costs a few transactions,
-/// and an event acknowledged to its producer is never lost.
+/// and an event acknowledged to its producer is never lost. Events without a dedupe key (opens, clicks) go to the
+/// <see cref="JournalIntake"/> log when it is enabled, and are acknowledged once they are there.
 /// </summary>
 public sealed class JournalWriter : IHostedService, IAsyncDisposable
 {
     private readonly Channel<Pending> _queue;
     private readonly IStorage _storage;
     private readonly Enricher _enricher;
+    private readonly JournalIntake _intake;
     private readonly EventsOptions _options;
     private readonly ILogger<JournalWriter> _logger;
     private Task? _loop;
 
-    public JournalWriter(IStorage storage, Enricher enricher, IOptions<EventsOptions> options, ILogger<JournalWriter> logger)
+    public JournalWriter(IStorage storage, Enricher enricher, JournalIntake intake, IOptions<EventsOptions> options, ILogger<JournalWriter> logger)
     {
         _storage = storage;
         _enricher = enricher;
+        _intake = intake;
         _options = options.Value;
         _logger = logger;
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.AppendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -84,6 +88,7 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
     private async Task AppendAndAnswerAsync(SemaphoreSlim slots, TaskCompletionSource started)
     {
         var batch = new List<Pending>();
+        var spooled = new List<IntakeRecord>();
         try
         {
             var outcomes = await _storage.WriteAsync(w =>
@@ -93,8 +98,9 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
                 {
                     for (var p = next; p is not null; p = p.Next) batch.Add(p); // a group stays whole
                 }
-                return AppendBatchAsync(w, batch);
+                return AppendBatchAsync(w, batch, spooled);
             });
+            if (spooled.Count > 0) await _intake.AppendAsync(spooled);
             for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
         }
         catch (Exception ex)
@@ -109,8 +115,9 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch)
+    private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch, List<IntakeRecord> spooled)
     {
+        spooled.Clear(); // a retried unit of work starts over
         w.LeavesProfilesAlone();
         if (batch.Count == 0) return []; // an earlier batch took everything
         var byToken = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
@@ -128,7 +135,9 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
         var enriched = await _enricher.EnrichedJsonAsync(w, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
         var outcomes = new AppendOutcome[batch.Count];
-        await using var inserter = JournalInserter.Create(w);
+        JournalInserter? inserter = null;
+        try
+        {
         for (var i = 0; i < batch.Count; i++)
         {
             if (destinations[i] is not { } d)
@@ -153,7 +162,21 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
                 payload = merged.ToJsonString();
             }
 
+            if (_intake.Enabled && raw.DedupeKey is null)
+            {
+                // Nothing to check against earlier rows: acknowledged once it is in the intake log.
+                spooled.Add(new IntakeRecord(d.AccountId, raw.Type, raw.OccurredMs, d.MailingId, d.Id, payload));
+                outcomes[i] = AppendOutcome.Recorded;
+                continue;
+            }
+
+            inserter ??= JournalInserter.Create(w);
             outcomes[i] = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
+        }
+        }
+        finally
+        {
+            if (inserter is not null) await inserter.DisposeAsync();
         }
 
         return outcomes;

@@ -21,7 +21,7 @@ public sealed class DeliveryApp : TidingsApp
     /// <summary>The journal's mailing events of an account other than attempts, in order: type and payload.</summary>
     public async Task<List<(string Type, JsonObject Payload, long Occurred)>> DeliveryEventsAsync(long accountId)
     {
-        await using var connection = await Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var connection = await Services.OpenCaughtUpReadAsync(TestContext.Current.CancellationToken);
         var rows = await connection.QueryAsync<(string Type, string Payload, long Occurred)>(
             "SELECT type, payload, occurred FROM journal WHERE account_id = @accountId AND type IN ('delivery', 'retry', 'failure', 'bounce') ORDER BY seq",
             new { accountId });

@@ -57,6 +57,9 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests journal events at fixed dates months ago; the retention sweep (its first run comes seconds after
         // start) would delete them under a test's feet. Retention has its own fixture (LogRetentionTests).
         builder.UseSetting("LogFiles:RetentionDays", "0");
+        // Parallel tests keep the machine busy, and the journal would leave tracked events in its intake log for up to
+        // Events:IntakeMaxDeferral. Deferral has its own tests (JournalIntakeTests).
+        builder.UseSetting("Events:IntakeMaxDeferral", "00:00:00");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -96,7 +99,7 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The account's change-capture records, in journal order, read straight from the server's storage.</summary>
     public async Task<IReadOnlyList<JournalRecord>> JournalAsync(long accountId)
     {
-        await using var connection = await Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var connection = await Services.OpenCaughtUpReadAsync(TestContext.Current.CancellationToken);
         var rows = await connection.QueryAsync<(string Type, string Payload)>(
             "SELECT type, payload FROM journal WHERE account_id = @accountId ORDER BY seq", new { accountId });
         return rows.Select(r => new JournalRecord(r.Type, JsonNode.Parse(r.Payload)!.AsObject())).ToList();
@@ -110,7 +113,7 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Runs a scalar query against the server's storage (schema checks such as indexes).</summary>
     public async Task<T?> ScalarAsync<T>(string sql, object? parameters = null)
     {
-        await using var connection = await Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var connection = await Services.OpenCaughtUpReadAsync(TestContext.Current.CancellationToken);
         return await connection.ExecuteScalarAsync<T>(sql, parameters);
     }
 

@@ -32,6 +32,7 @@ public sealed class LogFileTests(TidingsApp app) : IClassFixture<TidingsApp>
     {
         var outcome = await app.Services.GetRequiredService<JournalWriter>().AppendAsync(new RawEvent(type, DestinationKey.Token, token, null, occurredMs, facts), Ct);
         outcome.ShouldBe(AppendOutcome.Recorded);
+        await app.Services.JournaledAsync(Ct);
     }
 
     private static async Task<(string Body, HttpResponseMessage Response)> DownloadAsync(ApiClient client, string path)
@@ -76,7 +77,7 @@ public sealed class LogFileTests(TidingsApp app) : IClassFixture<TidingsApp>
         var client = await app.NewAccountAsync();
         var s = await MailingScenario.CreateAsync(client, profiles: 2);
         long firstOccurred;
-        await using (var c = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct))
+        await using (var c = await app.Services.OpenCaughtUpReadAsync(Ct))
         {
             firstOccurred = await c.ExecuteScalarAsync<long>("SELECT occurred FROM journal WHERE account_id = @AccountId AND type = 'attempt' ORDER BY seq LIMIT 1", new { client.AccountId });
         }
@@ -228,8 +229,11 @@ public sealed class LogFileTests(TidingsApp app) : IClassFixture<TidingsApp>
         var s = await MailingScenario.CreateAsync(client, profiles: 1);
         var d = s.Destinations[0];
         var writer = app.Services.GetRequiredService<JournalWriter>();
-        async Task Mta(string type, long at, JsonObject facts) =>
+        async Task Mta(string type, long at, JsonObject facts)
+        {
             (await writer.AppendAsync(new RawEvent(type, DestinationKey.MessageId, d.MessageId, client.AccountId, at, facts), Ct)).ShouldBe(AppendOutcome.Recorded);
+            await app.Services.JournaledAsync(Ct);
+        }
 
         await Mta(EventTypes.Retry, Local(24, 10, 0), new JsonObject { ["attempt"] = 0, ["code"] = 451, ["status"] = "4.7.1", ["description"] = "Greylisted" });
         await Mta(EventTypes.Delivery, Local(24, 10, 5), new JsonObject { ["attempts"] = 1, ["code"] = 250, ["status"] = "2.0.0", ["description"] = "OK" });

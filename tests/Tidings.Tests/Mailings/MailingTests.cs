@@ -20,7 +20,7 @@ public sealed class MailingTests(TidingsApp app) : IClassFixture<TidingsApp>
         mailing!["destinations"]!.GetValue<long>().ShouldBe(5);
         mailing["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ShouldBe(["promo", "november"]);
 
-        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var connection = await app.Services.OpenCaughtUpReadAsync(TestContext.Current.CancellationToken);
         var attempts = (await connection.QueryAsync<string>("SELECT payload FROM journal WHERE account_id = @AccountId AND type = 'attempt' ORDER BY seq", new { client.AccountId })).ToList();
         attempts.Count.ShouldBe(5);
         var first = System.Text.Json.Nodes.JsonNode.Parse(attempts[0])!;

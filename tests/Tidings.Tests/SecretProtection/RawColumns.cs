@@ -12,7 +12,7 @@ public static class RawColumns
     /// <summary><c>webhook_secrets.secret</c> of a webhook by row id.</summary>
     public static async Task<Dictionary<long, string>> WebhookSecretsAsync(TidingsApp app, long webhookId)
     {
-        await using var c = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var c = await app.Services.OpenCaughtUpReadAsync(TestContext.Current.CancellationToken);
         return (await c.QueryAsync<(long Id, string Secret)>("SELECT id, secret FROM webhook_secrets WHERE webhook_id = @webhookId", new { webhookId }))
             .ToDictionary(r => r.Id, r => r.Secret);
     }
@@ -20,7 +20,7 @@ public static class RawColumns
     /// <summary><c>webhook_signing_keys.private_key</c> by selector.</summary>
     public static async Task<Dictionary<string, byte[]>> PrivateKeysAsync(TidingsApp app)
     {
-        await using var c = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
+        await using var c = await app.Services.OpenCaughtUpReadAsync(TestContext.Current.CancellationToken);
         return (await c.QueryAsync<(string Selector, byte[] Key)>("SELECT selector, private_key FROM webhook_signing_keys"))
             .ToDictionary(r => r.Selector, r => r.Key);
     }

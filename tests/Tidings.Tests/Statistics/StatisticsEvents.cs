@@ -47,6 +47,10 @@ public sealed class StatisticsEvents(TidingsApp app, ApiClient client)
         (await Writer.AppendAsync(new RawEvent(type, DestinationKey.MessageId, d.MessageId, client.AccountId, at, facts), TestContext.Current.CancellationToken)).ShouldBe(AppendOutcome.Recorded);
 
     /// <summary>Waits until the statistics consumer has counted everything in the journal.</summary>
-    public Task CountedAsync() => app.Services.GetRequiredService<StatisticsConsumer>().CatchUpAsync(TestContext.Current.CancellationToken)
-        .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    public async Task CountedAsync()
+    {
+        await app.Services.JournaledAsync(TestContext.Current.CancellationToken);
+        await app.Services.GetRequiredService<StatisticsConsumer>().CatchUpAsync(TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
 }

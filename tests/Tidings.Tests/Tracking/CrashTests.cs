@@ -78,8 +78,18 @@ public sealed class CrashTests : IDisposable
         {
             await using var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
             await connection.OpenAsync(ct);
-            var journaled = (await connection.QueryAsync<(long Destination, long Count)>(
-                "SELECT destination_id, COUNT(*) FROM journal WHERE type = 'open' GROUP BY destination_id")).ToDictionary(r => r.Destination, r => r.Count);
+            // Opens acknowledged from the intake log become journal rows right after the start: give them a moment.
+            Dictionary<long, long> journaled;
+            var waited = Stopwatch.StartNew();
+            do
+            {
+                journaled = (await connection.QueryAsync<(long Destination, long Count)>(
+                    "SELECT destination_id, COUNT(*) FROM journal WHERE type = 'open' GROUP BY destination_id")).ToDictionary(r => r.Destination, r => r.Count);
+                if (acknowledged.All(a => journaled.GetValueOrDefault(a.Key) >= a.Value)) break;
+                await Task.Delay(100, ct);
+            }
+            while (waited.Elapsed < TimeSpan.FromSeconds(30));
+
             foreach (var (destination, count) in acknowledged)
             {
                 journaled.GetValueOrDefault(destination).ShouldBeGreaterThanOrEqualTo(count, $"destination {destination}: acknowledged opens must all be journaled");

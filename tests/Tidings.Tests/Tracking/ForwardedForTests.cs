@@ -55,7 +55,7 @@ public sealed class ForwardedForTests(ProxyTrustingApp app) : IClassFixture<Prox
 
         (await client.Http.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
+        await using var connection = await app.Services.OpenCaughtUpReadAsync(Ct);
         var payload = JsonNode.Parse(await connection.QuerySingleAsync<string>("SELECT payload FROM journal WHERE account_id = @AccountId AND type = 'open'", new { client.AccountId }))!;
         (payload["ip"]?.GetValue<string>()).ShouldBe(expectedIp);
         payload["headers"]!["X-Forwarded-For"]!.GetValue<string>().ShouldBe(forwardedFor);

@@ -55,7 +55,7 @@ public sealed class FrozenEnrichmentTests(TidingsApp app) : IClassFixture<Tiding
 
     private async Task<List<JsonNode>> OpensAsync(long accountId)
     {
-        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
+        await using var connection = await app.Services.OpenCaughtUpReadAsync(Ct);
         var rows = await connection.QueryAsync<string>("SELECT payload FROM journal WHERE account_id = @accountId AND type = 'open' ORDER BY seq", new { accountId });
         return rows.Select(r => JsonNode.Parse(r)!).ToList();
     }

@@ -184,8 +184,9 @@ public sealed class GeoIpTests(GeoIpApp app) : IClassFixture<GeoIpApp>
     }
 
     /// <summary>The one row of today's log file of a type (the account has only today's events).</summary>
-    private static async Task<JsonObject> SingleRowAsync(ApiClient client, string type)
+    private async Task<JsonObject> SingleRowAsync(ApiClient client, string type)
     {
+        await app.Services.JournaledAsync(Ct);
         var name = (await client.GetJsonAsync($"/v3/logfiles?type={type}"))!.AsArray().ShouldHaveSingleItem()!.GetValue<string>();
         var response = await client.GetAsync($"/v3/logfile/{name}/json");
         var body = await response.Content.ReadAsStringAsync(Ct);

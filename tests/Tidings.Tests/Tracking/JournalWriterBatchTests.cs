@@ -30,7 +30,7 @@ public sealed class JournalWriterBatchTests(TidingsApp app) : IClassFixture<Tidi
         }).ToList();
         (await Task.WhenAll(appends)).ShouldAllBe(o => o == AppendOutcome.Recorded);
 
-        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
+        await using var connection = await app.Services.OpenCaughtUpReadAsync(Ct);
         var journaled = (await connection.QueryAsync<string>(
             "SELECT payload FROM journal WHERE account_id = @AccountId AND type = 'open' ORDER BY seq", new { client.AccountId })).Select(p => JsonNode.Parse(p)!["n"]!.GetValue<int>()).ToList();
         journaled.Count.ShouldBe(2000);
@@ -53,7 +53,7 @@ public sealed class JournalWriterBatchTests(TidingsApp app) : IClassFixture<Tidi
         (await Task.WhenAll(groups)).ShouldAllBe(outcomes => outcomes.Length == 25 && outcomes.All(o => o == AppendOutcome.Recorded));
         await Task.WhenAll(singles);
 
-        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
+        await using var connection = await app.Services.OpenCaughtUpReadAsync(Ct);
         var journaled = (await connection.QueryAsync<string>(
             "SELECT payload FROM journal WHERE account_id = @AccountId AND type = 'open' ORDER BY seq", new { client.AccountId }))
             .Select(p => JsonNode.Parse(p)!).Select(j => (Group: j["group"]!.GetValue<int>(), N: j["n"]!.GetValue<int>())).ToList();

@@ -181,14 +181,14 @@ public sealed class TrackingTests(TidingsApp app) : IClassFixture<TidingsApp>
 
     private async Task<List<JsonNode>> EventsAsync(long accountId, string type)
     {
-        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
+        await using var connection = await app.Services.OpenCaughtUpReadAsync(Ct);
         var rows = await connection.QueryAsync<string>("SELECT payload FROM journal WHERE account_id = @accountId AND type = @type ORDER BY seq", new { accountId, type });
         return rows.Select(r => JsonNode.Parse(r)!).ToList();
     }
 
     private async Task<long> CountAsync(string sql, object parameters)
     {
-        await using var connection = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(Ct);
+        await using var connection = await app.Services.OpenCaughtUpReadAsync(Ct);
         return await connection.ExecuteScalarAsync<long>(sql, parameters);
     }
 }

@@ -1,0 +1,256 @@
+using System.Buffers;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Tidings.Storage;
+
+namespace Tidings.Events.Intake;
+
+/// <summary>
+/// The journal's intake log: enriched events are acknowledged once they are appended to an append-only file (written
+/// through to the operating system, and flushed to disk when <c>Storage:SqliteSynchronous</c> is <c>Full</c>, exactly as
+/// SQLite's own commits are), and a background loop turns them into journal rows in large transactions, recording how
+/// far it got in the same transaction. A burst of opens thus costs a sequential file write per batch while it lasts,
+/// and the journal rows, their indexes and every consumer follow as the machine has time. After a crash the loop
+/// resumes at its recorded position, so every acknowledged event becomes exactly one journal row.
+/// </summary>
+public sealed class JournalIntake : IHostedService, IDisposable
+{
+    private readonly IStorage _storage;
+    private readonly EventsOptions _options;
+    private readonly StorageOptions _storageOptions;
+    private readonly ILogger<JournalIntake> _logger;
+    private readonly ArrayBufferWriter<byte> _encoded = new(1 << 16);
+    private readonly SemaphoreSlim _appendGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private IntakeSegments? _segments;
+    private Task? _loop;
+    private readonly TimeProvider _time;
+    private readonly IdleCpuMeter _idleCpu;
+    private long _materialized;
+    private long _backlogSinceTicks;
+    private TaskCompletionSource _appended = NewSignal();
+    private TaskCompletionSource _progressed = NewSignal();
+
+    /// <summary>How often a deferred backlog looks again whether the machine has time for it.</summary>
+    private static readonly TimeSpan DeferralProbe = TimeSpan.FromMilliseconds(50);
+
+    public JournalIntake(IStorage storage, IOptions<EventsOptions> options, IOptions<StorageOptions> storageOptions, TimeProvider time, ILogger<JournalIntake> logger)
+    {
+        _time = time;
+        _idleCpu = new IdleCpuMeter(time);
+        _storage = storage;
+        _options = options.Value;
+        _storageOptions = storageOptions.Value;
+        _logger = logger;
+        Enabled = _options.IntakeLog switch
+        {
+            IntakeLogMode.Off => false,
+            IntakeLogMode.On when _storageOptions.Provider == StorageProvider.Postgres =>
+                throw new InvalidOperationException("Events:IntakeLog: On is supported with SQLite only (PostgreSQL nodes share no disk); use Auto or Off."),
+            IntakeLogMode.On => true,
+            _ => _storageOptions.Provider == StorageProvider.Sqlite,
+        };
+    }
+
+    /// <summary>Whether events without a dedupe key go through the intake log.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Bytes appended but not yet journal rows.</summary>
+    public long BacklogBytes => _segments is { } s ? s.End - Interlocked.Read(ref _materialized) : 0;
+
+    public string Directory => _options.IntakeLogDirectory is { Length: > 0 } configured
+        ? Path.GetFullPath(configured)
+        : Path.GetFullPath(_storageOptions.SqlitePath) + "-intake";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!Enabled) return;
+        long recorded;
+        await using (var c = await _storage.OpenReadAsync(cancellationToken))
+        {
+            recorded = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT position FROM journal_intake WHERE id = 1", cancellationToken: cancellationToken)) ?? 0;
+        }
+
+        _segments = IntakeSegments.Open(Directory, _options.IntakeSegmentBytes, _storageOptions.SqliteSynchronous == SqliteSynchronous.Full, recorded);
+        if (_segments.DiscardedTail > 0)
+        {
+            _logger.LogWarning("The intake log ended in {Bytes} bytes of an unfinished write (a crash while appending, never acknowledged); they were cut off", _segments.DiscardedTail);
+        }
+
+        if (recorded < _segments.Start)
+        {
+            _logger.LogError("The intake log begins at {Start}, but the journal has only taken it up to {Recorded}: the events in between were removed from disk and are lost", _segments.Start, recorded);
+            recorded = _segments.Start;
+        }
+
+        _materialized = recorded;
+        if (_segments.End > recorded)
+        {
+            _logger.LogInformation("The intake log holds {Bytes} bytes of events not yet in the journal; they are being added", _segments.End - recorded);
+        }
+
+        _loop = Task.Run(MaterializeAsync, CancellationToken.None);
+    }
+
+    /// <summary>Stops making journal rows; what is left stays in the intake log and is taken up at the next start.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null) await _loop.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Appends a batch of events; completes once they are as durable as a committed journal row.</summary>
+    public async Task AppendAsync(IReadOnlyList<IntakeRecord> records, CancellationToken cancellationToken = default)
+    {
+        var segments = _segments ?? throw new InvalidOperationException("The intake log is not open.");
+        while (BacklogBytes > _options.IntakeMaxBacklogBytes)
+        {
+            await Volatile.Read(ref _progressed).Task.WaitAsync(cancellationToken); // back-pressure: let the journal catch up
+        }
+
+        await _appendGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (segments.End <= Interlocked.Read(ref _materialized)) Interlocked.Exchange(ref _backlogSinceTicks, _time.GetUtcNow().UtcTicks);
+            _encoded.ResetWrittenCount();
+            foreach (var record in records) IntakeRecordCodec.Write(_encoded, record);
+            segments.Append(_encoded.WrittenSpan);
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+
+        Signal(ref _appended);
+    }
+
+    /// <summary>Completes once everything appended before the call is in the journal.</summary>
+    public async Task WaitUntilJournaledAsync(CancellationToken cancellationToken = default)
+    {
+        if (_segments is not { } segments) return;
+        var target = segments.End;
+        while (Interlocked.Read(ref _materialized) < target && !_stopping.IsCancellationRequested)
+        {
+            var progressed = Volatile.Read(ref _progressed).Task;
+            if (Interlocked.Read(ref _materialized) >= target) break;
+            await Task.WhenAny(progressed, Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken)); // and look again at _stopping
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task MaterializeAsync()
+    {
+        var segments = _segments!;
+        var buffer = new byte[1 << 20];
+        var records = new List<IntakeRecord>(_options.IntakeMaterializeBatch);
+        var token = _stopping.Token;
+        var resuming = true; // what was left at the last stop is taken up at once
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var position = Interlocked.Read(ref _materialized);
+                var appended = Volatile.Read(ref _appended).Task;
+                if (segments.End <= position)
+                {
+                    resuming = false;
+                    await appended.WaitAsync(token);
+                    continue;
+                }
+
+                if (!resuming && await ShouldDeferAsync(token)) continue;
+                records.Clear();
+                var next = ReadBatch(segments, position, ref buffer, records);
+                if (records.Count > 0)
+                {
+                    await _storage.WriteAsync(async w =>
+                    {
+                        w.LeavesProfilesAlone();
+                        await using var inserter = JournalInserter.Create(w);
+                        foreach (var r in records)
+                        {
+                            await inserter.InsertAsync(r.AccountId, r.Type, r.OccurredMs, r.Payload, r.MailingId, r.DestinationId, dedupeKey: null);
+                        }
+
+                        await w.Connection.ExecuteAsync(
+                            "INSERT INTO journal_intake (id, position) VALUES (1, @next) ON CONFLICT (id) DO UPDATE SET position = excluded.position",
+                            new { next }, w.Transaction);
+                        return true;
+                    }, CancellationToken.None);
+                }
+
+                Interlocked.Exchange(ref _materialized, next);
+                Signal(ref _progressed);
+                segments.Release(next);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Making intake log events into journal rows failed at position {Position}; retrying in 5 s", Interlocked.Read(ref _materialized));
+                try { await Task.Delay(TimeSpan.FromSeconds(5), token); } catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    /// <summary>Decodes up to a batch of whole records from <paramref name="position"/>; returns the position after them.</summary>
+    private long ReadBatch(IntakeSegments segments, long position, ref byte[] buffer, List<IntakeRecord> records)
+    {
+        while (records.Count < _options.IntakeMaterializeBatch)
+        {
+            var n = segments.Read(position, buffer);
+            if (n == 0) break;
+            var span = buffer.AsSpan(0, n);
+            var used = 0;
+            while (records.Count < _options.IntakeMaterializeBatch && IntakeRecordCodec.SizeAt(span[used..]) is { } size && used + size <= n)
+            {
+                records.Add(IntakeRecordCodec.Read(span.Slice(used, size)));
+                used += size;
+            }
+
+            if (used == 0)
+            {
+                // A record larger than the buffer: grow it to fit and read again.
+                buffer = new byte[Math.Max(buffer.Length * 2, IntakeRecordCodec.SizeAt(span) ?? 0)];
+                continue;
+            }
+
+            position += used;
+        }
+
+        return position;
+    }
+
+    /// <summary>
+    /// Whether to leave the backlog in the intake log for now: the machine is busy (a burst is being acknowledged), and
+    /// the backlog is neither too old nor too large. The machine is looked at for a short while during which this loop
+    /// holds nothing: measured right after a batch of ours, the idleness it caused (producers waiting for the writer)
+    /// would read as spare time.
+    /// </summary>
+    private async Task<bool> ShouldDeferAsync(CancellationToken cancellationToken)
+    {
+        if (_options.IntakeMaxDeferral <= TimeSpan.Zero || _options.IntakeIdleCpuThreshold <= 0) return false;
+        if (BacklogBytes >= _options.IntakeMaxDeferredBytes) return false;
+        if (_time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _backlogSinceTicks), TimeSpan.Zero) >= _options.IntakeMaxDeferral) return false;
+        if (_options.IntakeIdleCpuThreshold >= 1)
+        {
+            await Task.Delay(DeferralProbe, _time, cancellationToken); // 1: the machine always counts as busy
+            return true;
+        }
+
+        return await _idleCpu.IdleShareOverAsync(DeferralProbe, cancellationToken) is { } idle && idle < _options.IntakeIdleCpuThreshold;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static void Signal(ref TaskCompletionSource signal) => Interlocked.Exchange(ref signal, NewSignal()).TrySetResult();
+
+    public void Dispose()
+    {
+        // The host may stop this service after the container disposed it; the token source stays usable for that.
+        _stopping.Cancel();
+        _segments?.Dispose();
+    }
+}

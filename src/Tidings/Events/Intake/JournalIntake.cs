@@ -34,6 +34,9 @@ public sealed class JournalIntake : IHostedService, IDisposable
     /// <summary>How often a deferred backlog looks again whether the machine has time for it.</summary>
     private static readonly TimeSpan DeferralProbe = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>How long journal rows are made after the machine was found to have time, before it is looked at again.</summary>
+    private static readonly TimeSpan FreeSpell = TimeSpan.FromMilliseconds(250);
+
     public JournalIntake(IStorage storage, IOptions<EventsOptions> options, IOptions<StorageOptions> storageOptions, TimeProvider time, ILogger<JournalIntake> logger)
     {
         _time = time;
@@ -145,6 +148,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
         var records = new List<IntakeRecord>(_options.IntakeMaterializeBatch);
         var token = _stopping.Token;
         var resuming = true; // what was left at the last stop is taken up at once
+        var freeUntil = 0L;  // timestamp up to which the machine was last found to have time
         while (!token.IsCancellationRequested)
         {
             try
@@ -158,7 +162,12 @@ public sealed class JournalIntake : IHostedService, IDisposable
                     continue;
                 }
 
-                if (!resuming && await ShouldDeferAsync(token)) continue;
+                if (!resuming && _time.GetTimestamp() > freeUntil)
+                {
+                    if (await ShouldDeferAsync(token)) continue;
+                    freeUntil = _time.GetTimestamp() + (long)(FreeSpell.TotalSeconds * _time.TimestampFrequency); // a burst is noticed within this
+                }
+
                 records.Clear();
                 var next = ReadBatch(segments, position, ref buffer, records);
                 if (records.Count > 0)

@@ -43,6 +43,9 @@ public sealed class MailingLifecycleTests(TidingsApp app) : IClassFixture<Tiding
         var dsn = await client.SendAsync(HttpMethod.Post, "/v3/mta/dsn", Dsn(bounced.MessageId, bounced.Email), "message/rfc822");
         dsn.StatusCode.ShouldBe(HttpStatusCode.OK, await dsn.Content.ReadAsStringAsync(Ct));
 
+        // The open and the click were acknowledged from the journal's intake log; their rows follow a moment later.
+        await app.Services.JournaledAsync(Ct);
+
         // Log files: today's names, then each file in the three formats.
         var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam")).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         (await client.GetJsonAsync("/v3/logfiles")).AsArray().Select(d => d!.GetValue<string>()).ShouldContain(today);

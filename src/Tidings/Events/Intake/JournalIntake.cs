@@ -149,6 +149,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
         var token = _stopping.Token;
         var resuming = true; // what was left at the last stop is taken up at once
         var freeUntil = 0L;  // timestamp up to which the machine was last found to have time
+        long deferredSince = 0, burstEvents = 0; // for one log line per burst
         while (!token.IsCancellationRequested)
         {
             try
@@ -158,13 +159,25 @@ public sealed class JournalIntake : IHostedService, IDisposable
                 if (segments.End <= position)
                 {
                     resuming = false;
+                    if (deferredSince != 0 && _time.GetElapsedTime(deferredSince) >= TimeSpan.FromSeconds(5)) // short waits are routine
+                    {
+                        _logger.LogInformation("A burst of {Events} events waited up to {Seconds:F1} s in the intake log while the machine was busy; the journal has caught up",
+                            burstEvents, _time.GetElapsedTime(deferredSince).TotalSeconds);
+                    }
+
+                    (deferredSince, burstEvents) = (0, 0);
                     await appended.WaitAsync(token);
                     continue;
                 }
 
                 if (!resuming && _time.GetTimestamp() > freeUntil)
                 {
-                    if (await ShouldDeferAsync(token)) continue;
+                    if (await ShouldDeferAsync(token))
+                    {
+                        if (deferredSince == 0) deferredSince = _time.GetTimestamp();
+                        continue;
+                    }
+
                     freeUntil = _time.GetTimestamp() + (long)(FreeSpell.TotalSeconds * _time.TimestampFrequency); // a burst is noticed within this
                 }
 
@@ -188,6 +201,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
                     }, CancellationToken.None);
                 }
 
+                if (deferredSince != 0) burstEvents += records.Count;
                 Interlocked.Exchange(ref _materialized, next);
                 Signal(ref _progressed);
                 segments.Release(next);

@@ -118,6 +118,14 @@ public sealed class JournalIntakeTests : IDisposable
         Should.Throw<InvalidOperationException>(() => Intake(IntakeLogMode.On, StorageProvider.Postgres)).Message.ShouldContain("Events:IntakeLog");
     }
 
+    [Fact]
+    public void A_deferral_limit_above_the_backlog_limit_is_refused_at_start()
+    {
+        var options = new EventsOptions { IntakeMaxDeferredBytes = 4L << 30, IntakeMaxBacklogBytes = 2L << 30 };
+        Should.Throw<InvalidOperationException>(() => new JournalIntake(null!, Options.Create(options), Options.Create(new StorageOptions()), TimeProvider.System, NullLogger<JournalIntake>.Instance))
+            .Message.ShouldContain("Events:IntakeMaxDeferredBytes");
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

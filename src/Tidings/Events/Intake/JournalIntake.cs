@@ -53,6 +53,11 @@ public sealed class JournalIntake : IHostedService, IDisposable
             IntakeLogMode.On => true,
             _ => _storageOptions.Provider == StorageProvider.Sqlite,
         };
+        if (Enabled && _options.IntakeMaxDeferredBytes > _options.IntakeMaxBacklogBytes)
+        {
+            // Producers would wait for a backlog that is being left to wait.
+            throw new InvalidOperationException($"Events:IntakeMaxDeferredBytes ({_options.IntakeMaxDeferredBytes}) must not exceed Events:IntakeMaxBacklogBytes ({_options.IntakeMaxBacklogBytes}).");
+        }
     }
 
     /// <summary>Whether events without a dedupe key go through the intake log.</summary>

@@ -100,11 +100,12 @@ public sealed class MailingLifecycleTests(TidingsApp app) : IClassFixture<Tiding
         listed["useragent"]!.GetValue<string>().ShouldContain("iPhone");
     }
 
+    /// <summary>A bounce dated now, so that it lands in today's cdm-error file whatever day the test runs.</summary>
     private static string Dsn(string messageId, string recipient) => $"""
         From: MAILER-DAEMON@mail.shop.example
         To: bounces@mail.shop.example
         Subject: Undelivered Mail Returned to Sender
-        Date: Sun, 22 Nov 2026 10:00:00 +0100
+        Date: {DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture)}
         Message-Id: <bounce-{messageId}@mail.shop.example>
         MIME-Version: 1.0
         Content-Type: multipart/report; report-type=delivery-status; boundary="report"

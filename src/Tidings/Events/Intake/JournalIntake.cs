@@ -28,6 +28,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
     private readonly IdleCpuMeter _idleCpu;
     private long _materialized;
     private long _backlogSinceTicks;
+    private bool _deferring; // the loop's own state: the last look found the machine busy
     private TaskCompletionSource _appended = NewSignal();
     private TaskCompletionSource _progressed = NewSignal();
 
@@ -268,8 +269,21 @@ public sealed class JournalIntake : IHostedService, IDisposable
             return true;
         }
 
-        return await _idleCpu.IdleShareOverAsync(DeferralProbe, cancellationToken) is { } idle && idle < _options.IntakeIdleCpuThreshold;
+        if (!await IdleEnoughAsync(cancellationToken))
+        {
+            _deferring = true;
+            return true;
+        }
+
+        // Coming out of a deferral takes a second look: a pause of a few milliseconds during a burst (a garbage
+        // collection here or in a client) can make one short window look idle.
+        if (_deferring && !await IdleEnoughAsync(cancellationToken)) return true;
+        _deferring = false;
+        return false;
     }
+
+    private async Task<bool> IdleEnoughAsync(CancellationToken cancellationToken) =>
+        await _idleCpu.IdleShareOverAsync(DeferralProbe, cancellationToken) is not { } idle || idle >= _options.IntakeIdleCpuThreshold;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

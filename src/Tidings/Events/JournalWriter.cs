@@ -138,41 +138,27 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         JournalInserter? inserter = null;
         try
         {
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (destinations[i] is not { } d)
+            for (var i = 0; i < batch.Count; i++)
             {
-                outcomes[i] = AppendOutcome.UnknownDestination;
-                continue;
-            }
+                if (destinations[i] is not { } d)
+                {
+                    outcomes[i] = AppendOutcome.UnknownDestination;
+                    continue;
+                }
 
-            var pending = batch[i];
-            var raw = pending.Raw;
-            string payload;
-            if (pending.FactsJson is { } facts)
-            {
-                // The hot path: the enrichment is serialised once per destination (and kept while no profile data
-                // changes), the facts by the producer (on its own thread), and the two are spliced.
-                payload = Splice(enriched[d.Id], facts);
-            }
-            else
-            {
-                var merged = (JsonObject)JsonNode.Parse(enriched[d.Id])!;
-                foreach (var (key, value) in raw.Facts) merged[key] = value?.DeepClone();
-                payload = merged.ToJsonString();
-            }
+                var raw = batch[i].Raw;
+                var payload = Payload(batch[i], enriched[d.Id]);
+                if (_intake.Enabled && raw.DedupeKey is null)
+                {
+                    // Nothing to check against earlier rows: acknowledged once it is in the intake log.
+                    spooled.Add(new IntakeRecord(d.AccountId, raw.Type, raw.OccurredMs, d.MailingId, d.Id, payload));
+                    outcomes[i] = AppendOutcome.Recorded;
+                    continue;
+                }
 
-            if (_intake.Enabled && raw.DedupeKey is null)
-            {
-                // Nothing to check against earlier rows: acknowledged once it is in the intake log.
-                spooled.Add(new IntakeRecord(d.AccountId, raw.Type, raw.OccurredMs, d.MailingId, d.Id, payload));
-                outcomes[i] = AppendOutcome.Recorded;
-                continue;
+                inserter ??= JournalInserter.Create(w);
+                outcomes[i] = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
             }
-
-            inserter ??= JournalInserter.Create(w);
-            outcomes[i] = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
-        }
         }
         finally
         {
@@ -194,6 +180,17 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         "message", "mailing", "destination", "template", "subject", "senderdomain", "tags", "email", "profile", "subprofile",
         "database", "collection", "fields", "subprofilefields", "interests",
     };
+
+    /// <summary>The event's payload: its destination's enrichment with the producer's facts.</summary>
+    private static string Payload(Pending pending, string enrichment)
+    {
+        // The hot path: the enrichment is serialised once per destination (and kept while no profile data changes),
+        // the facts by the producer (on its own thread), and the two are spliced.
+        if (pending.FactsJson is { } facts) return Splice(enrichment, facts);
+        var merged = (JsonObject)JsonNode.Parse(enrichment)!;
+        foreach (var (key, value) in pending.Raw.Facts) merged[key] = value?.DeepClone();
+        return merged.ToJsonString();
+    }
 
     /// <summary>Joins two serialised JSON objects (the first non-empty, no key in both) into one.</summary>
     private static string Splice(string enrichment, string facts) =>

@@ -25,15 +25,11 @@ public sealed class JournalIntake : IHostedService, IDisposable
     private IntakeSegments? _segments;
     private Task? _loop;
     private readonly TimeProvider _time;
-    private readonly IdleCpuMeter _idleCpu;
+    private readonly IntakeDeferral _deferral;
     private long _materialized;
     private long _backlogSinceTicks;
-    private bool _deferring; // the loop's own state: the last look found the machine busy
     private TaskCompletionSource _appended = NewSignal();
     private TaskCompletionSource _progressed = NewSignal();
-
-    /// <summary>How often a deferred backlog looks again whether the machine has time for it.</summary>
-    private static readonly TimeSpan DeferralProbe = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long journal rows are made after the machine was found to have time, before it is looked at again.</summary>
     private static readonly TimeSpan FreeSpell = TimeSpan.FromMilliseconds(250);
@@ -41,7 +37,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
     public JournalIntake(IStorage storage, IOptions<EventsOptions> options, IOptions<StorageOptions> storageOptions, TimeProvider time, ILogger<JournalIntake> logger)
     {
         _time = time;
-        _idleCpu = new IdleCpuMeter(time);
+        _deferral = new IntakeDeferral(options.Value, time);
         _storage = storage;
         _options = options.Value;
         _storageOptions = storageOptions.Value;
@@ -178,7 +174,8 @@ public sealed class JournalIntake : IHostedService, IDisposable
 
                 if (!resuming && _time.GetTimestamp() > freeUntil)
                 {
-                    if (await ShouldDeferAsync(token))
+                    var backlogSince = new DateTimeOffset(Interlocked.Read(ref _backlogSinceTicks), TimeSpan.Zero);
+                    if (await _deferral.ShouldDeferAsync(BacklogBytes, backlogSince, token))
                     {
                         if (deferredSince == 0) deferredSince = _time.GetTimestamp();
                         continue;
@@ -251,39 +248,6 @@ public sealed class JournalIntake : IHostedService, IDisposable
 
         return position;
     }
-
-    /// <summary>
-    /// Whether to leave the backlog in the intake log for now: the machine is busy (a burst is being acknowledged), and
-    /// the backlog is neither too old nor too large. The machine is looked at for a short while during which this loop
-    /// holds nothing: measured right after a batch of ours, the idleness it caused (producers waiting for the writer)
-    /// would read as spare time.
-    /// </summary>
-    private async Task<bool> ShouldDeferAsync(CancellationToken cancellationToken)
-    {
-        if (_options.IntakeMaxDeferral <= TimeSpan.Zero || _options.IntakeIdleCpuThreshold <= 0) return false;
-        if (BacklogBytes >= _options.IntakeMaxDeferredBytes) return false;
-        if (_time.GetUtcNow() - new DateTimeOffset(Interlocked.Read(ref _backlogSinceTicks), TimeSpan.Zero) >= _options.IntakeMaxDeferral) return false;
-        if (_options.IntakeIdleCpuThreshold >= 1)
-        {
-            await Task.Delay(DeferralProbe, _time, cancellationToken); // 1: the machine always counts as busy
-            return true;
-        }
-
-        if (!await IdleEnoughAsync(cancellationToken))
-        {
-            _deferring = true;
-            return true;
-        }
-
-        // Coming out of a deferral takes a second look: a pause of a few milliseconds during a burst (a garbage
-        // collection here or in a client) can make one short window look idle.
-        if (_deferring && !await IdleEnoughAsync(cancellationToken)) return true;
-        _deferring = false;
-        return false;
-    }
-
-    private async Task<bool> IdleEnoughAsync(CancellationToken cancellationToken) =>
-        await _idleCpu.IdleShareOverAsync(DeferralProbe, cancellationToken) is not { } idle || idle >= _options.IntakeIdleCpuThreshold;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

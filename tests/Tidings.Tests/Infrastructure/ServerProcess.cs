@@ -29,6 +29,8 @@ public sealed class ServerProcess : IDisposable
     /// <summary>The access token the first start prints (null on later starts of the same database).</summary>
     public string? AccessToken => _token.Task.IsCompletedSuccessfully ? _token.Task.Result : null;
 
+    private const string ServerEnvPrefix = "TIDINGS_SERVER_ENV_";
+
     /// <summary>Starts the server and waits until it answers HTTP.</summary>
     /// <param name="settings">Extra settings passed as <c>--Key=Value</c>.</param>
     public static async Task<ServerProcess> StartAsync(string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default)
@@ -49,6 +51,12 @@ public sealed class ServerProcess : IDisposable
         foreach (var (key, value) in settings ?? []) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+
+        // Runtime knobs for the server alone (benchmarks): TIDINGS_SERVER_ENV_X=1 reaches it as X=1.
+        foreach (var (name, value) in start.Environment.Where(e => e.Key.StartsWith(ServerEnvPrefix, StringComparison.Ordinal)).ToList())
+        {
+            start.Environment[name[ServerEnvPrefix.Length..]] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));

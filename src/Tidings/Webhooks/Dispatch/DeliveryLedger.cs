@@ -65,6 +65,13 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < _options.LedgerBatchSize && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
+            if (batch.Count < _options.LedgerBatchSize && _options.LedgerLinger > TimeSpan.Zero)
+            {
+                // A batching window in real time (not the injectable clock, which tests may stop).
+                await Task.Delay(_options.LedgerLinger);
+                while (batch.Count < _options.LedgerBatchSize && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
+            }
+
             for (var tries = 0; ; tries++)
             {
                 try

@@ -80,6 +80,12 @@ public sealed class DispatchOptions : IValidatableObject
     [Range(1, 100_000)]
     public int LedgerBatchSize { get; set; } = 2000;
 
+    /// <summary>
+    /// How long the ledger gathers outcomes before it writes a batch that is not full: a commit per few calls cost
+    /// more than the calls. Settling (the cursor) lags by this much; calls do not wait for it. Zero writes at once.
+    /// </summary>
+    public TimeSpan LedgerLinger { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Journal records a replay of a time range looks at per step.</summary>
     [Range(1, 100_000)]
     public int ReplayBatchSize { get; set; } = 1000;
@@ -88,6 +94,7 @@ public sealed class DispatchOptions : IValidatableObject
     {
         if (HeadPollInterval <= TimeSpan.Zero) yield return new("HeadPollInterval must be positive.", [nameof(HeadPollInterval)]);
         if (PollInterval <= TimeSpan.Zero) yield return new("PollInterval must be positive.", [nameof(PollInterval)]);
+        if (LedgerLinger < TimeSpan.Zero || LedgerLinger > TimeSpan.FromSeconds(1)) yield return new("LedgerLinger must be between 0 and 1 second.", [nameof(LedgerLinger)]);
         if (RefreshInterval <= TimeSpan.Zero) yield return new("RefreshInterval must be positive.", [nameof(RefreshInterval)]);
         if (FirstRetryDelay <= TimeSpan.Zero) yield return new("FirstRetryDelay must be positive.", [nameof(FirstRetryDelay)]);
         if (MaxRetryDelay < FirstRetryDelay) yield return new("MaxRetryDelay must be at least FirstRetryDelay.", [nameof(MaxRetryDelay)]);

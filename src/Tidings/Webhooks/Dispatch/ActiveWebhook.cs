@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Tidings.Events;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Delivery;
@@ -45,7 +45,7 @@ public sealed record ActiveWebhook(
     ];
 
     /// <summary>Whether an event of <paramref name="journalType"/> with this payload is for this webhook (trigger, scope, caller).</summary>
-    public bool Matches(string journalType, JsonObject payload)
+    public bool Matches(string journalType, JsonElement payload)
     {
         var trigger = WebhookPayloads.WebhookType(journalType);
         if (trigger is null || !Triggers.Contains(trigger)) return false;
@@ -54,7 +54,7 @@ public sealed record ActiveWebhook(
         if (Callers.Count > 0 && journalType.Contains('.', StringComparison.Ordinal))
         {
             // Changes made through this server's API count as the Marketing Suite's ("ms"), as Copernica's REST API does.
-            var caller = payload["caller"]?.GetValue<string>() ?? "ms";
+            var caller = payload.TryGetProperty("caller", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "ms";
             if (!Callers.Contains(caller)) return false;
         }
 
@@ -62,15 +62,19 @@ public sealed record ActiveWebhook(
     }
 
     /// <summary>The key that orders events for <see cref="Ordered"/> webhooks: the subprofile or else the profile.</summary>
-    public static string? ProfileKey(JsonObject payload) =>
+    public static string? ProfileKey(JsonElement payload) =>
         Long(payload, "subprofile") is { } sub ? "s" + sub : Long(payload, "profile") is { } profile ? "p" + profile : null;
 
-    private static long? Long(JsonObject payload, string key) => payload[key] switch
+    private static long? Long(JsonElement payload, string key)
     {
-        JsonValue v when v.TryGetValue<long>(out var l) => l,
-        JsonValue v when v.TryGetValue<string>(out var s) && long.TryParse(s, out var parsed) => parsed,
-        _ => null,
-    };
+        if (payload.ValueKind != JsonValueKind.Object || !payload.TryGetProperty(key, out var value)) return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetInt64(out var l) => l,
+            JsonValueKind.String when long.TryParse(value.GetString(), out var parsed) => parsed,
+            _ => null,
+        };
+    }
 
     public static ActiveWebhook From(WebhookRecord r, IReadOnlyList<string> validatedDomains) => new(
         r.Id, r.AccountId, new Uri(r.Handler), r.TriggerList.ToHashSet(StringComparer.Ordinal), r.CallerList.ToHashSet(StringComparer.Ordinal),

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Tidings.Webhooks.Delivery;
 
 namespace Tidings.Webhooks.Dispatch;
 
@@ -12,8 +12,11 @@ public sealed class DeliveryItem
     public required string EventId { get; init; }
     public required string JournalType { get; init; }
 
-    /// <summary>The webhook fields (Copernica's payload for its type).</summary>
-    public required JsonObject Payload { get; init; }
+    /// <summary>Unix ms of the event (the journal record's <c>occurred</c>).</summary>
+    public required long Occurred { get; init; }
+
+    /// <summary>The journal record's payload (JSON), from which the webhook fields are written.</summary>
+    public required string JournalPayload { get; init; }
 
     public string? ProfileKey { get; init; }
     public long? DeliveryId { get; init; }
@@ -25,10 +28,13 @@ public sealed class DeliveryItem
     /// <summary>Unix ms of the first attempt, if there was one.</summary>
     public long? FirstAttempt { get; set; }
 
-    /// <summary>The body in the webhook's single-event format, made once and reused by every attempt.</summary>
+    /// <summary>The body in <see cref="BodyFormat"/> (single-event calls), made once and reused by every attempt.</summary>
     public byte[]? Body { get; set; }
 
     public string? ContentType { get; set; }
+
+    /// <summary>The format <see cref="Body"/> was written in: a webhook switched to another format gets a new body.</summary>
+    public WebhookFormat BodyFormat { get; set; }
 }
 
 /// <summary>What one call to a receiver came to.</summary>

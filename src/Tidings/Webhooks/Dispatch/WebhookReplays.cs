@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Dapper;
@@ -52,6 +53,12 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    private static string? ProfileKeyOf(string journalPayload)
+    {
+        using var payload = JsonDocument.Parse(journalPayload);
+        return ActiveWebhook.ProfileKey(payload.RootElement);
+    }
+
     /// <summary>Queues one journal event (by its id) for the webhook, whether or not it was delivered before.</summary>
     public async Task<long> ReplayEventAsync(WebhookRecord webhook, string eventId, CancellationToken ct)
     {
@@ -63,7 +70,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
             if (found.Count == 0) throw new RestException(NoEvent);
             var row = found[0];
             var replay = await CreateAsync(w, webhook, "event", null, null, "done", 1);
-            await InsertPendingAsync(w, webhook, replay, row.Seq, eventId, ActiveWebhook.ProfileKey((JsonObject)JsonNode.Parse(row.Payload)!));
+            await InsertPendingAsync(w, webhook, replay, row.Seq, eventId, ProfileKeyOf(row.Payload));
             return replay;
         }, ct);
         dispatcher.Wake(webhook.Id);
@@ -165,9 +172,9 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
             var queued = 0;
             foreach (var row in rows)
             {
-                var payload = (JsonObject)JsonNode.Parse(row.Payload)!;
-                if (!active.Matches(row.Type, payload)) continue;
-                await InsertPendingAsync(w, webhook, replayId, row.Seq, row.EventId, ActiveWebhook.ProfileKey(payload));
+                using var payload = JsonDocument.Parse(row.Payload);
+                if (!active.Matches(row.Type, payload.RootElement)) continue;
+                await InsertPendingAsync(w, webhook, replayId, row.Seq, row.EventId, ActiveWebhook.ProfileKey(payload.RootElement));
                 queued++;
             }
 

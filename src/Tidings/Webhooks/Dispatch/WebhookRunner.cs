@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
 using Tidings.Storage;
@@ -173,11 +173,19 @@ public sealed class WebhookRunner : IAsyncDisposable
 
         foreach (var row in rows)
         {
-            var payload = (JsonObject)JsonNode.Parse(row.Payload)!;
-            if (!webhook.Matches(row.Type, payload)) continue;
-            var fields = _s.Payloads.Build(new JournalEvent(row.EventId, row.Type, row.Occurred, payload));
-            if (fields is null) continue;
-            var item = new DeliveryItem { Seq = row.Seq, EventId = row.EventId, JournalType = row.Type, Payload = fields, ProfileKey = ActiveWebhook.ProfileKey(payload) };
+            DeliveryItem item;
+            using (var payload = JsonDocument.Parse(row.Payload))
+            {
+                if (!webhook.Matches(row.Type, payload.RootElement)) continue;
+                item = new DeliveryItem
+                {
+                    Seq = row.Seq, EventId = row.EventId, JournalType = row.Type, Occurred = row.Occurred, JournalPayload = row.Payload,
+                    ProfileKey = ActiveWebhook.ProfileKey(payload.RootElement),
+                };
+                // The body now, from the parse at hand (a batch is written at the call, from all its events).
+                if (!webhook.Batched) _s.Sender.WriteBody(item, webhook.Format, payload.RootElement);
+            }
+
             _tracker.Open(row.Seq);
             await LaneFor(item).Writer.WriteAsync(item, ct);
         }
@@ -221,11 +229,9 @@ public sealed class WebhookRunner : IAsyncDisposable
                 if (!_retriesInMemory.Add(row.Id)) continue;
             }
 
-            var payload = (JsonObject)JsonNode.Parse(json)!;
-            var fields = _s.Payloads.Build(new JournalEvent(row.EventId, type, occurred, payload)) ?? new JsonObject();
             var item = new DeliveryItem
             {
-                Seq = row.Seq, EventId = row.EventId, JournalType = type, Payload = fields, ProfileKey = row.ProfileKey,
+                Seq = row.Seq, EventId = row.EventId, JournalType = type, Occurred = occurred, JournalPayload = json, ProfileKey = row.ProfileKey,
                 DeliveryId = row.Id, ReplayId = row.ReplayId, Attempts = (int)row.Attempts, FirstAttempt = row.FirstAttempt,
             };
             await LaneFor(item).Writer.WriteAsync(item, ct);

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Delivery;
@@ -18,25 +20,41 @@ public sealed class WebhookSender(
     SafeHttpClientFactory http,
     CopernicaSigner copernica,
     IWebhookKeySource keys,
+    WebhookPayloads payloads,
     TimeProvider time,
     IOptions<DispatchOptions> options)
 {
     public const string UserAgent = "Tidings-Webhooks/1.0";
 
     /// <summary>The body and content type for the events, in the webhook's format.</summary>
-    public static (ReadOnlyMemory<byte> Body, string ContentType) Encode(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items)
+    public (ReadOnlyMemory<byte> Body, string ContentType) Encode(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items)
     {
-        if (webhook.Batched) return (WebhookPayloads.ToJsonBatch(items.Select(i => i.Payload)), WebhookPayloads.JsonContentType);
+        if (webhook.Batched) return (WebhookPayloads.ToJsonBatch(items.Select(Fields)), WebhookPayloads.JsonContentType);
         var item = items[0];
-        if (item.Body is null)
-        {
-            var (body, contentType) = WebhookPayloads.Encode(item.Payload, webhook.Format);
-            item.Body = body;
-            item.ContentType = contentType;
-        }
-
-        return (item.Body, item.ContentType!);
+        if (item.Body is null || item.BodyFormat != webhook.Format) WriteBody(item, webhook.Format);
+        return (item.Body!, item.ContentType!);
     }
+
+    /// <summary>Writes the item's single-event body in <paramref name="format"/> (the feeder does this ahead of the call).</summary>
+    public void WriteBody(DeliveryItem item, WebhookFormat format)
+    {
+        using var json = JsonDocument.Parse(item.JournalPayload);
+        WriteBody(item, format, json.RootElement);
+    }
+
+    /// <summary>The same, from the journal payload already parsed.</summary>
+    public void WriteBody(DeliveryItem item, WebhookFormat format, JsonElement journalPayload)
+    {
+        var (body, contentType) = payloads.Encode(item.EventId, item.JournalType, item.Occurred, journalPayload, format) ?? (EmptyBody, WebhookPayloads.FormContentType);
+        item.Body = body;
+        item.ContentType = contentType;
+        item.BodyFormat = format;
+    }
+
+    private JsonObject Fields(DeliveryItem item) =>
+        payloads.Build(new JournalEvent(item.EventId, item.JournalType, item.Occurred, (JsonObject)JsonNode.Parse(item.JournalPayload)!)) ?? new JsonObject();
+
+    private static readonly byte[] EmptyBody = [];
 
     /// <summary>
     /// The <c>webhook-id</c> of a call: the event's id, identical on every retry; for a batch, a digest of its events'

@@ -310,6 +310,64 @@ public sealed class WebhookPayloadsTests
     }
 
     [Theory]
+    [InlineData("open", false)]
+    [InlineData("open", true)]
+    [InlineData("click", false)]
+    [InlineData("delivery", false)]
+    [InlineData("failure", false)]
+    [InlineData("bounce", false)]
+    [InlineData("unsubscribe", false)]
+    [InlineData("profile.create", false)]
+    [InlineData("profile.update", false)]
+    [InlineData("profile.delete", false)]
+    [InlineData("subprofile.create", true)]
+    [InlineData("subprofile.update", true)]
+    [InlineData("subprofile.delete", true)]
+    public void The_body_written_straight_from_the_journal_text_equals_the_encoded_payload_in_both_formats(string type, bool subprofile)
+    {
+        var facts = new JsonObject
+        {
+            // Escapes, non-ASCII, a number with a fraction, booleans, nulls, nested lists of maps: what a journal may hold.
+            ["ip"] = "2001:db8::1", ["useragent"] = "Mozilla/5.0 \"quoted\" <b>&amp; Zürich 😀", ["referer"] = null,
+            ["url"] = "https://shop.example.com/?a=1&b=<2>", ["code"] = 550, ["status"] = "5.1.1", ["description"] = "tab\there\nnewline",
+            ["envelope"] = "bounce@x.test", ["mime"] = "MIME-Version: 1.0\r\n", ["state"] = "rcptto",
+        };
+        var payload = type.Contains('.', StringComparison.Ordinal) ? ProfileChange(type.Split('.')[1], subprofile) : Enriched(facts, subprofile);
+        payload["fields"] = new JsonObject
+        {
+            ["name"] = "Jöhn \"J\" Doe", ["score"] = 12.5, ["vip"] = true, ["blocked"] = false, ["empty"] = null,
+            ["orders"] = new JsonArray(new JsonObject { ["id"] = 1, ["lines"] = new JsonArray("a", "b") }, new JsonObject { ["id"] = 2 }),
+        };
+        var journalText = payload.ToJsonString(); // the journal's own (escaping) serializer
+        var tree = Build(type, payload);
+
+        foreach (var format in new[] { WebhookFormat.Form, WebhookFormat.Json })
+        {
+            using var parsed = JsonDocument.Parse(journalText);
+            var direct = Payloads.Encode("evt-1", type, Occurred, parsed.RootElement, format).ShouldNotBeNull();
+            var expected = WebhookPayloads.Encode(tree, format);
+            Encoding.UTF8.GetString(direct.Body).ShouldBe(Encoding.UTF8.GetString(expected.Body));
+            direct.ContentType.ShouldBe(expected.ContentType);
+        }
+    }
+
+    [Fact]
+    public void The_documented_open_written_straight_from_the_journal_text_is_the_documented_form()
+    {
+        const string journal = """
+            {"message":"k3j9x0a1b2c3d4e5","mailing":7,"tags":["spring","sale"],"email":"john@example.com","profile":123,"subprofile":null,
+             "database":1,"collection":null,"fields":{"name":"John Doe","mail":"john@example.com"},"interests":["blue"],"ip":"203.0.113.9",
+             "useragent":"Mozilla\/5.0","referer":null,"headers":{}}
+            """;
+        using var parsed = JsonDocument.Parse(journal);
+        var body = Payloads.Encode("0194a3c2e1f07d2b9c4e5f6a7b8c9d0e", "open", 1767614400000, parsed.RootElement, WebhookFormat.Form).ShouldNotBeNull().Body;
+        Encoding.ASCII.GetString(body).ShouldBe(
+            "id=k3j9x0a1b2c3d4e5&type=open&timestamp=2026-01-05+13%3A00%3A00&time=1767614400&recipient=john%40example.com"
+            + "&ip=203.0.113.9&useragent=Mozilla%2F5.0&tags%5B%5D=spring&tags%5B%5D=sale&mailing=7&profile=123&database=1"
+            + "&fields%5Bname%5D=John+Doe&fields%5Bmail%5D=john%40example.com&interests%5B%5D=blue&event=0194a3c2e1f07d2b9c4e5f6a7b8c9d0e");
+    }
+
+    [Theory]
     [InlineData("Az09-_.", "Az09-_.")]
     [InlineData("a b+c&d=e", "a+b%2Bc%26d%3De")]
     [InlineData("Zürich é", "Z%C3%BCrich+%C3%A9")]

@@ -36,43 +36,29 @@ public sealed class JsonObjectSink : IPayloadSink
     public void Number(string key, long value) => Result[key] = value;
 }
 
-/// <summary>Writes the payload straight into a JSON body (no tree in between: every delivery makes one).</summary>
-public sealed class JsonBodySink : IPayloadSink, IDisposable
+/// <summary>
+/// Writes the payload as one JSON object straight into a <see cref="Utf8JsonWriter"/> (no tree in between: every
+/// delivery makes one), alone or as an element of a batch's array.
+/// </summary>
+public sealed class JsonBodySink(Utf8JsonWriter writer) : IPayloadSink
 {
+    /// <summary>The writer settings of every JSON body: characters as they are, only what JSON requires escaped.</summary>
     public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private readonly ArrayBufferWriter<byte> _buffer = new(512);
-    private readonly Utf8JsonWriter _writer;
-
-    public JsonBodySink()
-    {
-        _writer = new Utf8JsonWriter(_buffer, Options);
-        _writer.WriteStartObject();
-    }
 
     public void Value(string key, JsonElement value)
     {
-        _writer.WritePropertyName(key);
-        if (value.ValueKind == JsonValueKind.Undefined) _writer.WriteNullValue();
-        else value.WriteTo(_writer);
+        writer.WritePropertyName(key);
+        if (value.ValueKind == JsonValueKind.Undefined) writer.WriteNullValue();
+        else value.WriteTo(writer);
     }
 
     public void Text(string key, string? value)
     {
-        if (value is null) _writer.WriteNull(key);
-        else _writer.WriteString(key, value);
+        if (value is null) writer.WriteNull(key);
+        else writer.WriteString(key, value);
     }
 
-    public void Number(string key, long value) => _writer.WriteNumber(key, value);
-
-    public byte[] ToArray()
-    {
-        _writer.WriteEndObject();
-        _writer.Flush();
-        return _buffer.WrittenSpan.ToArray();
-    }
-
-    public void Dispose() => _writer.Dispose();
+    public void Number(string key, long value) => writer.WriteNumber(key, value);
 }
 
 /// <summary>

@@ -11,6 +11,9 @@ namespace Tidings.Webhooks.Delivery;
 /// <summary>One journal record as the webhook engine reads it (see docs/events.md for the payload per type).</summary>
 public sealed record JournalEvent(string EventId, string Type, long OccurredMs, JsonObject Payload);
 
+/// <summary>One journal record as stored: its payload still JSON text.</summary>
+public sealed record JournalText(string EventId, string Type, long OccurredMs, string Payload);
+
 /// <summary>How a webhook body is encoded.</summary>
 public enum WebhookFormat
 {
@@ -62,12 +65,51 @@ public sealed class WebhookPayloads(CopernicaTime time)
     {
         if (format == WebhookFormat.Json)
         {
-            using var json = new JsonBodySink();
-            return Write(eventId, journalType, occurredMs, payload, json) ? (json.ToArray(), JsonContentType) : null;
+            var buffer = new ArrayBufferWriter<byte>(512);
+            using var writer = new Utf8JsonWriter(buffer, JsonBodySink.Options);
+            if (!WriteJson(writer, eventId, journalType, occurredMs, payload)) return null;
+            writer.Flush();
+            return (buffer.WrittenSpan.ToArray(), JsonContentType);
         }
 
         var form = new FormBodySink();
         return Write(eventId, journalType, occurredMs, payload, form) ? (form.ToArray(), FormContentType) : null;
+    }
+
+    /// <summary>
+    /// A batch (opt-in): the events' payloads as one JSON array, in order, each written straight from its journal
+    /// payload (an event no webhook reports is an empty object, so positions still match).
+    /// </summary>
+    public byte[] EncodeBatch(IEnumerable<JournalText> events)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer, JsonBodySink.Options))
+        {
+            writer.WriteStartArray();
+            foreach (var e in events)
+            {
+                using var json = JsonDocument.Parse(e.Payload);
+                if (!WriteJson(writer, e.EventId, e.Type, e.OccurredMs, json.RootElement))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteEndObject();
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The webhook fields of a journal event as one JSON object written to <paramref name="writer"/>; false (nothing written) when no webhook reports its type.</summary>
+    public bool WriteJson(Utf8JsonWriter writer, string eventId, string journalType, long occurredMs, JsonElement payload)
+    {
+        if (WebhookType(journalType) is null) return false;
+        writer.WriteStartObject();
+        Write(eventId, journalType, occurredMs, payload, new JsonBodySink(writer));
+        writer.WriteEndObject();
+        return true;
     }
 
     /// <summary>Writes the webhook fields of a journal event to <paramref name="sink"/>; false when no webhook reports its type.</summary>

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Delivery;
@@ -29,7 +28,11 @@ public sealed class WebhookSender(
     /// <summary>The body and content type for the events, in the webhook's format.</summary>
     public (ReadOnlyMemory<byte> Body, string ContentType) Encode(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items)
     {
-        if (webhook.Batched) return (WebhookPayloads.ToJsonBatch(items.Select(Fields)), WebhookPayloads.JsonContentType);
+        if (webhook.Batched)
+        {
+            return (payloads.EncodeBatch(items.Select(i => new JournalText(i.EventId, i.JournalType, i.Occurred, i.JournalPayload))), WebhookPayloads.JsonContentType);
+        }
+
         var item = items[0];
         if (item.Body is null || item.BodyFormat != webhook.Format) WriteBody(item, webhook.Format);
         return (item.Body!, item.ContentType!);
@@ -50,9 +53,6 @@ public sealed class WebhookSender(
         item.ContentType = contentType;
         item.BodyFormat = format;
     }
-
-    private JsonObject Fields(DeliveryItem item) =>
-        payloads.Build(new JournalEvent(item.EventId, item.JournalType, item.Occurred, (JsonObject)JsonNode.Parse(item.JournalPayload)!)) ?? new JsonObject();
 
     private static readonly byte[] EmptyBody = [];
 

@@ -352,6 +352,20 @@ public sealed class WebhookPayloadsTests
     }
 
     [Fact]
+    public void A_batch_written_straight_from_the_journal_texts_is_the_array_of_the_payloads_in_order()
+    {
+        var open = Enriched(new JsonObject { ["ip"] = "203.0.113.9", ["useragent"] = "Mozilla/5.0 \"x\" Zürich", ["referer"] = null });
+        var click = Enriched(new JsonObject { ["ip"] = "2001:db8::1", ["url"] = "https://a/?x=1&y=<2>" });
+        var update = ProfileChange("update");
+        JournalText Text(string type, JsonObject payload) => new("evt-1", type, Occurred, payload.ToJsonString());
+
+        var direct = Payloads.EncodeBatch([Text("open", open), Text("click", click), Text("profile.update", update), Text("attempt", open)]);
+
+        var expected = WebhookPayloads.ToJsonBatch([Build("open", open), Build("click", click), Build("profile.update", update), new JsonObject()]);
+        Encoding.UTF8.GetString(direct).ShouldBe(Encoding.UTF8.GetString(expected));
+    }
+
+    [Fact]
     public void The_documented_open_written_straight_from_the_journal_text_is_the_documented_form()
     {
         const string journal = """

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -247,7 +246,7 @@ public sealed class WebhookPayloads(CopernicaTime time)
     public static byte[] ToFormBytes(JsonObject payload)
     {
         var form = new FormBodySink();
-        foreach (var (key, value) in payload) form.Value(key, value is null ? default : JsonSerializer.SerializeToElement(value));
+        foreach (var property in JsonSerializer.SerializeToElement(payload).EnumerateObject()) form.Value(property.Name, property.Value);
         return form.ToArray();
     }
 

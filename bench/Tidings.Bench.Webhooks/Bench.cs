@@ -165,6 +165,10 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         if (tally.Delivered != bodies.Count) throw new InvalidOperationException($"baseline: {tally.Delivered} of {bodies.Count} arrived");
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         Console.WriteLine(FormattableString.Invariant($"plain HttpClient: {tally.DeliveriesPerSecond:F0}/s; client and receiver CPU {cpu.TotalMicroseconds / bodies.Count:F0} µs/call"));
+        var receiverCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var (apart, clientMicros) = await PlainClientProcess.RunAsync(receiver, bodies, receiver.FirstSample!.ContentType, o.Concurrency, () => receiver.Reset(0, bodies.Count));
+        receiverCpu = Process.GetCurrentProcess().TotalProcessorTime - receiverCpu;
+        Console.WriteLine(FormattableString.Invariant($"plain HttpClient in its own process: {apart:F0}/s; client CPU {clientMicros:F0} µs/call, receiver {receiverCpu.TotalMicroseconds / bodies.Count / 2:F0} µs/call"));
         return tally.DeliveriesPerSecond;
     }
 

@@ -15,6 +15,7 @@ public static class WebhookBenchmark
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == PlainClientProcess.Command) return await PlainClientProcess.ChildAsync(args);
         var o = new BenchOptions(args);
         var directory = Path.Combine(Path.GetTempPath(), "tidings-bench-webhooks-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);

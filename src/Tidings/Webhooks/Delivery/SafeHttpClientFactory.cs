@@ -53,10 +53,21 @@ public sealed class SafeHttpClientFactory : IDisposable
             ConnectCallback = ConnectAsync,
         };
         Client = CreateClient();
+        Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
+        Timeouts = new CallTimeouts(_options.RequestTimeout);
     }
 
     /// <summary>A client over the shared handler, with <see cref="WebhookDeliveryOptions.RequestTimeout"/>.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>
+    /// The shared handler without HttpClient's per-call timeout machinery: deliveries bound each call with
+    /// <see cref="Timeouts"/> instead, which also covers reading the response excerpt.
+    /// </summary>
+    public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>Per-call cancellation with <see cref="WebhookDeliveryOptions.RequestTimeout"/>.</summary>
+    public CallTimeouts Timeouts { get; }
 
     /// <summary>The policy the connect step applies.</summary>
     public AddressPolicy Policy => _policy;
@@ -134,6 +145,7 @@ public sealed class SafeHttpClientFactory : IDisposable
     public void Dispose()
     {
         Client.Dispose();
+        Invoker.Dispose();
         _handler.Dispose();
     }
 }

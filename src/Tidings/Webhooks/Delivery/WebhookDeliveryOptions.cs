@@ -23,7 +23,7 @@ public sealed class WebhookDeliveryOptions : IValidatableObject
     /// <summary>Time to resolve the host and open the TCP (and TLS) connection.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Time for the whole call: connect, send, and receive the response headers and body.</summary>
+    /// <summary>Time for the whole call: connect, send, receive the status and headers, and read the body's excerpt (cut off when the time is up).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a pooled connection is reused before it is closed (so DNS changes are picked up).</summary>

@@ -376,12 +376,12 @@ public sealed class WebhookRunner : IAsyncDisposable
             }
 
             var messageId = WebhookSender.MessageId(items);
-            var snapshots = items.Select(i => DeliverySnapshot.Of(i, attemptedMs)).ToList();
+            var snapshots = Snapshots(items, attemptedMs);
             if (result.Success)
             {
                 OnSuccess(webhook);
                 Interlocked.Add(ref _delivered, items.Count);
-                await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Delivered, null), items);
+                await _s.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Delivered, null) { AfterCommit = Settling(items) });
                 return;
             }
 
@@ -394,7 +394,7 @@ public sealed class WebhookRunner : IAsyncDisposable
             {
                 // The webhook stops here: keep these events as failed deliveries, so they can be replayed.
                 _disabled = true; // no more calls from any worker
-                await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Failed, attemptedMs), items);
+                await _s.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Failed, attemptedMs) { AfterCommit = Settling(items) });
                 await _s.Ledger.RecordAsync(new DisableEntry(webhook, disableReason) { AfterCommit = () => _disableRecorded = true });
                 return;
             }
@@ -411,7 +411,7 @@ public sealed class WebhookRunner : IAsyncDisposable
             }
 
             var disposition = within ? Disposition.Retry : Disposition.Failed;
-            await RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, disposition, attemptedMs + (long)delay.TotalMilliseconds), items);
+            await _s.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, disposition, attemptedMs + (long)delay.TotalMilliseconds) { AfterCommit = Settling(items) });
             return;
         }
     }
@@ -420,25 +420,30 @@ public sealed class WebhookRunner : IAsyncDisposable
     {
         var now = NowMs();
         var result = new AttemptResult(null, 0, "Internal error: " + ex.Message, null, new Dictionary<string, string>(), null, null);
-        var snapshots = items.Select(i => DeliverySnapshot.Of(i, now)).ToList();
         var next = now + (long)_policy.Backoff(items.Max(i => i.Attempts) + 1).TotalMilliseconds;
-        await RecordAsync(new AttemptEntry(_webhook, WebhookSender.MessageId(items), snapshots, result, now, Disposition.Retry, next), [.. items]);
+        await _s.Ledger.RecordAsync(new AttemptEntry(_webhook, WebhookSender.MessageId(items), Snapshots(items, now), result, now, Disposition.Retry, next) { AfterCommit = Settling(items) });
     }
 
-    /// <summary>Records the outcome; once durable, the events are settled (the cursor may pass them).</summary>
-    private ValueTask RecordAsync(AttemptEntry entry, List<DeliveryItem> items)
+    private static DeliverySnapshot[] Snapshots(List<DeliveryItem> items, long attemptedMs)
     {
+        var snapshots = new DeliverySnapshot[items.Count];
+        for (var i = 0; i < snapshots.Length; i++) snapshots[i] = DeliverySnapshot.Of(items[i], attemptedMs);
+        return snapshots;
+    }
+
+    /// <summary>What runs once the outcome is durable: the events are settled (the cursor may pass them).</summary>
+    private Action Settling(List<DeliveryItem> items)
+    {
+        if (items is [{ DeliveryId: null, Seq: var only }]) return () => _tracker.Settle(only); // the common case, without arrays
+
         var seqs = items.Where(i => i.DeliveryId is null).Select(i => i.Seq).ToArray();
         var retries = items.Where(i => i.DeliveryId is not null).Select(i => i.DeliveryId!.Value).ToArray();
-        return _s.Ledger.RecordAsync(entry with
+        return () =>
         {
-            AfterCommit = () =>
-            {
-                foreach (var seq in seqs) _tracker.Settle(seq);
-                if (retries.Length == 0) return;
-                lock (_lock) _retriesSettled.AddRange(retries);
-            },
-        });
+            foreach (var seq in seqs) _tracker.Settle(seq);
+            if (retries.Length == 0) return;
+            lock (_lock) _retriesSettled.AddRange(retries);
+        };
     }
 
     private void OnSuccess(ActiveWebhook webhook)

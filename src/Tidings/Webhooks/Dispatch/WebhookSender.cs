@@ -79,10 +79,11 @@ public sealed class WebhookSender(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var request = await BuildRequestAsync(webhook, body, contentType, messageId, cancellationToken);
+            using var call = http.Timeouts.Start(cancellationToken);
+            using var request = await BuildRequestAsync(webhook, body, contentType, messageId, call.Token);
             inspect?.Invoke(request);
-            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var excerpt = await ReadExcerptAsync(response.Content, excerptBytes, cancellationToken);
+            using var response = await http.Invoker.SendAsync(request, call.Token);
+            var excerpt = await ReadExcerptAsync(response.Content, excerptBytes, call.Token, cancellationToken);
             var headers = NoHeaders;
             if (keepHeadersOfSuccess || !response.IsSuccessStatusCode)
             {
@@ -138,19 +139,30 @@ public sealed class WebhookSender(
         }
     }
 
-    private static async Task<string?> ReadExcerptAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first bytes of the body. The status has already come within the timeout, and that decides the outcome: a
+    /// body that is still unfinished when the call's time is up (<paramref name="call"/>) leaves the excerpt as it is.
+    /// </summary>
+    private static async Task<string?> ReadExcerptAsync(HttpContent content, int limit, CancellationToken call, CancellationToken caller)
     {
         if (limit <= 0) return null;
         if (content.Headers.ContentLength == 0) return "";
         if (content.Headers.ContentLength is { } length && length < limit) limit = (int)length;
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         var buffer = new byte[limit];
         var total = 0;
-        while (total < limit)
+        try
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(total, limit - total), cancellationToken);
-            if (read == 0) break;
-            total += read;
+            await using var stream = await content.ReadAsStreamAsync(call);
+            while (total < limit)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(total, limit - total), call);
+                if (read == 0) break;
+                total += read;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException && !caller.IsCancellationRequested)
+        {
+            // Time up, or the connection broke after the status: the status stands, with what of the body arrived.
         }
 
         return total == 0 ? "" : Encoding.UTF8.GetString(buffer, 0, total);
@@ -162,7 +174,8 @@ public sealed class WebhookSender(
     public static string Describe(Exception ex) => ex switch
     {
         WebhookAddressRefusedException refused => refused.Message,
-        TaskCanceledException or TimeoutException => "The receiver did not answer within the timeout.",
+        // The caller's own cancellation is never described (it is not an outcome): a cancelled call timed out.
+        OperationCanceledException or TimeoutException => "The receiver did not answer within the timeout.",
         HttpRequestException { InnerException: WebhookAddressRefusedException refused } => refused.Message,
         HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } => $"Connection failed: {socket.SocketErrorCode} ({socket.Message})",
         HttpRequestException h when h.InnerException is IOException io => $"Connection failed: {io.Message}",

@@ -85,6 +85,24 @@ public sealed class DeliveryFaultTests(DeliveryApp app) : IClassFixture<Delivery
     }
 
     [Fact]
+    public async Task A_receiver_that_answers_200_but_never_ends_its_body_is_cut_off_at_the_timeout_and_counts_as_delivered()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.StallBody = _ => true; // status and "ok" at once, then the body never ends (timeout 1.5 s)
+        var (client, database, webhook) = await SetUpAsync(receiver.Url);
+        await CreateProfilesAsync(client, database, 1);
+
+        // The call is over once the timeout ends the read of the response excerpt: the status came in time.
+        var attempts = await EventTypeDeliveryTests.WaitForAsync(
+            async () => (await client.GetJsonAsync($"/v3/webhook/{webhook}/attempts?limit=100"))["data"]!.AsArray(), a => a.Count >= 1);
+        attempts.Count.ShouldBe(1);
+        attempts[0]!["status"]!.GetValue<int>().ShouldBe(200);
+        attempts[0]!["response"]!.GetValue<string>().ShouldBe("ok");
+        (await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=pending"))["total"]!.GetValue<int>().ShouldBe(0);
+        receiver.Calls.Count.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_and_recorded_until_the_receiver_accepts()
     {
         await using var receiver = await Receiver.StartAsync();

@@ -40,6 +40,9 @@ public sealed class Receiver : IAsyncDisposable
     /// <summary>Status to answer for call number n (1-based); negative: reset the connection; 0: never answer.</summary>
     public Func<int, int> Answer { get; set; } = _ => 200;
 
+    /// <summary>Whether call number n is answered 200 with the first bytes of a body that then never ends.</summary>
+    public Func<int, bool> StallBody { get; set; } = _ => false;
+
     /// <summary>Headers to add to an answer for call number n.</summary>
     public Func<int, IReadOnlyDictionary<string, string>> AnswerHeaders { get; set; } = _ => new Dictionary<string, string>();
 
@@ -79,6 +82,15 @@ public sealed class Receiver : IAsyncDisposable
 
         if (status == 0)
         {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
+        if (StallBody(number))
+        {
+            http.Response.StatusCode = 200;
+            await http.Response.WriteAsync("ok", http.RequestAborted);
+            await http.Response.Body.FlushAsync(http.RequestAborted);
             await Task.Delay(Timeout.Infinite, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return;
         }

@@ -11,7 +11,8 @@ public sealed record SignedBody(byte[] Body, string Id, string Timestamp, string
 /// <summary>
 /// The HTTP limit: a plain <see cref="HttpClient"/> POSTing pre-signed copies of a real delivery's body (each with its
 /// own event number) at the webhook's concurrency to the same receiver. No journal, no signing on the clock, no
-/// bookkeeping: what the engine's deliveries are compared with.
+/// bookkeeping: what the engine's deliveries are compared with. Run from a process of its own (see
+/// <see cref="PlainClientProcess"/>) and from the receiver's process.
 /// </summary>
 public static class PlainBaseline
 {

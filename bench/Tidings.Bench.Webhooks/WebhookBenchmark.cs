@@ -6,7 +6,7 @@ namespace Tidings.Bench.Webhooks;
 /// <summary>
 /// Webhook delivery: how fast the engine drains a backlog of opens to one webhook on a receiver that acknowledges at
 /// once, compared in the same run with a plain HttpClient POSTing as many pre-signed bodies at the same concurrency
-/// (the HTTP limit); latency from open accepted to POST received at half that rate; the rate with rsa-sha256 and with
+/// (the HTTP limit), from a process of its own as the server is (and, for reference, from the receiver's process); latency from open accepted to POST received at half that rate; the rate with rsa-sha256 and with
 /// ed25519 signing; and the drain with a receiver that fails 10% of calls or is down for a minute.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Webhooks -- [--events 200000] [--concurrency 16]
 /// [--runs 3] [--fault-events N] [--latency-seconds 20] [--latency-rate R] [--outage-seconds 60] [--format form|json] [--set Key=Value]</c>.

@@ -153,8 +153,23 @@ public sealed class FormBodySink : IPayloadSink
     private void Pair(ReadOnlySpan<byte> utf8)
     {
         PairStart();
-        foreach (var b in utf8) Add(_body, b);
+        // Runs of characters that stay as they are are copied whole; only the bytes between them are encoded one by one.
+        while (!utf8.IsEmpty)
+        {
+            var run = utf8.IndexOfAnyExcept(Unreserved);
+            if (run < 0)
+            {
+                _body.Add(utf8);
+                return;
+            }
+
+            _body.Add(utf8[..run]);
+            Add(_body, utf8[run]);
+            utf8 = utf8[(run + 1)..];
+        }
     }
+
+    private static readonly SearchValues<byte> Unreserved = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."u8);
 
     private void Pair(string text)
     {

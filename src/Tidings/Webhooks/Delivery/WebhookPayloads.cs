@@ -10,8 +10,8 @@ namespace Tidings.Webhooks.Delivery;
 /// <summary>One journal record as the webhook engine reads it (see docs/events.md for the payload per type).</summary>
 public sealed record JournalEvent(string EventId, string Type, long OccurredMs, JsonObject Payload);
 
-/// <summary>One journal record as stored: its payload still JSON text.</summary>
-public sealed record JournalText(string EventId, string Type, long OccurredMs, string Payload);
+/// <summary>One journal record as stored: its payload still JSON text, in UTF-8.</summary>
+public sealed record JournalText(string EventId, string Type, long OccurredMs, ReadOnlyMemory<byte> Payload);
 
 /// <summary>How a webhook body is encoded.</summary>
 public enum WebhookFormat

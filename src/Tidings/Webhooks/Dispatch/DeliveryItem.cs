@@ -15,8 +15,8 @@ public sealed class DeliveryItem
     /// <summary>Unix ms of the event (the journal record's <c>occurred</c>).</summary>
     public required long Occurred { get; init; }
 
-    /// <summary>The journal record's payload (JSON), from which the webhook fields are written.</summary>
-    public required string JournalPayload { get; init; }
+    /// <summary>The journal record's payload (JSON, UTF-8), from which the webhook fields are written.</summary>
+    public required byte[] JournalPayload { get; init; }
 
     public string? ProfileKey { get; init; }
     public long? DeliveryId { get; init; }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
@@ -162,13 +163,21 @@ public sealed class WebhookRunner : IAsyncDisposable
 
         var webhook = _webhook;
         var limit = Math.Min(room, _s.Options.ReadBatchSize);
-        List<JournalRecord> rows;
+        var rows = new List<JournalRecord>(Math.Min(limit, 1024));
         await using (var c = await _s.Storage.OpenReadAsync(ct))
+        await using (var reader = await c.ExecuteReaderAsync(new CommandDefinition(
+            "SELECT seq, event_id, type, occurred, payload FROM journal " +
+            $"WHERE account_id = @account AND seq > @from AND seq <= @head AND {_s.Storage.Dialect.InList("type", "@types")} ORDER BY seq LIMIT @limit",
+            new { account = webhook.AccountId, from, head, types = webhook.JournalTypes, limit }, cancellationToken: ct)))
         {
-            rows = (await c.QueryAsync<JournalRecord>(new CommandDefinition(
-                "SELECT seq, event_id AS EventId, type, occurred, payload FROM journal " +
-                $"WHERE account_id = @account AND seq > @from AND seq <= @head AND {_s.Storage.Dialect.InList("type", "@types")} ORDER BY seq LIMIT @limit",
-                new { account = webhook.AccountId, from, head, types = webhook.JournalTypes, limit }, cancellationToken: ct))).ToList();
+            // The payload as the UTF-8 the database holds (SQLite hands its bytes over as they are): it is parsed
+            // once and never needs to be a string.
+            var utf8 = _s.Storage.Dialect.Provider == StorageProvider.Sqlite;
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new JournalRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+                    utf8 ? reader.GetFieldValue<byte[]>(4) : Encoding.UTF8.GetBytes(reader.GetString(4))));
+            }
         }
 
         foreach (var row in rows)
@@ -231,7 +240,7 @@ public sealed class WebhookRunner : IAsyncDisposable
 
             var item = new DeliveryItem
             {
-                Seq = row.Seq, EventId = row.EventId, JournalType = type, Occurred = occurred, JournalPayload = json, ProfileKey = row.ProfileKey,
+                Seq = row.Seq, EventId = row.EventId, JournalType = type, Occurred = occurred, JournalPayload = Encoding.UTF8.GetBytes(json), ProfileKey = row.ProfileKey,
                 DeliveryId = row.Id, ReplayId = row.ReplayId, Attempts = (int)row.Attempts, FirstAttempt = row.FirstAttempt,
             };
             await LaneFor(item).Writer.WriteAsync(item, ct);
@@ -536,14 +545,7 @@ public sealed class WebhookRunner : IAsyncDisposable
         _probe.Dispose();
     }
 
-    private sealed class JournalRecord
-    {
-        public long Seq { get; set; }
-        public string EventId { get; set; } = "";
-        public string Type { get; set; } = "";
-        public long Occurred { get; set; }
-        public string Payload { get; set; } = "";
-    }
+    private sealed record JournalRecord(long Seq, string EventId, string Type, long Occurred, byte[] Payload);
 
     private sealed class RetryRecord
     {

@@ -44,7 +44,33 @@ public sealed class WebhookSecret
     public override string ToString() => Prefix + Convert.ToBase64String(_key);
 
     /// <summary>The Standard Webhooks <c>v1</c> signature (base64, without the <c>v1,</c>) of <paramref name="signedContent"/>.</summary>
-    public string Sign(ReadOnlySpan<byte> signedContent) => Convert.ToBase64String(HMACSHA256.HashData(_key, signedContent));
+    public string Sign(ReadOnlySpan<byte> signedContent) => Sign(signedContent, []);
+
+    /// <summary>The same, of <paramref name="head"/> followed by <paramref name="body"/> (no copy of the body is made).</summary>
+    public string Sign(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body)
+    {
+        // A keyed HMAC state is reused (reset after each use): keying a fresh one costs about as much as the hashing.
+        if (!_hmacs.TryDequeue(out var hmac)) hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        try
+        {
+            hmac.AppendData(head);
+            hmac.AppendData(body);
+            hmac.GetHashAndReset(mac);
+        }
+        catch
+        {
+            hmac.Dispose();
+            throw;
+        }
+
+        if (_hmacs.Count < KeptHmacs) _hmacs.Enqueue(hmac);
+        else hmac.Dispose();
+        return Convert.ToBase64String(mac);
+    }
+
+    private const int KeptHmacs = 64;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<IncrementalHash> _hmacs = new();
 }
 
 /// <summary>
@@ -108,11 +134,15 @@ public sealed class Ed25519WebhookKey
     public override string ToString() => PublicKeyString();
 
     /// <summary>The Standard Webhooks <c>v1a</c> signature (base64, without the <c>v1a,</c>) of <paramref name="signedContent"/>.</summary>
-    public string Sign(ReadOnlySpan<byte> signedContent)
+    public string Sign(ReadOnlySpan<byte> signedContent) => Sign(signedContent, []);
+
+    /// <summary>The same, of <paramref name="head"/> followed by <paramref name="body"/>.</summary>
+    public string Sign(ReadOnlySpan<byte> head, ReadOnlySpan<byte> body)
     {
         var signer = new Ed25519Signer();
         signer.Init(true, _private);
-        signer.BlockUpdate(signedContent);
+        signer.BlockUpdate(head);
+        signer.BlockUpdate(body);
         return Convert.ToBase64String(signer.GenerateSignature());
     }
 

@@ -50,18 +50,40 @@ public sealed class StandardWebhooksSigner(StandardWebhooksKeys keys, TimeProvid
             throw new ArgumentException("A webhook-id must be non-empty and contain no '.' or space.", nameof(messageId));
         }
 
-        var content = SignedContent(messageId, timestamp, body);
+        // "msg_id.timestamp." then the body as sent, signed without copying the body behind it.
+        var maxHead = Encoding.UTF8.GetMaxByteCount(messageId.Length) + 22;
+        Span<byte> head = maxHead <= 512 ? stackalloc byte[maxHead] : new byte[maxHead];
+        var length = Encoding.UTF8.GetBytes(messageId, head);
+        head[length++] = (byte)'.';
+        timestamp.TryFormat(head[length..], out var digits, provider: CultureInfo.InvariantCulture);
+        length += digits;
+        head[length++] = (byte)'.';
+        head = head[..length];
+
         var now = time.GetUtcNow();
-        var signatures = new List<string>();
+        string? single = null;
+        List<string>? several = null;
         foreach (var secret in keys.Secrets)
         {
             if (secret.ValidUntil is { } until && until <= now) continue;
-            signatures.Add("v1," + secret.Secret.Sign(content));
+            Add("v1," + secret.Secret.Sign(head, body));
         }
 
-        if (keys.Ed25519Key is { } key) signatures.Add("v1a," + key.Sign(content));
-        if (signatures.Count == 0) throw new InvalidOperationException("The webhook has no valid signing secret or key.");
-        return string.Join(' ', signatures);
+        if (keys.Ed25519Key is { } key) Add("v1a," + key.Sign(head, body));
+        return single ?? (several is not null ? string.Join(' ', several) : throw new InvalidOperationException("The webhook has no valid signing secret or key."));
+
+        void Add(string signature)
+        {
+            if (single is null && several is null)
+            {
+                single = signature;
+                return;
+            }
+
+            several ??= [single!];
+            single = null;
+            several.Add(signature);
+        }
     }
 
     /// <summary><c>msg_id.timestamp.body</c> as bytes: the body is used exactly as sent.</summary>

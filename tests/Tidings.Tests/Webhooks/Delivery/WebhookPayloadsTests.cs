@@ -357,7 +357,7 @@ public sealed class WebhookPayloadsTests
         var open = Enriched(new JsonObject { ["ip"] = "203.0.113.9", ["useragent"] = "Mozilla/5.0 \"x\" Zürich", ["referer"] = null });
         var click = Enriched(new JsonObject { ["ip"] = "2001:db8::1", ["url"] = "https://a/?x=1&y=<2>" });
         var update = ProfileChange("update");
-        JournalText Text(string type, JsonObject payload) => new("evt-1", type, Occurred, payload.ToJsonString());
+        JournalText Text(string type, JsonObject payload) => new("evt-1", type, Occurred, System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
 
         var direct = Payloads.EncodeBatch([Text("open", open), Text("click", click), Text("profile.update", update), Text("attempt", open)]);
 

@@ -97,8 +97,21 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
             ok &= await OutageAsync();
         }
 
-        // Last: its opens are journaled after the backlog, which every drain delivers from its start.
-        if (o.Parts.Contains("latency") && (o.LatencyRate > 0 || maxRate > 0)) ok &= await LatencyAsync(o.LatencyRate > 0 ? o.LatencyRate : maxRate / 2);
+        // Last: their opens are journaled after the backlog, which every drain delivers from its start.
+        double capacity = 0;
+        if (o.Parts.Contains("capacity"))
+        {
+            var (complete, rate) = await CapacityAsync();
+            ok &= complete;
+            capacity = rate;
+        }
+
+        if (o.Parts.Contains("latency"))
+        {
+            if (o.LatencyRate > 0) ok &= await LatencyAsync(o.LatencyRate, "chosen rate");
+            if (o.LatencyRate == 0 && capacity > 0) ok &= await LatencyAsync(capacity / 2, "half the end-to-end max");
+            if (o.LatencyRate == 0 && maxRate > 0) ok &= await LatencyAsync(maxRate / 2, "half the drain max");
+        }
 
         Console.WriteLine();
         Console.WriteLine(FormattableString.Invariant($"{o.Events} events, concurrency {o.Concurrency}, format {o.Format}, {o.Runs} runs, {watch.Elapsed.TotalMinutes:F1} min"));
@@ -181,8 +194,57 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         return new Baseline(own, clientMicros, shared, sharedMicros);
     }
 
+    /// <summary>
+    /// The most the whole path carries on this machine. Opens go through the pixel as fast as it accepts them (64
+    /// connections) with dispatch on, first a warm-up (the fresh server's JIT start-up), then <c>--capacity-events</c>,
+    /// until every one has arrived at the receiver. The CPU time of the server and of this process (receiver and load
+    /// generator) for those opens, per open, is what one open costs from the pixel to the receiver; the cores divided by
+    /// it is the end-to-end maximum, the counterpart of the drain's maximum (which is the engine and the receiver alone).
+    /// The intake log makes journal rows at once here (<c>Events:IntakeIdleCpuThreshold=0</c>): by default it keeps them
+    /// back while the machine is busy, so that the pixel keeps its speed, and nothing would be delivered while opens
+    /// keep coming. Also reported: the rates accepted and delivered while the opens were coming.
+    /// </summary>
+    private async Task<(bool Complete, double Rate)> CapacityAsync()
+    {
+        const int first = 20_000_000;
+        var count = o.CapacityEvents;
+        var warm = count / 3;
+        _store.DeliverOnly(_v1, _store.JournalEnd());
+        using var server = await ServerProcess.StartAsync(databaseFile, Settings(dispatch: true, [new("Events:IntakeIdleCpuThreshold", "0")]));
+        using var stats = new ProcessStats(server.ProcessId);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the dispatcher starts the webhook's runner
+
+        var warmTally = receiver.Reset(first + count, warm, 0);
+        await OpenDriver.RunAsync(server.BaseAddress, _paths, first + count, warm, 64, null, null);
+        var warmComplete = await warmTally.WaitAllAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(60));
+
+        var tally = receiver.Reset(first, count, 0);
+        var accepted = new long[count];
+        var serverCpu = stats.CpuSince();
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var started = Stopwatch.GetTimestamp();
+        var (seconds, _) = await OpenDriver.RunAsync(server.BaseAddress, _paths, first, count, 64, null, accepted);
+        var ended = Stopwatch.GetTimestamp();
+        var behind = count - tally.Delivered;
+        var complete = await tally.WaitAllAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(60));
+        serverCpu = stats.CpuSince() - serverCpu;
+        var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds;
+        server.Kill();
+
+        var window = Tally.Seconds(started, ended);
+        var acceptedRate = count / window;
+        var deliveredRate = Enumerable.Range(0, count).Count(i => tally.DeliveredAt(first + i) is var at && at >= started && at <= ended) / window;
+        var micros = (serverCpu + benchCpu) * 1e6 / count;
+        var rate = Environment.ProcessorCount * 1e6 / micros;
+        Console.WriteLine(FormattableString.Invariant(
+            $"capacity: {count} opens in {seconds:F1} s ({acceptedRate:F0}/s accepted, {deliveredRate:F0}/s delivered meanwhile, {behind} behind when the sending ended); {tally.Delivered}/{count} delivered, {tally.Duplicates} duplicates; CPU per open: server {serverCpu * 1e6 / count:F0} µs, receiver and load generator {benchCpu * 1e6 / count:F0} µs; end-to-end maximum {rate:F0}/s"));
+        Add("End-to-end maximum: the cores / the CPU time of one open from the pixel to the receiver", FormattableString.Invariant(
+            $"**{rate:F0}/s** ({micros:F0} µs per open: server {serverCpu * 1e6 / count:F0}, receiver and load generator {benchCpu * 1e6 / count:F0}; opens sent as fast as accepted: {acceptedRate:F0}/s accepted, {deliveredRate:F0}/s delivered meanwhile, {tally.Delivered}/{count} delivered in the end)"));
+        return (complete && warmComplete, rate);
+    }
+
     /// <summary>Opens at a steady rate with dispatch on: from each open's 200 to its POST at the receiver.</summary>
-    private async Task<bool> LatencyAsync(double rate)
+    private async Task<bool> LatencyAsync(double rate, string basis)
     {
         var first = Math.Max(o.WarmUp + o.Events, o.FaultEvents);
         var count = (int)(rate * o.LatencySeconds);
@@ -217,7 +279,7 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
             Console.WriteLine("slowest delivery per second (ms): " + string.Join(' ', perSecond.Select(m => m.ToString("F0", CultureInfo.InvariantCulture))));
             Console.WriteLine(FormattableString.Invariant(
                 $"latency at {rate:F0}/s offered ({count / seconds:F0}/s achieved): {latencies.Length}/{count} delivered, p50 {P(0.5):F1} ms, p99 {P(0.99):F1} ms, max {latencies.LastOrDefault():F1} ms"));
-            Add($"Latency open accepted → POST received, {rate:F0}/s offered, {count / seconds:F0}/s accepted (target p99 < 250 ms at half the max)", FormattableString.Invariant(
+            Add($"Latency open accepted → POST received at {basis}: {rate:F0}/s offered, {count / seconds:F0}/s accepted (target p99 < 250 ms)", FormattableString.Invariant(
                 $"p50 **{P(0.5):F1} ms**, p99 **{P(0.99):F1} ms** (max {latencies.LastOrDefault():F1} ms, {latencies.Length}/{count} delivered) {(P(0.99) < 250 ? "met" : "missed")}"));
             return complete;
         }

@@ -9,7 +9,8 @@ namespace Tidings.Bench.Webhooks;
 /// (the HTTP limit), from a process of its own as the server is (and, for reference, from the receiver's process); latency from open accepted to POST received at half that rate; the rate with rsa-sha256 and with
 /// ed25519 signing; and the drain with a receiver that fails 10% of calls or is down for a minute.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Webhooks -- [--events 200000] [--concurrency 16]
-/// [--runs 3] [--fault-events N] [--latency-seconds 20] [--latency-rate R] [--outage-seconds 60] [--format form|json] [--set Key=Value]</c>.
+/// [--runs 3] [--fault-events N] [--capacity-events 600000] [--latency-seconds 20] [--latency-rate R] [--outage-seconds 60]
+/// [--format form|json] [--only drain,capacity,latency,signing,faults] [--set Key=Value]</c>.
 /// </summary>
 public static class WebhookBenchmark
 {
@@ -53,14 +54,20 @@ public sealed class BenchOptions(string[] args)
     /// <summary>Seconds of the same load before the measured latency phase (the server's JIT start-up, as <see cref="WarmUp"/>).</summary>
     public int LatencyWarmUpSeconds { get; } = Int(args, "--latency-warm-up-seconds", 30);
 
-    /// <summary>Opens per second of the latency phase (0: half the measured drain rate, where the latency target applies).</summary>
+    /// <summary>
+    /// Opens per second of the latency phase (0: half the measured maxima — of the whole path from the capacity phase,
+    /// and of the drains).
+    /// </summary>
     public int LatencyRate { get; } = Int(args, "--latency-rate", 0);
+
+    /// <summary>Opens the capacity phase sends as fast as the pixel accepts them (the second half is measured).</summary>
+    public int CapacityEvents { get; } = Int(args, "--capacity-events", 600_000);
     public int OutageSeconds { get; } = Int(args, "--outage-seconds", 60);
     public int MaxPerSecond { get; } = Int(args, "--max-per-second", 100_000);
     public string Format { get; } = Text(args, "--format", "form");
 
-    /// <summary>Which parts to run (comma-separated: drain, latency, signing, faults); all by default.</summary>
-    public IReadOnlySet<string> Parts { get; } = Text(args, "--only", "drain,latency,signing,faults").Split(',').ToHashSet();
+    /// <summary>Which parts to run (comma-separated: drain, capacity, latency, signing, faults); all by default.</summary>
+    public IReadOnlySet<string> Parts { get; } = Text(args, "--only", "drain,capacity,latency,signing,faults").Split(',').ToHashSet();
 
     /// <summary>--set Key=Value (repeatable): a server setting, to measure the effect of one.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Settings { get; } = Sets(args);

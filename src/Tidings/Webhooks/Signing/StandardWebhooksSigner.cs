@@ -51,48 +51,48 @@ public sealed class StandardWebhooksSigner(StandardWebhooksKeys keys, TimeProvid
         }
 
         // "msg_id.timestamp." then the body as sent, signed without copying the body behind it.
-        var maxHead = Encoding.UTF8.GetMaxByteCount(messageId.Length) + 22;
+        var maxHead = MaxHeadBytes(messageId);
         Span<byte> head = maxHead <= 512 ? stackalloc byte[maxHead] : new byte[maxHead];
-        var length = Encoding.UTF8.GetBytes(messageId, head);
-        head[length++] = (byte)'.';
-        timestamp.TryFormat(head[length..], out var digits, provider: CultureInfo.InvariantCulture);
-        length += digits;
-        head[length++] = (byte)'.';
-        head = head[..length];
+        head = head[..WriteHead(messageId, timestamp, head)];
 
         var now = time.GetUtcNow();
-        string? single = null;
-        List<string>? several = null;
+        var signatures = new List<string>(1);
         foreach (var secret in keys.Secrets)
         {
             if (secret.ValidUntil is { } until && until <= now) continue;
-            Add("v1," + secret.Secret.Sign(head, body));
+            signatures.Add("v1," + secret.Secret.Sign(head, body));
         }
 
-        if (keys.Ed25519Key is { } key) Add("v1a," + key.Sign(head, body));
-        return single ?? (several is not null ? string.Join(' ', several) : throw new InvalidOperationException("The webhook has no valid signing secret or key."));
-
-        void Add(string signature)
+        if (keys.Ed25519Key is { } key) signatures.Add("v1a," + key.Sign(head, body));
+        return signatures.Count switch
         {
-            if (single is null && several is null)
-            {
-                single = signature;
-                return;
-            }
-
-            several ??= [single!];
-            single = null;
-            several.Add(signature);
-        }
+            0 => throw new InvalidOperationException("The webhook has no valid signing secret or key."),
+            1 => signatures[0],
+            _ => string.Join(' ', signatures),
+        };
     }
 
     /// <summary><c>msg_id.timestamp.body</c> as bytes: the body is used exactly as sent.</summary>
     public static byte[] SignedContent(string messageId, long timestamp, ReadOnlySpan<byte> body)
     {
-        var prefix = Encoding.UTF8.GetBytes(messageId + "." + timestamp.ToString(CultureInfo.InvariantCulture) + ".");
-        var content = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(content, 0);
-        body.CopyTo(content.AsSpan(prefix.Length));
+        var head = new byte[MaxHeadBytes(messageId)];
+        var length = WriteHead(messageId, timestamp, head);
+        var content = new byte[length + body.Length];
+        head.AsSpan(0, length).CopyTo(content);
+        body.CopyTo(content.AsSpan(length));
         return content;
+    }
+
+    private static int MaxHeadBytes(string messageId) => Encoding.UTF8.GetMaxByteCount(messageId.Length) + 22; // two dots and a long
+
+    /// <summary>Writes <c>msg_id.timestamp.</c> (UTF-8) into <paramref name="destination"/>; returns its length.</summary>
+    private static int WriteHead(string messageId, long timestamp, Span<byte> destination)
+    {
+        var length = Encoding.UTF8.GetBytes(messageId, destination);
+        destination[length++] = (byte)'.';
+        timestamp.TryFormat(destination[length..], out var digits, provider: CultureInfo.InvariantCulture);
+        length += digits;
+        destination[length++] = (byte)'.';
+        return length;
     }
 }

@@ -15,7 +15,6 @@ public static class ApiDocsFeature
             options.AddDocumentTransformer((document, context, _) =>
             {
                 document.Info.Title = "Tidings API";
-                document.Info.Version = "3";
                 document.Info.License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
                 document.Info.Description =
                     "Copernica Marketing Suite REST API v3 compatible marketing data, mailings, events, log files and webhooks, " +

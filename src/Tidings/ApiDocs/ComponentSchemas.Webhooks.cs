@@ -80,6 +80,9 @@ internal sealed partial class ComponentSchemas
                 ("retiresAt", new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null, Format = "date-time" }))))));
     }
 
+    private static OpenApiSchema IdOrName(string description) =>
+        new() { Type = JsonSchemaType.String | JsonSchemaType.Integer | JsonSchemaType.Null, Description = description };
+
     /// <summary>The body of <c>POST webhooks</c> (handler and a trigger required) and <c>PUT webhook/{id}</c> (keys left out keep their value).</summary>
     private OpenApiSchema WebhookInput(bool creating)
     {
@@ -93,8 +96,8 @@ internal sealed partial class ComponentSchemas
             ("trigger?", OneOf("Copernica's one trigger, or several.", trigger, ArrayOf(trigger))),
             ("triggers?", triggers),
             ("callers?", OneOf("ms, publisher, or both (default).", ArrayOf(Enum("Where a change came from.", WebhookTriggers.Callers)), String())),
-            ("database?", NullableString("Id or name of a database to limit it to; empty or null for all.")),
-            ("collection?", NullableString("Id or name of a collection to limit it to; empty or null for none.")),
+            ("database?", IdOrName("Id or name of a database to limit it to; empty or null for all.")),
+            ("collection?", IdOrName("Id or name of a collection to limit it to; empty or null for none.")),
             ("format?", Enum("form (default) or json.", WebhookFormats.All)),
             ("signing?", Enum("copernica (default), standard, both or none.", WebhookSigningSchemes.All)),
             (WebhookLimits.MaxConcurrency.Key + "?", Limit(WebhookLimits.MaxConcurrency, "Calls in flight at once")),

@@ -18,7 +18,7 @@ public static class ApiDocsFeature
                 document.Info.License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
                 document.Info.Description =
                     "Copernica Marketing Suite REST API v3 compatible marketing data, mailings, events, log files and webhooks, " +
-                    "plus Tidings' own calls (marked as such). Send the account's access token as ?access_token=… (as Copernica) " +
+                    "plus Tidings' own calls (notices, mail transfer agent results, webhook domains, secrets, delivery, replays and tests). Send the account's access token as ?access_token=… (as Copernica) " +
                     "or in an Authorization: Bearer header. Every refused request is HTTP 400 with {\"error\":{\"message\":\"…\"}}, " +
                     "as Copernica answers; creating answers 201 with the new id in X-Created and an empty body. The same paths also " +
                     "answer under /v1/, /v2/ and without a version prefix.";

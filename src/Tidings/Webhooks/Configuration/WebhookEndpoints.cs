@@ -19,7 +19,7 @@ public static class WebhookEndpoints
         var webhooks = api.MapGroup("").WithTags("Webhooks");
         webhooks.MapPost("/webhooks", async (HttpContext http, WebhookStore store, DatabaseStore databases) =>
         {
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
             var webhook = store.New(http.Caller().AccountId);
             await WebhookInput.ApplyAsync(body, webhook, creating: true, databases, http.RequestAborted);
             var id = await store.CreateAsync(webhook, http.RequestAborted);
@@ -41,7 +41,7 @@ public static class WebhookEndpoints
         webhooks.MapMethods("/webhook/{id}", PutOrPost, async (HttpContext http, string id, WebhookStore store, DatabaseStore databases) =>
         {
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
             await WebhookInput.ApplyAsync(body, webhook, creating: false, databases, http.RequestAborted);
             await store.UpdateAsync(webhook, http.RequestAborted);
             return RestResults.NoContent();

@@ -12,7 +12,7 @@ public static class DomainEndpoints
         var domains = api.MapGroup("").WithTags("Webhook domains");
         domains.MapPost("/domains", async (HttpContext http, DomainStore store) =>
         {
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("domain"));
             var id = await store.CreateAsync(http.Caller().AccountId, WebhookInput.Text(body, "domain"), http.RequestAborted);
             return RestResults.Created(http, "domain", id);
         }).WithSummary("Claim a domain (domain); GET domain/{id} then shows the TXT record or file to publish");
@@ -34,7 +34,7 @@ public static class DomainEndpoints
         {
             var accountId = http.Caller().AccountId;
             var d = await store.RequireAsync(accountId, id, http.RequestAborted);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("method", "url"));
             var method = WebhookInput.Text(body, "method")?.Trim().ToLowerInvariant();
             var url = WebhookInput.Text(body, "url");
             if (method is not (null or "" or "dns" or "file")) throw new RestException($"Unknown validation method '{method}' (expected dns or file)");

@@ -117,7 +117,7 @@ public static partial class MtaResults
 
         if (root.ValueKind != JsonValueKind.Array) throw new Rest.RestException("Expected a JSON array of results, or JSON lines");
 
-        // Each element is checked on its own (text that is no valid Unicode, a key given twice): one bad result must not
+        // Each element is checked on its own (text that is not valid Unicode, a key given twice): one bad result must not
         // cost the others.
         return root.EnumerateArray().Select((element, i) => Element(i + 1, element)).ToList();
     }

@@ -74,7 +74,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         ["* /v3/webhook/{id}/secrets"] = new("""{"secret":"{whsec}","grace":60}"""),
         ["POST /v3/webhook/{id}/replay"] = new("""{"from":"2026-01-01 00:00:00","to":"2026-01-02 00:00:00"}"""),
         ["POST /v3/webhook/{id}/test"] = new("""{"type":"open","data":{"a":"b"}}""", Valid: false), // the handler's domain is not validated
-        ["POST /v3/domains"] = new("""{"domain":"fuzz.example.com"}""", Valid: false), // claimed in setup already
+        ["POST /v3/domains"] = new("""{"domain":"claimed.example.com","validate":false}"""),
         ["POST /v3/domain/{id}/validate"] = new("""{"method":"dns"}""", Valid: false), // nothing is published
         ["POST /v3/ms/emailing"] = new("""{"target":"{profile}","targettype":"profile","template":12,"subject":"s","from_address":{"name":"n","email":"a@example.com"},"senderdomain":"mail.shop.example","tags":["t"],"links":["https://shop.example/x"],"type":"individual"}"""),
         ["POST /v3/mta/results"] = new("""[{"message":"{msgid}","type":"delivery","time":"{now}","code":250,"status":"2.0.0","description":"ok","attempts":1,"id":"r1"},{"message":"{msgid}","type":"bounce","recipient":"a@b.nl","envelope":{"remotemta":"mx"}}]"""),
@@ -82,7 +82,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
     };
 
     private const string WebhookJson = """
-        {"handler":"http://127.0.0.1:9/hook","trigger":"open","triggers":["open","click"],"callers":["ms"],"database":"{db}","collection":"{collection}",
+        {"handler":"https://hooks.fuzz.example.com/hook","trigger":"open","triggers":["open","click"],"callers":["ms"],"database":"{db}","collection":"{collection}",
          "format":"json","signing":"both","max_concurrency":2,"max_per_second":5,"batch_max_events":1,"batch_max_ms":0,"ordered":false,"enabled":true}
         """;
 
@@ -171,7 +171,7 @@ public sealed class HostileInputTests(HostileInputApp app) : IClassFixture<Hosti
         var subprofile = await client.CreateAsync($"/v3/profile/{profile}/subprofiles/{collection}", new { note = "x" });
         var fields = await client.GetJsonAsync($"/v3/database/{db}/fields");
         var interests = await client.GetJsonAsync($"/v3/database/{db}/interests");
-        var webhook = await client.CreateAsync("/v3/webhooks", new { handler = "http://127.0.0.1:9/hook", trigger = "open", database = db });
+        var webhook = await client.CreateAsync("/v3/webhooks", new { handler = "https://hooks.fuzz.example.com/hook", trigger = "open", database = db });
         var domain = await client.CreateAsync("/v3/domains", new { domain = "fuzz.example.com" });
         var replay = await client.CreateAsync($"/v3/webhook/{webhook}/replay", new { failed = true });
         var destination = scenario.Destinations[0];

@@ -21,7 +21,7 @@ public static class WebhookEndpoints
         var webhooks = api.MapGroup("").WithTags("Webhooks");
         webhooks.MapPost("/webhooks", async (HttpContext http, WebhookStore store, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development) =>
         {
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
             var webhook = store.New(http.Caller().AccountId);
             await WebhookInput.ApplyAsync(body, webhook, creating: true, databases, http.RequestAborted);
             HandlerRules.Require(webhook.Handler, development.Value.AllowLoopback);
@@ -44,7 +44,7 @@ public static class WebhookEndpoints
         webhooks.MapMethods("/webhook/{id}", PutOrPost, async (HttpContext http, string id, WebhookStore store, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development) =>
         {
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
             var handler = webhook.Handler;
             await WebhookInput.ApplyAsync(body, webhook, creating: false, databases, http.RequestAborted);
             // Only a new handler is judged: a webhook stored before this rule can still be changed otherwise.

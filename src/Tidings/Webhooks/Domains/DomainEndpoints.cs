@@ -13,7 +13,7 @@ public static class DomainEndpoints
         domains.MapPost("/domains", async (HttpContext http, DomainStore store, DomainVerifier verifier, WebhookStore webhooks, CopernicaTime time) =>
         {
             var accountId = http.Caller().AccountId;
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("domain", "validate"));
             var validate = ValidateOnClaim(WebhookInput.Text(body, "validate"));
             var id = await store.CreateAsync(accountId, WebhookInput.Text(body, "domain"), http.RequestAborted);
             if (validate is null) return RestResults.Created(http, "domain", id);
@@ -54,7 +54,7 @@ public static class DomainEndpoints
         {
             var accountId = http.Caller().AccountId;
             var d = await store.RequireAsync(accountId, id, http.RequestAborted);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("method", "url"));
             var method = WebhookInput.Text(body, "method")?.Trim().ToLowerInvariant();
             if (method is not (null or "" or "dns" or "file")) throw new RestException($"Unknown validation method '{method}' (expected dns or file)");
             var success = await ValidateAsync(d, method, WebhookInput.Text(body, "url"), verifier, webhooks, http.RequestAborted);

@@ -103,6 +103,34 @@ public sealed class BodyKeyTests(TidingsApp app) : IClassFixture<TidingsApp>
     }
 
     [Fact]
+    public async Task A_webhook_read_with_get_and_sent_back_whole_with_put_is_accepted_and_its_read_only_keys_ignored()
+    {
+        var client = await app.NewAccountAsync();
+        var id = await client.CreateAsync("/v3/webhooks", new { handler = Handler, trigger = "open" });
+        var webhook = await client.GetJsonAsync($"/v3/webhook/{id}");
+        var created = webhook.Str("created");
+        webhook["handler"] = Handler + "2";
+        webhook["ID"] = "999";
+        webhook["created"] = "2001-01-01 00:00:00";
+        await (await client.SendAsync(HttpMethod.Put, $"/v3/webhook/{id}", webhook.ToJsonString())).ShouldHaveStatusAsync(204);
+        var after = await client.GetJsonAsync($"/v3/webhook/{id}");
+        after.Str("handler").ShouldBe(Handler + "2");
+        after.Str("ID").ShouldBe(id.S());
+        after.Str("created").ShouldBe(created);
+    }
+
+    [Fact]
+    public async Task A_webhook_put_whose_trigger_disagrees_with_its_triggers_is_refused_rather_than_losing_the_edit()
+    {
+        var client = await app.NewAccountAsync();
+        var id = await client.CreateAsync("/v3/webhooks", new { handler = Handler, trigger = "open" });
+        var webhook = await client.GetJsonAsync($"/v3/webhook/{id}");
+        webhook["trigger"] = "click";
+        (await ErrorAsync(await client.SendAsync(HttpMethod.Put, $"/v3/webhook/{id}", webhook.ToJsonString()))).ShouldContain("'triggers'");
+        (await client.GetJsonAsync($"/v3/webhook/{id}")).Str("trigger").ShouldBe("open");
+    }
+
+    [Fact]
     public async Task Every_key_Copernica_documents_for_webhooks_is_accepted_as_json_and_as_a_form()
     {
         var client = await app.NewAccountAsync();

@@ -13,14 +13,18 @@ public static class WebhookInput
 {
     public const string NoWebhook = "No webhook with supplied ID";
 
+    /// <summary>Keys of a webhook as GET shows it that no request can set; a body may carry them and they are ignored.</summary>
+    public static readonly string[] ReadOnlyKeys = ["ID", "disabled_reason", "validated", "validation_error", "created"];
+
     /// <summary>
     /// The keys a webhook body may have: Copernica's (<c>handler</c>, <c>trigger</c>, <c>callers</c>, <c>database</c>,
-    /// <c>collection</c>) and Tidings' own. Anything else, a misspelt key included, is refused rather than dropped.
+    /// <c>collection</c>), Tidings' own, and the read-only keys a GET answers with (<see cref="ReadOnlyKeys"/>), so that
+    /// a client can send back the object it read. Anything else, a misspelt key included, is refused rather than dropped.
     /// </summary>
-    public static readonly BodyKeys Keys = BodyKeys.Of(
+    public static readonly BodyKeys Keys = BodyKeys.Of([
         "handler", "trigger", "triggers", "callers", "database", "collection", "format", "signing",
         WebhookLimits.MaxConcurrency.Key, WebhookLimits.MaxPerSecond.Key, WebhookLimits.BatchMaxEvents.Key, WebhookLimits.BatchMaxMs.Key,
-        "ordered", "enabled");
+        "ordered", "enabled", .. ReadOnlyKeys]);
 
     /// <summary>Applies the body to <paramref name="webhook"/>; database and collection are resolved for the account.</summary>
     public static async Task ApplyAsync(JsonObject body, WebhookRecord webhook, bool creating, DatabaseStore databases, CancellationToken ct)
@@ -28,6 +32,12 @@ public static class WebhookInput
         if (body.ContainsKey("handler") || creating) webhook.Handler = Handler(Text(body, "handler"));
 
         var triggers = Strings(body, "triggers") ?? Strings(body, "trigger");
+        if (Strings(body, "triggers") is { } all && Text(body, "trigger") is { Length: > 0 } one
+            && !all.Any(t => string.Equals(t.Trim(), one.Trim(), StringComparison.OrdinalIgnoreCase)))
+        {
+            // A webhook sent back as GET shows it carries both; an edited 'trigger' must not be lost to the old 'triggers'.
+            throw new RestException($"'trigger' ({one}) is not among 'triggers': change both, or send only one of them");
+        }
         if (triggers is not null)
         {
             var normalised = triggers.Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList();

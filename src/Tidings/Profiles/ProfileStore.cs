@@ -34,7 +34,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
         var now = time.NowMs();
         var id = await w.Connection.ExecuteScalarAsync<long>(
             "INSERT INTO profiles (account_id, database_id) VALUES (@AccountId, @Id) RETURNING id", new { database.AccountId, database.Id }, w.Transaction);
-        var row = new ValueRow(id, id, ValueTable.NewSecret(), now, now, null, values);
+        var row = new ValueRow(id, id, ProfileSecret.New(), now, now, null, values);
         await table.InsertAsync(w, row);
 
         var allInterests = interests is null ? [] : await InterestsAsync(w.Connection, w.Transaction, database.Id);
@@ -102,6 +102,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
         var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
         var newInterests = InterestInput.Apply(view.AllInterests, view.Interests, interests, replaceInterests);
         var interestsChanged = !newInterests.SetEquals(view.Interests);
+        if (secret is not null) secret = ProfileSecret.FromInput(secret);
         var secretChanged = secret is not null && secret != view.Row.Secret;
         if (!valuesChanged && !interestsChanged && !secretChanged) return false;
 

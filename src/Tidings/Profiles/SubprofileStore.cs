@@ -38,7 +38,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
         var id = await w.Connection.ExecuteScalarAsync<long>(
             "INSERT INTO subprofiles (account_id, collection_id, profile_id) VALUES (@AccountId, @Id, @profileId) RETURNING id",
             new { collection.AccountId, collection.Id, profileId }, w.Transaction);
-        var row = new ValueRow(id, profileId, ValueTable.NewSecret(), now, now, null, values);
+        var row = new ValueRow(id, profileId, ProfileSecret.New(), now, now, null, values);
         await table.InsertAsync(w, row);
         await ChangeJournal.AppendAsync(w, collection.AccountId, "subprofile.create", now, Payload("create", database, collection, table, row, parameters, source));
         return id;
@@ -100,6 +100,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
         if (view.Row.IsRemoved) return false;
         var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time.Zone);
         var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
+        if (secret is not null) secret = ProfileSecret.FromInput(secret);
         var secretChanged = secret is not null && secret != view.Row.Secret;
         if (!valuesChanged && !secretChanged) return false;
         var now = time.NowMs();

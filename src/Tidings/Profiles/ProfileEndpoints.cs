@@ -37,9 +37,9 @@ public static class ProfileEndpoints
         g.MapPut("/database/{id}/profiles", async (HttpContext http, string id, DatabaseStore databases, ProfileStore profiles) =>
         {
             var d = await databases.RequireDatabaseAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var (fields, interests) = FieldsAndInterests(await RequestBody.ReadAsync(http)); // the body is checked first, as Copernica does
             if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RestException(CopernicaErrors.FieldsParameterRequired);
             var conditions = FieldFilter.From(http.Request);
-            var (fields, interests) = FieldsAndInterests(await RequestBody.ReadAsync(http));
             var (_, created) = await profiles.BulkUpdateAsync(d, conditions, fields, interests, QueryValues.Flag(http.Request, "create"), "rest", http.RequestAborted);
             return created is { } newId ? RestResults.Created(http, "profile", newId) : RestResults.NoContent();
         }).WithSummary("Update every profile matching fields[] (required); with create=1 and no match, create one");

@@ -53,6 +53,21 @@ public sealed class ErrorMessageTests(TidingsApp app) : IClassFixture<TidingsApp
         (await client.GetJsonAsync($"/v3/profile/{pid}"))!["fields"].Str("email").ShouldBe("a@b.nl");
     }
 
+    [Theory]
+    [InlineData("{\"fields\":true}", "Invalid data provided")]
+    [InlineData("{\"fields\":\"email=x@y.nl\"}", "Invalid data provided")]
+    [InlineData("{\"fields\":", null)]
+    public async Task Bulk_put_checks_the_body_before_the_fields_parameter(string body, string? message)
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("email", "email"));
+        var response = await client.SendAsync(HttpMethod.Put, $"/v3/database/{db}/profiles/bogus?create=1", body);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        await response.ShouldBeCopernicaErrorAsync(message);
+        text.ShouldNotContain("URL parameter fields is required");
+        (await client.GetJsonAsync($"/v3/database/{db}/profileids"))!.AsArray().Count.ShouldBe(0);
+    }
+
     [Fact]
     public async Task Deleting_a_removed_profile_again_says_it_has_already_been_removed()
     {

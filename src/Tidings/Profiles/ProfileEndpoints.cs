@@ -63,7 +63,6 @@ public static class ProfileEndpoints
             return RestResults.NoContent();
         }).WithSummary("Remove the profiles listed in {\"profiles\":[ids]}; all or nothing");
 
-        g.MapGet("/profile", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(1))).ExcludeFromDescription();
         g.MapGet("/profile/{id}", async (HttpContext http, string id, ProfileStore profiles, CopernicaTime time) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);

@@ -48,9 +48,18 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
 
     public async Task<ProfileView?> FindAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var profileId)) return null;
+        if (!RestIds.TryParse(id, out var profileId)) return null;
         await using var c = await storage.OpenReadAsync(ct);
         return await FindAsync(c, null, accountId, profileId);
+    }
+
+    /// <summary>Whether the account has a profile (removed or not) with this id; one indexed lookup.</summary>
+    public async Task<bool> ExistsAsync(long accountId, string id, CancellationToken ct)
+    {
+        if (!RestIds.TryParse(id, out var profileId)) return false;
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM profiles WHERE id = @profileId AND account_id = @accountId", new { profileId, accountId }, cancellationToken: ct)) > 0;
     }
 
     public async Task<ProfileView> RequireAsync(long accountId, string id, CancellationToken ct) =>

@@ -46,9 +46,18 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
 
     public async Task<SubprofileView?> FindAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var subprofileId)) return null;
+        if (!RestIds.TryParse(id, out var subprofileId)) return null;
         await using var c = await storage.OpenReadAsync(ct);
         return await FindAsync(c, null, accountId, subprofileId);
+    }
+
+    /// <summary>Whether the account has a subprofile (removed or not) with this id; one indexed lookup.</summary>
+    public async Task<bool> ExistsAsync(long accountId, string id, CancellationToken ct)
+    {
+        if (!RestIds.TryParse(id, out var subprofileId)) return false;
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM subprofiles WHERE id = @subprofileId AND account_id = @accountId", new { subprofileId, accountId }, cancellationToken: ct)) > 0;
     }
 
     public async Task<SubprofileView> RequireAsync(long accountId, string id, CancellationToken ct) =>

@@ -15,7 +15,6 @@ public sealed class ErrorMessageTests(TidingsApp app) : IClassFixture<TidingsApp
     [InlineData("/v3/collection/987654321/subprofiles", "No collection with given ID")]
     [InlineData("/v3/database", "Invalid request, element 1 is missing in 'directory' path")]
     [InlineData("/v3/profile", "Invalid request, element 1 is missing in 'directory' path")]
-    [InlineData("/v3/profile/1/subprofiles", "Invalid request, element 3 is missing in 'directory' path")]
     [InlineData("/v3/identity/whatever/else", "Invalid method")]
     public async Task Unknown_ids_and_paths_get_copernicas_exact_message(string path, string message)
     {

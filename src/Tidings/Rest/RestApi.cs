@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tidings.Accounts;
+using Tidings.Consumption;
 
 namespace Tidings.Rest;
 
@@ -106,7 +107,8 @@ public static partial class RestApi
 
     /// <summary>
     /// The caller the request's token stands for, or null when the token is missing or unknown. Looked up once per
-    /// request (the entity check before the endpoint may already have done it).
+    /// request (the entity check before the endpoint may already have done it), and counted as an API call of its
+    /// account.
     /// </summary>
     internal static async ValueTask<Caller?> AuthenticateAsync(HttpContext http)
     {
@@ -121,6 +123,7 @@ public static partial class RestApi
         var caller = await http.RequestServices.GetRequiredService<AccountStore>().AuthenticateAsync(token, http.RequestAborted);
         if (caller is null) return null;
         http.Items[typeof(Caller)] = caller;
+        http.RequestServices.GetRequiredService<ApiCallCounter>().Count(caller.AccountId);
         return caller;
     }
 

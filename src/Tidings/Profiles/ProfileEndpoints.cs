@@ -58,7 +58,7 @@ public static class ProfileEndpoints
             }
 
             if (ids.Count > options.Value.MaxBulkDelete) throw new RestException($"Too many profiles in one delete: at most {options.Value.MaxBulkDelete} (setting Rest:MaxBulkDelete)");
-            var count = await profiles.BulkDeleteAsync(d, ids, "rest", http.RequestAborted);
+            var count = await profiles.BulkDeleteAsync(d, ids, "rest", keepModified: http.ApiVersion() == 2, http.RequestAborted);
             http.Response.Headers["X-deleted"] = $"profiles {string.Join(',', ids.Distinct())}";
             return RestResults.NoContent();
         }).WithSummary("Remove the profiles listed in {\"profiles\":[ids]}; all or nothing");
@@ -82,7 +82,7 @@ public static class ProfileEndpoints
         g.MapDelete("/profile/{id}", async (HttpContext http, string id, ProfileStore profiles) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            await profiles.DeleteAsync(p.Database.AccountId, p.Row.Id, "rest", http.RequestAborted);
+            await profiles.DeleteAsync(p.Database.AccountId, p.Row.Id, "rest", keepModified: http.ApiVersion() == 2, http.RequestAborted);
             return RestResults.Deleted(http, "profile", p.Row.Id);
         }).WithSummary("Remove a profile and its subprofiles");
 

@@ -134,21 +134,25 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     }
 
     public Task DeleteAsync(long accountId, long profileId, string source, CancellationToken ct) =>
+        DeleteAsync(accountId, profileId, source, keepModified: false, ct);
+
+    /// <param name="keepModified">Leave <c>modified</c> (also of the subprofiles) as it was, as Copernica's v2 does.</param>
+    public Task DeleteAsync(long accountId, long profileId, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var view = await FindAsync(w.Connection, w.Transaction, accountId, profileId) ?? throw new RestException(CopernicaErrors.NoProfile);
             if (view.Row.IsRemoved) throw new RestException(CopernicaErrors.ProfileAlreadyRemoved);
-            await DeleteInTransactionAsync(w, view, source);
+            await DeleteInTransactionAsync(w, view, source, keepModified);
             return 0;
         }, ct);
 
     /// <summary>Removes a profile: values cleared, interests dropped, subprofiles removed; the row stays as a tombstone.</summary>
-    private async Task DeleteInTransactionAsync(WriteContext w, ProfileView view, string source)
+    private async Task DeleteInTransactionAsync(WriteContext w, ProfileView view, string source, bool keepModified)
     {
         var now = time.NowMs();
-        await view.Table.UpdateAsync(w, view.Row with { Values = view.Table.Cleared(), Removed = now, Modified = now });
+        await view.Table.UpdateAsync(w, view.Row with { Values = view.Table.Cleared(), Removed = now, Modified = keepModified ? view.Row.Modified : now });
         await WriteInterestsAsync(w, view.Row.Id, view.Interests, []);
-        await SubprofileStore.RemoveAllOfProfileAsync(w, view.Database, view.Row.Id, now, source);
+        await SubprofileStore.RemoveAllOfProfileAsync(w, view.Database, view.Row.Id, now, source, keepModified);
         var payload = Payload("delete", view.Database, view.Table, view.Row, new JsonObject(), source, view.Interests, view.AllInterests);
         payload["removed"] = now;
         await ChangeJournal.AppendAsync(w, view.Database.AccountId, "profile.delete", now, payload);
@@ -181,6 +185,10 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
 
     /// <summary>Removes the listed profiles of a database; unknown or already removed ids are an error and nothing is removed.</summary>
     public Task<int> BulkDeleteAsync(DatabaseRecord database, IReadOnlyList<long> ids, string source, CancellationToken ct) =>
+        BulkDeleteAsync(database, ids, source, keepModified: false, ct);
+
+    /// <param name="keepModified">Leave <c>modified</c> as it was, as Copernica's v2 does.</param>
+    public Task<int> BulkDeleteAsync(DatabaseRecord database, IReadOnlyList<long> ids, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var views = new List<ProfileView>();
@@ -192,7 +200,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
                 views.Add(view);
             }
 
-            foreach (var view in views) await DeleteInTransactionAsync(w, view, source);
+            foreach (var view in views) await DeleteInTransactionAsync(w, view, source, keepModified);
             return views.Count;
         }, ct);
 

@@ -56,7 +56,7 @@ public static class SubprofileEndpoints
         g.MapDelete("/subprofile/{id}", async (HttpContext http, string id, SubprofileStore subprofiles) =>
         {
             var s = await subprofiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            await subprofiles.DeleteAsync(s.Collection.AccountId, s.Row.Id, "rest", http.RequestAborted);
+            await subprofiles.DeleteAsync(s.Collection.AccountId, s.Row.Id, "rest", keepModified: http.ApiVersion() == 2, http.RequestAborted);
             return RestResults.Deleted(http, "subprofile", s.Row.Id);
         }).WithSummary("Remove a subprofile");
 

@@ -123,24 +123,28 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     }
 
     public Task DeleteAsync(long accountId, long subprofileId, string source, CancellationToken ct) =>
+        DeleteAsync(accountId, subprofileId, source, keepModified: false, ct);
+
+    /// <param name="keepModified">Leave <c>modified</c> as it was, as Copernica's v2 does.</param>
+    public Task DeleteAsync(long accountId, long subprofileId, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RestException(CopernicaErrors.NoSubprofile);
             if (view.Row.IsRemoved) throw new RestException(CopernicaErrors.SubprofileAlreadyRemoved);
-            await DeleteInTransactionAsync(w, view.Database, view.Collection, view.Table, view.Row, time.NowMs(), source);
+            await DeleteInTransactionAsync(w, view.Database, view.Collection, view.Table, view.Row, time.NowMs(), source, keepModified);
             return 0;
         }, ct);
 
-    private static async Task DeleteInTransactionAsync(WriteContext w, DatabaseRecord database, CollectionRecord collection, ValueTable table, ValueRow row, long now, string source)
+    private static async Task DeleteInTransactionAsync(WriteContext w, DatabaseRecord database, CollectionRecord collection, ValueTable table, ValueRow row, long now, string source, bool keepModified)
     {
-        await table.UpdateAsync(w, row with { Values = table.Cleared(), Removed = now, Modified = now });
+        await table.UpdateAsync(w, row with { Values = table.Cleared(), Removed = now, Modified = keepModified ? row.Modified : now });
         var payload = Payload("delete", database, collection, table, row, new JsonObject(), source);
         payload["removed"] = now;
         await ChangeJournal.AppendAsync(w, collection.AccountId, "subprofile.delete", now, payload);
     }
 
     /// <summary>Removes every subprofile of a profile that is being removed (same transaction).</summary>
-    internal static async Task RemoveAllOfProfileAsync(WriteContext w, DatabaseRecord database, long profileId, long now, string source)
+    internal static async Task RemoveAllOfProfileAsync(WriteContext w, DatabaseRecord database, long profileId, long now, string source, bool keepModified)
     {
         var collections = await w.Connection.QueryAsync<CollectionRecord>($"SELECT {CollectionColumns} FROM collections WHERE database_id = @Id", new { database.Id }, w.Transaction);
         foreach (var collection in collections)
@@ -150,7 +154,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
             p.Add("owner", profileId);
             foreach (var row in await table.ReadAsync(w.Connection, w.Transaction, "removed IS NULL AND profile_id = @owner", p))
             {
-                await DeleteInTransactionAsync(w, database, collection, table, row, now, source);
+                await DeleteInTransactionAsync(w, database, collection, table, row, now, source, keepModified);
             }
         }
     }

@@ -44,6 +44,7 @@ public static partial class RestApi
             try
             {
                 if (api.WrongCase) throw new RestException(CopernicaErrors.InvalidMethod);
+                V2Answers.SeeOtherOnPut(context, api);
                 await next();
                 if (!context.Response.HasStarted && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
                 {
@@ -88,6 +89,9 @@ public static partial class RestApi
     /// <summary>The caller resolved from the request's token.</summary>
     public static Caller Caller(this HttpContext context) =>
         context.Items[typeof(Caller)] as Caller ?? throw new RestException(CopernicaErrors.InvalidAccessToken);
+
+    /// <summary>The version the client asked for: 1, 2, 3, or null for an unversioned path (or no API path).</summary>
+    public static int? ApiVersion(this HttpContext context) => (context.Items[typeof(ApiPath)] as ApiPath)?.Version;
 
     [System.Text.RegularExpressions.GeneratedRegex("^(/v3/(?:databases|(?:database|collection)/[^/]+/(?:profiles|profileids|subprofiles|subprofileids|fields|interests|collections)))/.+$")]
     internal static partial System.Text.RegularExpressions.Regex ListWithExtra();

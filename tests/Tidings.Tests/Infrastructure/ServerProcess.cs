@@ -33,7 +33,9 @@ public sealed class ServerProcess : IDisposable
 
     /// <summary>Starts the server and waits until it answers HTTP.</summary>
     /// <param name="settings">Extra settings passed as <c>--Key=Value</c>.</param>
-    public static async Task<ServerProcess> StartAsync(string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default)
+    /// <param name="environment">Extra environment variables of the server process (e.g. a proxy).</param>
+    public static async Task<ServerProcess> StartAsync(string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = typeof(Program).Assembly.Location;
         var port = FreePort();
@@ -51,6 +53,7 @@ public sealed class ServerProcess : IDisposable
         foreach (var (key, value) in settings ?? []) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         // Runtime knobs for the server alone (benchmarks): TIDINGS_SERVER_ENV_X=1 reaches it as X=1.
         foreach (var (name, value) in start.Environment.Where(e => e.Key.StartsWith(ServerEnvPrefix, StringComparison.Ordinal)).ToList())

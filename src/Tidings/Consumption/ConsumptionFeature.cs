@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.OpenApi;
 using Tidings.Rest;
 
 namespace Tidings.Consumption;
@@ -41,22 +40,9 @@ public static class ConsumptionFeature
                 w.WriteNumber("twofiftyoktests", 0);
                 w.WriteEndObject();
             });
-        }).WithSummary("What the account used from the day begin through the day end (YYYY-MM-DD, both required): emails sent and authenticated API calls; the other counters are 0")
-          .AddOpenApiOperationTransformer((operation, _, _) =>
-          {
-              operation.Parameters ??= [];
-              operation.Parameters.Add(Day("begin", "First day of the period, YYYY-MM-DD (local time)."));
-              operation.Parameters.Add(Day("end", "Last day of the period, included, YYYY-MM-DD (local time)."));
-              return Task.CompletedTask;
-          });
+        }).WithSummary("What the account used from the day begin through the day end (YYYY-MM-DD, both required): emails sent and authenticated API calls; the other counters are 0");
         return app;
     }
-
-    private static OpenApiParameter Day(string name, string description) => new()
-    {
-        Name = name, In = ParameterLocation.Query, Required = true, Description = description,
-        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
-    };
 
     /// <summary>
     /// Where a local day starts, in Unix ms. Days before 1971 and in the year 9999 are clamped to the ends of the

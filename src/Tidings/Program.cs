@@ -1,5 +1,6 @@
 using Tidings.Accounts;
 using Tidings.ApiDocs;
+using Tidings.Consumption;
 using Tidings.Delivery;
 using Tidings.Events;
 using Tidings.LogFiles;
@@ -22,6 +23,7 @@ builder.AddStorage();
 builder.AddSecretProtection();
 builder.AddRest();
 builder.AddAccounts();
+builder.AddConsumption();
 builder.AddProfiles();
 builder.AddEvents();
 builder.AddMailings();
@@ -45,6 +47,7 @@ if (AdminCommandLine.IsAdminCommand(args))
 
 app.UseRest();
 app.MapAccounts();
+app.MapConsumption();
 app.MapProfiles();
 app.MapMailings();
 app.MapWebhookSigning();

@@ -51,6 +51,15 @@ internal sealed partial class ComponentSchemas(OpenApiDocument document)
             ("usedBy", ArrayOf(String())),
             ("license", Object(("id", Id()), ("isTrial", Boolean())))));
 
+        Add("Consumption", Object("What the account used in the period, with Copernica's keys (Tidings counts emails and API calls; the rest are 0).",
+            ("emails", Integer("Messages the account's mailings sent (attempted).")),
+            ("texts", Integer("Always 0.")),
+            ("fax", Integer("Always 0.")),
+            ("webpages", Integer("Always 0.")),
+            ("apicalls", Integer("Authenticated API calls of the account, this one included.")),
+            ("litmustests", Integer("Always 0.")),
+            ("twofiftyoktests", Integer("Always 0."))));
+
         Add("Notice", Object("Something the server wants the account to know.",
             ("ID", Id()),
             ("kind", String("What it is about, e.g. webhook-disabled.")),

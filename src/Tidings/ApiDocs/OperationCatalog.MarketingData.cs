@@ -8,6 +8,9 @@ internal static partial class OperationCatalog
     private static IEnumerable<ApiOperation> Account() =>
     [
         Get("/v3/identity", "getIdentity", "Identity"),
+        Get("/v3/consumption", "getConsumption", "Consumption",
+            new ApiParameter("begin", "Required: the first day of the period, YYYY-MM-DD (local time, Rest:TimeZone).", () => String(), Required: true),
+            new ApiParameter("end", "Required: the last day of the period, included, YYYY-MM-DD.", () => String(), Required: true)),
         Get("/v3/notices", "listNotices", "NoticeList", Paging),
     ];
 

@@ -17,17 +17,13 @@ internal static partial class OperationCatalog
 
     /// <summary>
     /// Routes that are deliberately not in the document, by route pattern (<c>/*</c> at the end: every route under it),
-    /// with why: the missing-id answers (they only say "element 1 is missing"), the documentation itself, and a
+    /// with why: the missing-id answers (they only say "element 1 is missing"; those of database, collection, profile
+    /// and subprofile paths are no routes but come from Rest.EntityPaths), the documentation itself, and a
     /// benchmarking pixel that is off by default.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Undocumented { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["/v3/database"] = "error answer for a path without its id",
-        ["/v3/collection"] = "error answer for a path without its id",
         ["/v3/interest"] = "error answer for a path without its id",
-        ["/v3/profile"] = "error answer for a path without its id",
-        ["/v3/profile/{id}/subprofiles"] = "error answer for a path without its collection",
-        ["/v3/subprofile"] = "error answer for a path without its id",
         ["/v3/webhook"] = "error answer for a path without its id",
         ["/"] = "redirect to /docs",
         ["/docs"] = "the browsable reference",

@@ -76,7 +76,7 @@ public sealed class MailingStore(IStorage storage, CopernicaTime time, DatabaseS
 
     public async Task<MailingRecord?> FindAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var mailingId)) return null;
+        if (!RestIds.TryParse(id, out var mailingId)) return null;
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<MailingRecord>($"SELECT {Columns} FROM mailings WHERE id = @mailingId AND account_id = @accountId", new { mailingId, accountId });
     }
@@ -138,13 +138,14 @@ public sealed class MailingStore(IStorage storage, CopernicaTime time, DatabaseS
         return (items, total);
     }
 
-    /// <summary>A destination of the account by numeric id or by message id.</summary>
+    /// <summary>A destination of the account by numeric id or by message id (which may consist of digits only).</summary>
     public async Task<DestinationRecord?> FindDestinationAsync(long accountId, string idOrMessageId, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);
-        return long.TryParse(idOrMessageId, out var id)
+        var byId = RestIds.TryParse(idOrMessageId, out var id)
             ? await c.QuerySingleOrDefaultAsync<DestinationRecord>($"SELECT {DestinationColumns} FROM destinations WHERE id = @id AND account_id = @accountId", new { id, accountId })
-            : await c.QuerySingleOrDefaultAsync<DestinationRecord>($"SELECT {DestinationColumns} FROM destinations WHERE message_id = @idOrMessageId AND account_id = @accountId", new { idOrMessageId, accountId });
+            : null;
+        return byId ?? await c.QuerySingleOrDefaultAsync<DestinationRecord>($"SELECT {DestinationColumns} FROM destinations WHERE message_id = @idOrMessageId AND account_id = @accountId", new { idOrMessageId, accountId });
     }
 
     /// <summary>A message id as the MTA sees it: 16 lower-case letters and digits (Copernica's form).</summary>

@@ -28,7 +28,6 @@ public static class DatabaseEndpoints
             return RestResults.Created(http, "database", id);
         }).WithSummary("Create a database (name, description, archived)");
 
-        databases.MapGet("/database", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(1))).ExcludeFromDescription();
         databases.MapGet("/database/{id}", async (HttpContext http, string id, DatabaseStore store, FieldStore fields, InterestStore interests, CopernicaTime time) =>
         {
             var d = await store.RequireDatabaseAsync(http.Caller().AccountId, id, http.RequestAborted);
@@ -145,7 +144,6 @@ public static class DatabaseEndpoints
             return RestResults.Created(http, "collection", collectionId);
         }).WithSummary("Add a collection (name, description)");
 
-        collections.MapGet("/collection", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(1))).ExcludeFromDescription();
         collections.MapGet("/collection/{id}", async (HttpContext http, string id, DatabaseStore store, FieldStore fields) =>
         {
             var c = await store.RequireCollectionAsync(http.Caller().AccountId, id, http.RequestAborted);

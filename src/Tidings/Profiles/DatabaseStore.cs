@@ -36,7 +36,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
         await FindDatabaseAsync(accountId, idOrName, ct) ?? throw new RestException(CopernicaErrors.NoDatabase);
 
     internal static Task<DatabaseRecord?> FindDatabaseAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx, long accountId, string idOrName) =>
-        long.TryParse(idOrName, out var id)
+        RestIds.TryParse(idOrName, out var id)
             ? c.QuerySingleOrDefaultAsync<DatabaseRecord>($"SELECT {DatabaseColumns} FROM databases WHERE account_id = @accountId AND id = @id", new { accountId, id }, tx)
             : c.QuerySingleOrDefaultAsync<DatabaseRecord>($"SELECT {DatabaseColumns} FROM databases WHERE account_id = @accountId AND name_key = @key", new { accountId, key = Key(idOrName) }, tx);
 
@@ -95,7 +95,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
     public async Task<CollectionRecord?> FindCollectionAsync(long accountId, string idOrName, DatabaseRecord? database, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);
-        if (long.TryParse(idOrName, out var id))
+        if (RestIds.TryParse(idOrName, out var id))
         {
             var byId = await c.QuerySingleOrDefaultAsync<CollectionRecord>($"SELECT {CollectionColumns} FROM collections WHERE account_id = @accountId AND id = @id", new { accountId, id });
             return database is null || byId?.DatabaseId == database.Id ? byId : null;

@@ -44,7 +44,7 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
     public async Task<FieldDefinition> RequireAsync(long databaseId, long collectionId, string idOrName, CancellationToken ct)
     {
         var fields = await ListAsync(databaseId, collectionId, ct);
-        var field = long.TryParse(idOrName, out var id) ? fields.All.FirstOrDefault(f => f.Id == id) : fields.Find(idOrName);
+        var field = RestIds.TryParse(idOrName, out var id) ? fields.All.FirstOrDefault(f => f.Id == id) : fields.Find(idOrName);
         return field ?? throw new RestException(CopernicaErrors.NoField);
     }
 

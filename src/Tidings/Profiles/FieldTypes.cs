@@ -89,8 +89,8 @@ public static class FieldTypes
             : Normalize(field.Type, field.DefaultValue, field.DefaultValue, zone);
 
     /// <summary>
-    /// A JSON value as PHP would see it as a string: strings as they are, numbers in their shortest form, true as "1",
-    /// false as ""; objects, arrays and null give null (no scalar).
+    /// A JSON value as PHP would see it as a string: strings as they are, numbers as PHP prints them
+    /// (<see cref="PhpNumberText"/>), true as "1", false as ""; objects, arrays and null give null (no scalar).
     /// </summary>
     public static string? ToScalarText(JsonNode? value)
     {
@@ -98,11 +98,29 @@ public static class FieldTypes
         return v.GetValueKind() switch
         {
             JsonValueKind.String => v.GetValue<string>(),
-            JsonValueKind.Number => v.ToJsonString(),
+            JsonValueKind.Number => PhpNumberText(v.ToJsonString()),
             JsonValueKind.True => "1",
             JsonValueKind.False => "",
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// A JSON number as PHP's <c>json_decode</c> and string conversion give it: an integer that fits 64 bits as it is,
+    /// anything else as a float with PHP's 14 significant digits (<c>12.50</c> → <c>12.5</c>, <c>1e25</c> →
+    /// <c>1.0E+25</c>, <c>1e400</c> → <c>INF</c>).
+    /// </summary>
+    public static string PhpNumberText(string json)
+    {
+        if (long.TryParse(json, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return whole.ToString(CultureInfo.InvariantCulture);
+        var number = double.Parse(json, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (double.IsInfinity(number)) return number > 0 ? "INF" : "-INF";
+        var text = number.ToString("G14", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0) return text;
+        var mantissa = text[..e].Contains('.', StringComparison.Ordinal) ? text[..e] : text[..e] + ".0";
+        var exponent = int.Parse(text[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return $"{mantissa}E{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent).ToString(CultureInfo.InvariantCulture)}";
     }
 
     private static bool IsNonEmptyArray(JsonNode? value) => value is JsonArray { Count: > 0 } or JsonObject { Count: > 0 };

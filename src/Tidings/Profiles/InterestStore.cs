@@ -17,7 +17,7 @@ public sealed class InterestStore(IStorage storage)
 
     public async Task<InterestRecord> RequireAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var interestId)) throw new RestException(CopernicaErrors.NoInterest);
+        if (!RestIds.TryParse(id, out var interestId)) throw new RestException(CopernicaErrors.NoInterest);
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<InterestRecord>($"SELECT {Columns} FROM interests WHERE account_id = @accountId AND id = @interestId", new { accountId, interestId })
             ?? throw new RestException(CopernicaErrors.NoInterest);

@@ -37,9 +37,9 @@ public static class ProfileEndpoints
         g.MapPut("/database/{id}/profiles", async (HttpContext http, string id, DatabaseStore databases, ProfileStore profiles) =>
         {
             var d = await databases.RequireDatabaseAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var (fields, interests) = FieldsAndInterests(await RequestBody.ReadAsync(http)); // the body is checked first, as Copernica does
             if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RestException(CopernicaErrors.FieldsParameterRequired);
             var conditions = FieldFilter.From(http.Request);
-            var (fields, interests) = FieldsAndInterests(await RequestBody.ReadAsync(http));
             var (_, created) = await profiles.BulkUpdateAsync(d, conditions, fields, interests, QueryValues.Flag(http.Request, "create"), "rest", http.RequestAborted);
             return created is { } newId ? RestResults.Created(http, "profile", newId) : RestResults.NoContent();
         }).WithSummary("Update every profile matching fields[] (required); with create=1 and no match, create one");
@@ -58,12 +58,11 @@ public static class ProfileEndpoints
             }
 
             if (ids.Count > options.Value.MaxBulkDelete) throw new RestException($"Too many profiles in one delete: at most {options.Value.MaxBulkDelete} (setting Rest:MaxBulkDelete)");
-            var count = await profiles.BulkDeleteAsync(d, ids, "rest", http.RequestAborted);
+            var count = await profiles.BulkDeleteAsync(d, ids, "rest", keepModified: http.ApiVersion() == 2, http.RequestAborted);
             http.Response.Headers["X-deleted"] = $"profiles {string.Join(',', ids.Distinct())}";
             return RestResults.NoContent();
         }).WithSummary("Remove the profiles listed in {\"profiles\":[ids]}; all or nothing");
 
-        g.MapGet("/profile", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(1))).ExcludeFromDescription();
         g.MapGet("/profile/{id}", async (HttpContext http, string id, ProfileStore profiles, CopernicaTime time) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
@@ -83,7 +82,7 @@ public static class ProfileEndpoints
         g.MapDelete("/profile/{id}", async (HttpContext http, string id, ProfileStore profiles) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            await profiles.DeleteAsync(p.Database.AccountId, p.Row.Id, "rest", http.RequestAborted);
+            await profiles.DeleteAsync(p.Database.AccountId, p.Row.Id, "rest", keepModified: http.ApiVersion() == 2, http.RequestAborted);
             return RestResults.Deleted(http, "profile", p.Row.Id);
         }).WithSummary("Remove a profile and its subprofiles");
 

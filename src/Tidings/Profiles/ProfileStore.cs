@@ -34,7 +34,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
         var now = time.NowMs();
         var id = await w.Connection.ExecuteScalarAsync<long>(
             "INSERT INTO profiles (account_id, database_id) VALUES (@AccountId, @Id) RETURNING id", new { database.AccountId, database.Id }, w.Transaction);
-        var row = new ValueRow(id, id, ValueTable.NewSecret(), now, now, null, values);
+        var row = new ValueRow(id, id, ProfileSecret.New(), now, now, null, values);
         await table.InsertAsync(w, row);
 
         var allInterests = interests is null ? [] : await InterestsAsync(w.Connection, w.Transaction, database.Id);
@@ -48,9 +48,18 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
 
     public async Task<ProfileView?> FindAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var profileId)) return null;
+        if (!RestIds.TryParse(id, out var profileId)) return null;
         await using var c = await storage.OpenReadAsync(ct);
         return await FindAsync(c, null, accountId, profileId);
+    }
+
+    /// <summary>Whether the account has a profile (removed or not) with this id; one indexed lookup.</summary>
+    public async Task<bool> ExistsAsync(long accountId, string id, CancellationToken ct)
+    {
+        if (!RestIds.TryParse(id, out var profileId)) return false;
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM profiles WHERE id = @profileId AND account_id = @accountId", new { profileId, accountId }, cancellationToken: ct)) > 0;
     }
 
     public async Task<ProfileView> RequireAsync(long accountId, string id, CancellationToken ct) =>
@@ -102,6 +111,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
         var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
         var newInterests = InterestInput.Apply(view.AllInterests, view.Interests, interests, replaceInterests);
         var interestsChanged = !newInterests.SetEquals(view.Interests);
+        if (secret is not null) secret = ProfileSecret.FromInput(secret);
         var secretChanged = secret is not null && secret != view.Row.Secret;
         if (!valuesChanged && !interestsChanged && !secretChanged) return false;
 
@@ -124,21 +134,25 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     }
 
     public Task DeleteAsync(long accountId, long profileId, string source, CancellationToken ct) =>
+        DeleteAsync(accountId, profileId, source, keepModified: false, ct);
+
+    /// <param name="keepModified">Leave <c>modified</c> (also of the subprofiles) as it was, as Copernica's v2 does.</param>
+    public Task DeleteAsync(long accountId, long profileId, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var view = await FindAsync(w.Connection, w.Transaction, accountId, profileId) ?? throw new RestException(CopernicaErrors.NoProfile);
             if (view.Row.IsRemoved) throw new RestException(CopernicaErrors.ProfileAlreadyRemoved);
-            await DeleteInTransactionAsync(w, view, source);
+            await DeleteInTransactionAsync(w, view, source, keepModified);
             return 0;
         }, ct);
 
     /// <summary>Removes a profile: values cleared, interests dropped, subprofiles removed; the row stays as a tombstone.</summary>
-    private async Task DeleteInTransactionAsync(WriteContext w, ProfileView view, string source)
+    private async Task DeleteInTransactionAsync(WriteContext w, ProfileView view, string source, bool keepModified)
     {
         var now = time.NowMs();
-        await view.Table.UpdateAsync(w, view.Row with { Values = view.Table.Cleared(), Removed = now, Modified = now });
+        await view.Table.UpdateAsync(w, view.Row with { Values = view.Table.Cleared(), Removed = now, Modified = keepModified ? view.Row.Modified : now });
         await WriteInterestsAsync(w, view.Row.Id, view.Interests, []);
-        await SubprofileStore.RemoveAllOfProfileAsync(w, view.Database, view.Row.Id, now, source);
+        await SubprofileStore.RemoveAllOfProfileAsync(w, view.Database, view.Row.Id, now, source, keepModified);
         var payload = Payload("delete", view.Database, view.Table, view.Row, new JsonObject(), source, view.Interests, view.AllInterests);
         payload["removed"] = now;
         await ChangeJournal.AppendAsync(w, view.Database.AccountId, "profile.delete", now, payload);
@@ -171,6 +185,10 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
 
     /// <summary>Removes the listed profiles of a database; unknown or already removed ids are an error and nothing is removed.</summary>
     public Task<int> BulkDeleteAsync(DatabaseRecord database, IReadOnlyList<long> ids, string source, CancellationToken ct) =>
+        BulkDeleteAsync(database, ids, source, keepModified: false, ct);
+
+    /// <param name="keepModified">Leave <c>modified</c> as it was, as Copernica's v2 does.</param>
+    public Task<int> BulkDeleteAsync(DatabaseRecord database, IReadOnlyList<long> ids, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var views = new List<ProfileView>();
@@ -182,7 +200,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
                 views.Add(view);
             }
 
-            foreach (var view in views) await DeleteInTransactionAsync(w, view, source);
+            foreach (var view in views) await DeleteInTransactionAsync(w, view, source, keepModified);
             return views.Count;
         }, ct);
 

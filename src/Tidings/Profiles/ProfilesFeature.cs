@@ -12,7 +12,24 @@ public static class ProfilesFeature
         builder.Services.AddSingleton<InterestStore>();
         builder.Services.AddSingleton<ProfileStore>();
         builder.Services.AddSingleton<SubprofileStore>();
+        AddEntityRoots(builder.Services);
         return builder;
+    }
+
+    /// <summary>The entities whose id is checked before anything else on their paths (see <see cref="EntityPaths"/>).</summary>
+    private static void AddEntityRoots(IServiceCollection services)
+    {
+        string[] putOrPostOrDelete = ["PUT", "POST", "DELETE"];
+        var fieldNeedsId = new Dictionary<string, string[]> { ["field"] = putOrPostOrDelete };
+        services.AddSingleton(new EntityRoot("database", CopernicaErrors.NoDatabase,
+            async (sp, account, id, ct) => await sp.GetRequiredService<DatabaseStore>().FindDatabaseAsync(account, id, ct) is not null, fieldNeedsId));
+        services.AddSingleton(new EntityRoot("collection", CopernicaErrors.NoCollection,
+            async (sp, account, id, ct) => await sp.GetRequiredService<DatabaseStore>().FindCollectionAsync(account, id, null, ct) is not null, fieldNeedsId));
+        services.AddSingleton(new EntityRoot("profile", CopernicaErrors.NoProfile,
+            (sp, account, id, ct) => sp.GetRequiredService<ProfileStore>().ExistsAsync(account, id, ct),
+            new Dictionary<string, string[]> { ["subprofiles"] = ["GET", "POST", "PUT"] }));
+        services.AddSingleton(new EntityRoot("subprofile", CopernicaErrors.NoSubprofile,
+            (sp, account, id, ct) => sp.GetRequiredService<SubprofileStore>().ExistsAsync(account, id, ct), new Dictionary<string, string[]>()));
     }
 
     public static WebApplication MapProfiles(this WebApplication app)

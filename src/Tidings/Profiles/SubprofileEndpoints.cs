@@ -11,7 +11,6 @@ public static class SubprofileEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("").WithTags("Subprofiles");
-        g.MapGet("/profile/{id}/subprofiles", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(3))).ExcludeFromDescription();
         g.MapGet("/profile/{id}/subprofiles/{collection}", async (HttpContext http, string id, string collection, ProfileStore profiles, DatabaseStore databases, SubprofileStore subprofiles, CopernicaTime time) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
@@ -39,7 +38,6 @@ public static class SubprofileEndpoints
             return created is { } newId ? RestResults.Created(http, "subprofile", newId) : RestResults.NoContent();
         }).WithSummary("Update a profile's subprofiles matching fields[] (required); create=1 creates one when none match");
 
-        g.MapGet("/subprofile", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(1))).ExcludeFromDescription();
         g.MapGet("/subprofile/{id}", async (HttpContext http, string id, SubprofileStore subprofiles, CopernicaTime time) =>
         {
             var s = await subprofiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
@@ -58,7 +56,7 @@ public static class SubprofileEndpoints
         g.MapDelete("/subprofile/{id}", async (HttpContext http, string id, SubprofileStore subprofiles) =>
         {
             var s = await subprofiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            await subprofiles.DeleteAsync(s.Collection.AccountId, s.Row.Id, "rest", http.RequestAborted);
+            await subprofiles.DeleteAsync(s.Collection.AccountId, s.Row.Id, "rest", keepModified: http.ApiVersion() == 2, http.RequestAborted);
             return RestResults.Deleted(http, "subprofile", s.Row.Id);
         }).WithSummary("Remove a subprofile");
 

@@ -38,7 +38,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
         var id = await w.Connection.ExecuteScalarAsync<long>(
             "INSERT INTO subprofiles (account_id, collection_id, profile_id) VALUES (@AccountId, @Id, @profileId) RETURNING id",
             new { collection.AccountId, collection.Id, profileId }, w.Transaction);
-        var row = new ValueRow(id, profileId, ValueTable.NewSecret(), now, now, null, values);
+        var row = new ValueRow(id, profileId, ProfileSecret.New(), now, now, null, values);
         await table.InsertAsync(w, row);
         await ChangeJournal.AppendAsync(w, collection.AccountId, "subprofile.create", now, Payload("create", database, collection, table, row, parameters, source));
         return id;
@@ -46,9 +46,18 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
 
     public async Task<SubprofileView?> FindAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var subprofileId)) return null;
+        if (!RestIds.TryParse(id, out var subprofileId)) return null;
         await using var c = await storage.OpenReadAsync(ct);
         return await FindAsync(c, null, accountId, subprofileId);
+    }
+
+    /// <summary>Whether the account has a subprofile (removed or not) with this id; one indexed lookup.</summary>
+    public async Task<bool> ExistsAsync(long accountId, string id, CancellationToken ct)
+    {
+        if (!RestIds.TryParse(id, out var subprofileId)) return false;
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM subprofiles WHERE id = @subprofileId AND account_id = @accountId", new { subprofileId, accountId }, cancellationToken: ct)) > 0;
     }
 
     public async Task<SubprofileView> RequireAsync(long accountId, string id, CancellationToken ct) =>
@@ -100,6 +109,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
         if (view.Row.IsRemoved) return false;
         var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time.Zone);
         var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
+        if (secret is not null) secret = ProfileSecret.FromInput(secret);
         var secretChanged = secret is not null && secret != view.Row.Secret;
         if (!valuesChanged && !secretChanged) return false;
         var now = time.NowMs();
@@ -113,24 +123,28 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     }
 
     public Task DeleteAsync(long accountId, long subprofileId, string source, CancellationToken ct) =>
+        DeleteAsync(accountId, subprofileId, source, keepModified: false, ct);
+
+    /// <param name="keepModified">Leave <c>modified</c> as it was, as Copernica's v2 does.</param>
+    public Task DeleteAsync(long accountId, long subprofileId, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RestException(CopernicaErrors.NoSubprofile);
             if (view.Row.IsRemoved) throw new RestException(CopernicaErrors.SubprofileAlreadyRemoved);
-            await DeleteInTransactionAsync(w, view.Database, view.Collection, view.Table, view.Row, time.NowMs(), source);
+            await DeleteInTransactionAsync(w, view.Database, view.Collection, view.Table, view.Row, time.NowMs(), source, keepModified);
             return 0;
         }, ct);
 
-    private static async Task DeleteInTransactionAsync(WriteContext w, DatabaseRecord database, CollectionRecord collection, ValueTable table, ValueRow row, long now, string source)
+    private static async Task DeleteInTransactionAsync(WriteContext w, DatabaseRecord database, CollectionRecord collection, ValueTable table, ValueRow row, long now, string source, bool keepModified)
     {
-        await table.UpdateAsync(w, row with { Values = table.Cleared(), Removed = now, Modified = now });
+        await table.UpdateAsync(w, row with { Values = table.Cleared(), Removed = now, Modified = keepModified ? row.Modified : now });
         var payload = Payload("delete", database, collection, table, row, new JsonObject(), source);
         payload["removed"] = now;
         await ChangeJournal.AppendAsync(w, collection.AccountId, "subprofile.delete", now, payload);
     }
 
     /// <summary>Removes every subprofile of a profile that is being removed (same transaction).</summary>
-    internal static async Task RemoveAllOfProfileAsync(WriteContext w, DatabaseRecord database, long profileId, long now, string source)
+    internal static async Task RemoveAllOfProfileAsync(WriteContext w, DatabaseRecord database, long profileId, long now, string source, bool keepModified)
     {
         var collections = await w.Connection.QueryAsync<CollectionRecord>($"SELECT {CollectionColumns} FROM collections WHERE database_id = @Id", new { database.Id }, w.Transaction);
         foreach (var collection in collections)
@@ -140,7 +154,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
             p.Add("owner", profileId);
             foreach (var row in await table.ReadAsync(w.Connection, w.Transaction, "removed IS NULL AND profile_id = @owner", p))
             {
-                await DeleteInTransactionAsync(w, database, collection, table, row, now, source);
+                await DeleteInTransactionAsync(w, database, collection, table, row, now, source, keepModified);
             }
         }
     }

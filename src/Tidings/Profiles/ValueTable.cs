@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -164,6 +163,4 @@ public sealed class ValueTable(string table, FieldSet fields, bool hasProfileCol
             command.Parameters.Add(parameter);
         }
     }
-
-    public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }

@@ -6,7 +6,8 @@ public sealed record FieldCondition(string Field, string Operator, string Value)
 /// <summary>
 /// Reads the <c>fields</c> filter from a query string in every encoding clients send: <c>fields[]=</c>,
 /// <c>fields[0]=</c>, percent-encoded brackets (<c>fields%5B0%5D=</c>) and raw, unencoded values. A plain
-/// <c>fields=…</c> (not an array) is ignored, as Copernica does.
+/// <c>fields=…</c> (not an array) is ignored, as Copernica does, and so is an empty entry (<c>fields[]=</c>, which
+/// clients send when they have no filter): it counts neither as a condition nor as the parameter being present.
 /// </summary>
 public static class FieldFilter
 {
@@ -17,16 +18,16 @@ public static class FieldFilter
         var conditions = new List<FieldCondition>();
         foreach (var (key, value) in QueryValues.Pairs(request))
         {
-            if (IsFieldsKey(key)) conditions.Add(Parse(value));
+            if (IsCondition(key, value)) conditions.Add(Parse(value));
         }
 
         return conditions;
     }
 
-    public static bool HasFieldsParameter(HttpRequest request) => QueryValues.Pairs(request).Any(p => IsFieldsKey(p.Name));
+    public static bool HasFieldsParameter(HttpRequest request) => QueryValues.Pairs(request).Any(p => IsCondition(p.Name, p.Value));
 
-    private static bool IsFieldsKey(string key) =>
-        key.StartsWith("fields[", StringComparison.Ordinal) && key.EndsWith(']');
+    private static bool IsCondition(string key, string value) =>
+        key.StartsWith("fields[", StringComparison.Ordinal) && key.EndsWith(']') && !string.IsNullOrWhiteSpace(value);
 
     /// <summary>Splits a condition at its first operator; the whole condition is trimmed first.</summary>
     public static FieldCondition Parse(string raw)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tidings.Accounts;
+using Tidings.Consumption;
 
 namespace Tidings.Rest;
 
@@ -11,38 +12,39 @@ public static partial class RestApi
 {
     public const string Prefix = "/v3";
 
-    /// <summary>First path segments of Copernica API paths; an unversioned path starting with one is an API call.</summary>
-    private static readonly HashSet<string> ApiRoots = new(StringComparer.Ordinal)
-    {
-        "identity", "consumption", "databases", "database", "collection", "interest", "profile", "profiles", "subprofile",
-        "ms", "publisher", "logfiles", "logfile", "webhooks", "webhook", "domains", "domain", "emailings", "token", "mta",
-    };
-
     public static WebApplicationBuilder AddRest(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RestOptions>().BindConfiguration(RestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CopernicaTime>();
+        builder.Services.AddSingleton<EntityRoots>();
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = null);
         return builder;
     }
 
-    /// <summary>Rewrites aliases to <c>/v3</c> and turns failures on API paths into Copernica errors.</summary>
+    /// <summary>
+    /// Rewrites aliases to <c>/v3</c>; after routing, before any endpoint runs, checks an entity path's id
+    /// (<see cref="EntityPaths"/>) and refuses paths spelt in another case (<see cref="PathCase"/>); turns failures on
+    /// API paths into Copernica errors.
+    /// </summary>
     public static WebApplication UseRest(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
             var path = context.Request.Path.Value ?? "/";
-            var rewritten = Rewrite(path);
-            if (rewritten is null)
+            var api = ApiPath.From(path);
+            if (api is null)
             {
                 await next();
                 return;
             }
 
-            context.Request.Path = rewritten;
+            context.Items[typeof(ApiPath)] = api;
+            context.Request.Path = api.Path;
             try
             {
+                if (api.WrongCase) throw new RestException(CopernicaErrors.InvalidMethod);
+                V2Answers.SeeOtherOnPut(context, api);
                 await next();
                 if (!context.Response.HasStarted && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
                 {
@@ -67,6 +69,16 @@ public static partial class RestApi
             }
         });
         app.UseRouting();
+        app.Use(async (context, next) =>
+        {
+            if (context.Items.ContainsKey(typeof(ApiPath)))
+            {
+                await EntityPaths.CheckAsync(context);
+                if (!PathCase.MatchesRoute(context)) throw new RestException(CopernicaErrors.InvalidMethod);
+            }
+
+            await next();
+        });
         return app;
     }
 
@@ -78,29 +90,33 @@ public static partial class RestApi
     public static Caller Caller(this HttpContext context) =>
         context.Items[typeof(Caller)] as Caller ?? throw new RestException(CopernicaErrors.InvalidAccessToken);
 
-    internal static string? Rewrite(string path)
-    {
-        if (path.Length > 1 && path.EndsWith('/')) path = path.TrimEnd('/');
-        if (path.StartsWith("/v3/", StringComparison.Ordinal) || path == "/v3") return DropExtraAfterList(path);
-        if (path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/v2/", StringComparison.Ordinal)) return DropExtraAfterList(Prefix + path[3..]);
-        var firstEnd = path.IndexOf('/', 1);
-        var first = firstEnd < 0 ? path[1..] : path[1..firstEnd];
-        return ApiRoots.Contains(first) ? DropExtraAfterList(Prefix + path) : null;
-    }
-
-    /// <summary>Copernica ignores extra path parts after a list resource (<c>database/1/profiles/whatever</c>).</summary>
-    private static string DropExtraAfterList(string path)
-    {
-        var match = ListWithExtra().Match(path);
-        return match.Success ? match.Groups[1].Value : path;
-    }
+    /// <summary>The version the client asked for: 1, 2, 3, or null for an unversioned path (or no API path).</summary>
+    public static int? ApiVersion(this HttpContext context) => (context.Items[typeof(ApiPath)] as ApiPath)?.Version;
 
     [System.Text.RegularExpressions.GeneratedRegex("^(/v3/(?:databases|(?:database|collection)/[^/]+/(?:profiles|profileids|subprofiles|subprofileids|fields|interests|collections)))/.+$")]
-    private static partial System.Text.RegularExpressions.Regex ListWithExtra();
+    internal static partial System.Text.RegularExpressions.Regex ListWithExtra();
 
     private static async ValueTask<object?> Authenticate(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
+        var caller = await AuthenticateAsync(http);
+        if (caller is null) return CopernicaJson.Error(CopernicaErrors.InvalidAccessToken);
+        if (!caller.CanWrite && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            return CopernicaJson.Error(CopernicaErrors.ReadOnlyToken);
+        }
+
+        return await next(invocation);
+    }
+
+    /// <summary>
+    /// The caller the request's token stands for, or null when the token is missing or unknown. Looked up once per
+    /// request (the entity check before the endpoint may already have done it), and counted as an API call of its
+    /// account.
+    /// </summary>
+    internal static async ValueTask<Caller?> AuthenticateAsync(HttpContext http)
+    {
+        if (http.Items[typeof(Caller)] is Caller known) return known;
         var token = QueryValues.Get(http.Request, "access_token") ?? "";
         if (string.IsNullOrEmpty(token))
         {
@@ -109,14 +125,10 @@ public static partial class RestApi
         }
 
         var caller = await http.RequestServices.GetRequiredService<AccountStore>().AuthenticateAsync(token, http.RequestAborted);
-        if (caller is null) return CopernicaJson.Error(CopernicaErrors.InvalidAccessToken);
-        if (!caller.CanWrite && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
-        {
-            return CopernicaJson.Error(CopernicaErrors.ReadOnlyToken);
-        }
-
+        if (caller is null) return null;
         http.Items[typeof(Caller)] = caller;
-        return await next(invocation);
+        http.RequestServices.GetRequiredService<ApiCallCounter>().Count(caller.AccountId);
+        return caller;
     }
 
     /// <summary>The base URL for <c>X-location</c> headers.</summary>

@@ -10,6 +10,7 @@ public static class RestResults
         var text = id.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers["X-Created"] = text;
         http.Response.Headers["X-location"] = $"{http.PublicBase()}{RestApi.Prefix}/{entity}/{text}";
+        http.Items[V2Answers.CreatedPathKey] = $"{entity}/{text}";
         return Results.StatusCode(StatusCodes.Status201Created);
     }
 

@@ -70,6 +70,7 @@ public sealed class ResponseShapeTests(TidingsApp app) : IClassFixture<TidingsAp
         string[][] gets =
         [
             ["/v3/identity", "/v3/identity"],
+            ["/v3/consumption", $"/v3/consumption?begin=2000-01-01&end={today}"],
             ["/v3/notices", "/v3/notices"],
             ["/v3/databases", "/v3/databases"],
             ["/v3/database/{id}", $"/v3/database/{db}"],

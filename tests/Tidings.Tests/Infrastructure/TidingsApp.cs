@@ -71,7 +71,7 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
             (_postgresDatabase, _postgresConnectionString) = await TestDatabases.CreatePostgresDatabaseAsync(TestDatabases.RequirePostgres());
         }
 
-        _ = Server; // start the host (runs the migrations)
+        _ = Services; // start the host (runs the migrations), on the test server or on Kestrel
         await Task.CompletedTask;
     }
 

@@ -15,7 +15,6 @@ public sealed class ErrorMessageTests(TidingsApp app) : IClassFixture<TidingsApp
     [InlineData("/v3/collection/987654321/subprofiles", "No collection with given ID")]
     [InlineData("/v3/database", "Invalid request, element 1 is missing in 'directory' path")]
     [InlineData("/v3/profile", "Invalid request, element 1 is missing in 'directory' path")]
-    [InlineData("/v3/profile/1/subprofiles", "Invalid request, element 3 is missing in 'directory' path")]
     [InlineData("/v3/identity/whatever/else", "Invalid method")]
     public async Task Unknown_ids_and_paths_get_copernicas_exact_message(string path, string message)
     {
@@ -51,6 +50,21 @@ public sealed class ErrorMessageTests(TidingsApp app) : IClassFixture<TidingsApp
         var response = await client.SendAsync(HttpMethod.Put, $"/v3/database/{db}/profiles?create=1", "{\"fields\":{\"email\":\"x@y.nl\"}}");
         await response.ShouldBeCopernicaErrorAsync("URL parameter fields is required");
         (await client.GetJsonAsync($"/v3/profile/{pid}"))!["fields"].Str("email").ShouldBe("a@b.nl");
+    }
+
+    [Theory]
+    [InlineData("{\"fields\":true}", "Invalid data provided")]
+    [InlineData("{\"fields\":\"email=x@y.nl\"}", "Invalid data provided")]
+    [InlineData("{\"fields\":", null)]
+    public async Task Bulk_put_checks_the_body_before_the_fields_parameter(string body, string? message)
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("email", "email"));
+        var response = await client.SendAsync(HttpMethod.Put, $"/v3/database/{db}/profiles/bogus?create=1", body);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        await response.ShouldBeCopernicaErrorAsync(message);
+        text.ShouldNotContain("URL parameter fields is required");
+        (await client.GetJsonAsync($"/v3/database/{db}/profileids"))!.AsArray().Count.ShouldBe(0);
     }
 
     [Fact]

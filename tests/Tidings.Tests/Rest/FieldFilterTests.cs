@@ -40,6 +40,31 @@ public sealed class FieldFilterTests(TidingsApp app) : IClassFixture<TidingsApp>
         (await IdsAsync(d, "FIELDS[]=age>40&fields[]=name==Bob")).ShouldBe([d.Bob.S()]);
     }
 
+    [Theory]
+    [InlineData("fields[]=", 3)]
+    [InlineData("fields[]=&fields[]=", 3)]
+    [InlineData("fields%5B0%5D=", 3)]
+    [InlineData("fields[]=%20%20", 3)]
+    [InlineData("fields[]=&fields[]=age>40", 1)]
+    [InlineData("fields[0]=age<40&fields[1]=", 2)]
+    public async Task Empty_fields_entries_are_ignored(string query, int expected)
+    {
+        var d = await SeedAsync();
+        (await IdsAsync(d, query)).Count.ShouldBe(expected);
+        (await d.Client.GetJsonAsync($"/v3/database/{d.Db}/profiles?{query}&total=true"))!["total"]!.GetValue<long>().ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task Empty_fields_entries_do_not_satisfy_a_bulk_put_that_needs_conditions()
+    {
+        var d = await SeedAsync();
+        var response = await d.Client.PutJsonAsync($"/v3/database/{d.Db}/profiles?fields[]=&fields%5B1%5D=", new { fields = new { name = "Everyone" } });
+        await response.ShouldBeCopernicaErrorAsync("URL parameter fields is required");
+        (await IdsAsync(d, "fields[]=name==Everyone")).ShouldBeEmpty();
+        await (await d.Client.PutJsonAsync($"/v3/database/{d.Db}/profiles?fields[]=&fields[]=name==Bob", new { fields = new { age = 31 } })).ShouldHaveStatusAsync(204);
+        (await IdsAsync(d, "fields[]=age==31")).ShouldBe([d.Bob.S()]);
+    }
+
     [Fact]
     public async Task Fields_as_a_plain_parameter_is_ignored()
     {

@@ -33,8 +33,9 @@ public sealed class RoutingTests(TidingsApp app) : IClassFixture<TidingsApp>
     public async Task Unknown_path_under_v3_is_copernicas_invalid_method()
     {
         var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop");
         await (await client.GetAsync("/v3/nonsense/1")).ShouldBeCopernicaErrorAsync("Invalid method");
-        await (await client.GetAsync("/database/1/nonsense")).ShouldBeCopernicaErrorAsync("Invalid method");
+        await (await client.GetAsync($"/database/{db}/nonsense")).ShouldBeCopernicaErrorAsync("Invalid method");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class ValueShapeTests(TidingsApp app) : IClassFixture<TidingsApp>
         profile.Str("created").ShouldMatch(Timestamp);
         profile.Str("modified").ShouldMatch(Timestamp);
         profile["removed"]!.GetValueKind().ShouldBe(JsonValueKind.False);
-        profile.Str("secret").ShouldMatch("^[0-9a-f]{32}$");
+        profile.Str("secret").ShouldMatch("^[0-9a-f]{28}$");
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerab
 
     public async Task<WebhookRecord> RequireAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var webhookId)) throw new RestException(WebhookInput.NoWebhook);
+        if (!RestIds.TryParse(id, out var webhookId)) throw new RestException(WebhookInput.NoWebhook);
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<WebhookRecord>($"SELECT {Columns} FROM webhooks WHERE account_id = @accountId AND id = @webhookId", new { accountId, webhookId })
             ?? throw new RestException(WebhookInput.NoWebhook);

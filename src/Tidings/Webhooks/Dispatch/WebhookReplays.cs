@@ -80,7 +80,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
     /// <summary>Queues one delivery (a failed, pending or delivered one) to be sent again now.</summary>
     public async Task<long> ReplayDeliveryAsync(WebhookRecord webhook, string deliveryId, CancellationToken ct)
     {
-        if (!long.TryParse(deliveryId, out var delivery)) throw new RestException(NoDelivery);
+        if (!RestIds.TryParse(deliveryId, out var delivery)) throw new RestException(NoDelivery);
         var id = await storage.WriteAsync(async w =>
         {
             w.LeavesProfilesAlone();
@@ -198,7 +198,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
 
     public async Task<(ReplayRecord Replay, ReplayProgress Progress)> RequireAsync(long webhookId, string replayId, CancellationToken ct)
     {
-        if (!long.TryParse(replayId, out var id)) throw new RestException(NoReplay);
+        if (!RestIds.TryParse(replayId, out var id)) throw new RestException(NoReplay);
         await using var c = await storage.OpenReadAsync(ct);
         var replay = await c.QuerySingleOrDefaultAsync<ReplayRecord>(Select + " WHERE id = @id AND webhook_id = @webhookId", new { id, webhookId })
             ?? throw new RestException(NoReplay);

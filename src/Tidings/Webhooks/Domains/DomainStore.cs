@@ -86,7 +86,7 @@ public sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<W
 
     public async Task<DomainRecord> RequireAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var domainId)) throw new RestException(NoDomain);
+        if (!RestIds.TryParse(id, out var domainId)) throw new RestException(NoDomain);
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<DomainRecord>($"SELECT {Columns} FROM validated_domains WHERE account_id = @accountId AND id = @domainId", new { accountId, domainId })
             ?? throw new RestException(NoDomain);

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace Tidings.Rest;
+
+/// <summary>
+/// The one rule for numeric ids in a path: ASCII digits only (<c>^[0-9]+$</c>, leading zeros allowed). An empty
+/// segment, a sign (<c>-1</c>, <c>+6</c>), spaces (<c>1%20</c>) or a number too large for an id is no id; the caller
+/// answers with its entity's "No … with supplied ID" message (or, where names are allowed, looks for a name).
+/// </summary>
+public static class RestIds
+{
+    public static bool TryParse(string? text, out long id)
+    {
+        id = 0;
+        if (string.IsNullOrEmpty(text)) return false;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+        }
+
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id);
+    }
+}

@@ -2,6 +2,7 @@ using Tidings.Accounts;
 using Tidings.ApiDocs;
 using Tidings.Delivery;
 using Tidings.Events;
+using Tidings.Hosting;
 using Tidings.LogFiles;
 using Tidings.Mailings;
 using Tidings.Profiles;
@@ -16,7 +17,19 @@ using Tidings.Webhooks.Secrets;
 using Tidings.Webhooks.Signing;
 using Tidings.Tracking;
 
-var builder = WebApplication.CreateBuilder(AdminCommandLine.ConfigurationArguments(args));
+var request = AdminCommandLine.Parse(args);
+if (request == CommandLineRequest.Version)
+{
+    Console.WriteLine(AppVersion.Text);
+    return 0;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = AdminCommandLine.ConfigurationArguments(args),
+    ContentRootPath = ApplicationFolder.ContentRoot(args),
+});
+builder.AddHosting();
 builder.AddStorage();
 builder.AddSecretProtection();
 builder.AddRest();
@@ -36,10 +49,12 @@ builder.AddTracking();
 builder.AddApiDocs();
 
 var app = builder.Build();
-if (AdminCommandLine.IsAdminCommand(args))
-{
-    return await AdminCommandLine.RunAsync(app, args);
-}
+if (request == CommandLineRequest.Usage) return AdminCommandLine.PrintUsage(app.Services);
+
+// Nothing may be created (database, master key, first token) before the configuration is known to be good.
+if (!ServerStart.CheckConfiguration(app)) return ServerStart.Failed;
+if (request == CommandLineRequest.Verb) return await AdminCommandLine.RunAsync(app, args);
+if (!ServerStart.LockDataFolder(app)) return ServerStart.Failed;
 
 app.UseRest();
 app.MapAccounts();
@@ -54,7 +69,6 @@ app.MapLogFiles();
 app.MapStatistics();
 app.MapTracking();
 app.MapApiDocs();
-await app.RunAsync();
-return 0;
+return await ServerStart.RunAsync(app);
 
 public partial class Program;

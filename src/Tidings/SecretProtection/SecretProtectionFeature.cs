@@ -17,6 +17,7 @@ public static class SecretProtectionFeature
     public static WebApplicationBuilder AddSecretProtection(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SecretProtectionOptions>().BindConfiguration(SecretProtectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SecretProtectionOptions>, MasterKeyCheck>();
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecretProtectionOptions>>().Value;

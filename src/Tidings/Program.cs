@@ -4,6 +4,7 @@ using Tidings.Delivery;
 using Tidings.Events;
 using Tidings.Hosting;
 using Tidings.LogFiles;
+using Tidings.LogRedaction;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
@@ -29,6 +30,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = AdminCommandLine.ConfigurationArguments(args),
     ContentRootPath = ApplicationFolder.ContentRoot(args),
 });
+builder.AddLogRedaction();
 builder.AddHosting();
 builder.AddStorage();
 builder.AddSecretProtection();

@@ -1,4 +1,5 @@
 using Tidings.Tests.Infrastructure;
+using Tidings.Tests.LogRedaction;
 
 namespace Tidings.Tests.Hosting;
 
@@ -85,6 +86,30 @@ public sealed class ServerProcessTests : IDisposable
 
         // appsettings.json keeps ASP.NET Core at Warning: without it, every request would be logged with its query string.
         server.Output.ShouldNotContain(l => l.Contains("Microsoft.AspNetCore.Hosting.Diagnostics", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Started_from_another_folder_at_trace_level_no_line_it_writes_shows_an_access_token()
+    {
+        var work = Path.Combine(_directory, "elsewhere");
+        Directory.CreateDirectory(work);
+        KeyValuePair<string, string>[] trace =
+        [
+            new("Logging:LogLevel:Default", "Trace"), new("Logging:LogLevel:Microsoft", "Trace"),
+            new("Logging:LogLevel:Microsoft.AspNetCore", "Trace"), new("Logging:LogLevel:System", "Trace"),
+        ];
+        using var server = await ServerProcess.StartAsync("data/tidings.db", trace, ct: Ct, workingDirectory: work);
+        var token = await server.WaitForAccessTokenAsync(Bound);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        await CredentialTraffic.RunRestFlowAsync(new ApiClient(http, token, 1));
+        await CredentialTraffic.SendRefusedRequestsAsync(server.BaseAddress, token);
+        await server.StopAsync(Bound);
+
+        server.Output.ShouldContain(l => l.Contains("Request starting", StringComparison.Ordinal) && l.Contains("access_token=***", StringComparison.Ordinal));
+        server.Output.ShouldContain(l => l.Contains("Invalid request line", StringComparison.Ordinal) && l.Contains("access_token=***", StringComparison.Ordinal));
+        var leaks = server.Output.Where(l => l.Contains(token, StringComparison.OrdinalIgnoreCase) || l.Contains(CredentialTraffic.WrongToken, StringComparison.OrdinalIgnoreCase)).ToList();
+        leaks.ShouldBeEmpty(string.Join('\n', leaks.Take(5)));
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Tidings.Tests.Infrastructure;
 
@@ -112,14 +113,15 @@ public sealed class ServerProcess : IDisposable
     /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
-        if (!_process.HasExited)
-        {
-            using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
-            await kill.WaitForExitAsync();
-        }
+        if (!_process.HasExited && Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException("kill(SIGTERM) failed: " + Marshal.GetLastPInvokeError());
 
         await Task.WhenAll(_process.WaitForExitAsync(), _outputEnded.Task, _errorEnded.Task).WaitAsync(timeout);
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, as a crash or an OOM kill.</summary>
     public void Kill()

@@ -19,7 +19,7 @@ public interface IAdminVerbs
 }
 
 /// <summary>What the command line asks for.</summary>
-public enum CommandLineRequest
+internal enum CommandLineRequest
 {
     /// <summary>Start the server; every argument is a configuration switch (<c>--Key=Value</c> or <c>--Key Value</c>).</summary>
     Server,
@@ -44,7 +44,7 @@ public static class AdminCommandLine
     public static IServiceCollection AddAdminVerbs<T>(this IServiceCollection services)
         where T : class, IAdminVerbs => services.AddSingleton<IAdminVerbs, T>();
 
-    public static CommandLineRequest Parse(string[] args)
+    internal static CommandLineRequest Parse(string[] args)
     {
         if (args.Length == 0) return CommandLineRequest.Server;
         var first = args[0];
@@ -94,7 +94,7 @@ public static class AdminCommandLine
         !key.Equals("help", StringComparison.OrdinalIgnoreCase) && !key.Equals("version", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The usage on standard error; returns the exit code 2.</summary>
-    public static int PrintUsage(IServiceProvider services)
+    internal static int PrintUsage(IServiceProvider services)
     {
         var error = Console.Error;
         error.WriteLine("Usage:");

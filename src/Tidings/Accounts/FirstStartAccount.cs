@@ -18,23 +18,16 @@ internal sealed partial class FirstStartAccount(
 {
     public const string TokenFileName = "first-access-token";
 
-    private (Account Account, string Token)? _created;
-
-    /// <summary>Before the server listens, so that the token works as soon as it is handed over.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Once everything has started and the server listens: the banner can show where, and a start that fails on the way
+    /// leaves no account whose token nobody saw (the next start makes it then).
+    /// </summary>
+    public async Task StartedAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.CreateDefaultAccount || await accounts.CountAccountsAsync(cancellationToken) > 0) return;
         var account = await accounts.CreateAccountAsync(options.Value.DefaultAccountName, ct: cancellationToken);
-        var token = await accounts.CreateTokenAsync(account.Id, "default", canWrite: true, cancellationToken);
+        var token = (await accounts.CreateTokenAsync(account.Id, "default", canWrite: true, cancellationToken)).Token;
         LogCreated(account.Id, account.Name);
-        _created = (account, token.Token);
-    }
-
-    /// <summary>Once the server listens, so that the banner can show where.</summary>
-    public Task StartedAsync(CancellationToken cancellationToken)
-    {
-        if (_created is not var (account, token)) return Task.CompletedTask;
-        _created = null;
         var identity = ListenAddress().TrimEnd('/') + "/v3/identity?access_token=";
         var output = console.Out;
         output.WriteLine();
@@ -60,7 +53,6 @@ internal sealed partial class FirstStartAccount(
 
         output.WriteLine();
         output.Flush();
-        return Task.CompletedTask;
     }
 
     /// <summary>The first address the server listens on, a wildcard host (<c>0.0.0.0</c>, <c>[::]</c>, <c>+</c>, <c>*</c>) as 127.0.0.1.</summary>
@@ -99,6 +91,8 @@ internal sealed partial class FirstStartAccount(
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,7 +1,7 @@
 namespace Tidings.Hosting;
 
 /// <summary>The server as a process: its console, its data folder's lock (see <see cref="ServerStart"/>).</summary>
-public static class HostingFeature
+internal static class HostingFeature
 {
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {

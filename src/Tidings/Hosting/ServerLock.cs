@@ -22,15 +22,19 @@ internal sealed class ServerLock(IOptions<StorageOptions> storage) : IDisposable
     {
         if (storage.Value.Provider != StorageProvider.Sqlite || _held is not null) return null;
         var folder = DataFolder.Of(storage.Value);
-        Directory.CreateDirectory(folder);
         try
         {
+            Directory.CreateDirectory(folder);
             _held = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (IOException) when (File.Exists(Path))
         {
             return $"Another Tidings server is already running on the data folder {folder} (it holds {Path}). " +
                 "Stop it first, or give this server its own Storage:SqlitePath. Command-line verbs may run beside it.";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"Cannot create {Path} in the data folder (Storage:SqlitePath): {ex.Message}";
         }
 
         // For an operator wondering which process holds it.

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Tidings.LogRedaction;
 
 /// <summary>Access tokens and Authorization headers never reach a log, whatever the log levels and providers configured.</summary>
-public static class LogRedactionFeature
+internal static class LogRedactionFeature
 {
     public static WebApplicationBuilder AddLogRedaction(this WebApplicationBuilder builder)
     {

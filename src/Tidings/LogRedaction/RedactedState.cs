@@ -15,7 +15,8 @@ internal sealed class RedactedState<TState>(TState state, Func<TState, Exception
 
     public KeyValuePair<string, object?> this[int index] => Masked(_values![index]);
 
-    public static string Format(RedactedState<TState> entry, Exception? exception) => Redactor.Redact(entry.Formatter(entry.State, exception));
+    /// <summary>The message as the logger's own formatter writes it, masked.</summary>
+    public string Format(Exception? exception) => Redactor.Redact(formatter(state, exception));
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
     {
@@ -24,11 +25,7 @@ internal sealed class RedactedState<TState>(TState state, Func<TState, Exception
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => Redactor.Redact(State?.ToString() ?? "");
-
-    private TState State => state;
-
-    private Func<TState, Exception?, string> Formatter => formatter;
+    public override string ToString() => Redactor.Redact(state?.ToString() ?? "");
 
     internal static KeyValuePair<string, object?> Masked(KeyValuePair<string, object?> pair)
     {

@@ -25,11 +25,7 @@ if (request == CommandLineRequest.Version)
     return 0;
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = AdminCommandLine.ConfigurationArguments(args),
-    ContentRootPath = ApplicationFolder.ContentRoot(args),
-});
+if (ServerStart.CreateBuilder(args) is not { } builder) return ServerStart.Failed;
 builder.AddLogRedaction();
 builder.AddHosting();
 builder.AddStorage();

@@ -11,6 +11,27 @@ internal static class ServerStart
 {
     public const int Failed = 1;
 
+    /// <summary>
+    /// The builder, with the settings of the command line and appsettings.json from the application's folder; null
+    /// (after saying why) when a configuration file cannot be read.
+    /// </summary>
+    public static WebApplicationBuilder? CreateBuilder(string[] args)
+    {
+        try
+        {
+            return WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = Accounts.AdminCommandLine.ConfigurationArguments(args),
+                ContentRootPath = ApplicationFolder.ContentRoot(args),
+            });
+        }
+        catch (InvalidDataException ex)
+        {
+            Fail("Invalid configuration: " + OneLine(string.Join(": ", Messages(ex))));
+            return null;
+        }
+    }
+
     /// <summary>Validates the configuration before anything is created; false (after saying why) when it is bad.</summary>
     public static bool CheckConfiguration(WebApplication app)
     {
@@ -46,10 +67,17 @@ internal static class ServerStart
         }
         catch (Exception ex) when (IsOwnProcess && ex is not OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("Tidings did not start: " + string.Join(' ', ex.Message.Split('\n', StringSplitOptions.TrimEntries)));
+            await Console.Error.WriteLineAsync("Tidings did not start: " + OneLine(ex.Message));
             return Failed;
         }
     }
+
+    private static IEnumerable<string> Messages(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException) yield return ex.Message.TrimEnd('.');
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static bool IsOwnProcess => Assembly.GetEntryAssembly() == typeof(ServerStart).Assembly;
 

@@ -68,6 +68,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task An_appsettings_file_that_is_not_json_is_reported_in_one_line_with_exit_1()
+    {
+        var folder = Path.Combine(_directory, "settings");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.json"), "{ \"Urls\": ", TestContext.Current.CancellationToken);
+
+        var (exitCode, output) = await RunAsync($"--contentRoot={folder}");
+
+        exitCode.ShouldBe(1, output);
+        output.Trim().ShouldStartWith($"Invalid configuration: Failed to load configuration from file '{Path.Combine(folder, "appsettings.json")}': Could not parse the JSON file");
+        output.Trim().ShouldNotContain("\n");
+        Directory.Exists(Path.Combine(_directory, "data")).ShouldBeFalse();
+    }
+
+    [Fact]
     public async Task A_verb_with_bad_configuration_is_refused_the_same_way()
     {
         var (exitCode, output) = await RunAsync("accounts", "create", "Shop", "--Accounts:TokenCacheSeconds=-5");

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using Tidings.Rest;
 
 namespace Tidings.ApiDocs;
 
@@ -9,14 +12,22 @@ public static class ApiDocsFeature
     {
         builder.Services.AddOpenApi("v1", options =>
         {
-            options.AddDocumentTransformer((document, _, _) =>
+            options.AddDocumentTransformer((document, context, _) =>
             {
                 document.Info.Title = "Tidings API";
-                document.Info.Description = "Copernica REST API v3 compatible marketing data, events and webhooks. Authenticate with ?access_token=… " +
-                    "Every error is HTTP 400 with {\"error\":{\"message\":\"…\"}}. The same paths also answer under /v2/ and without a version prefix.";
+                document.Info.License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" };
+                document.Info.Description =
+                    "Copernica Marketing Suite REST API v3 compatible marketing data, mailings, events, log files and webhooks, " +
+                    "plus Tidings' own calls (notices, mail transfer agent results, webhook domains, secrets, delivery, replays and tests). Send the account's access token as ?access_token=… (as Copernica) " +
+                    "or in an Authorization: Bearer header. Every refused request is HTTP 400 with {\"error\":{\"message\":\"…\"}}, " +
+                    "as Copernica answers; creating answers 201 with the new id in X-Created and an empty body. The same paths also " +
+                    "answer under /v1/, /v2/ and without a version prefix.";
+                var configured = context.ApplicationServices.GetRequiredService<IOptions<RestOptions>>().Value.PublicBaseUrl;
+                if (!string.IsNullOrEmpty(configured)) document.Servers = [new OpenApiServer { Url = configured }];
+                foreach (var server in document.Servers ?? []) server.Url = server.Url?.TrimEnd('/');
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer<CopernicaOperationTransformer>();
+            options.AddDocumentTransformer<CatalogDocumentTransformer>();
         });
         return builder;
     }

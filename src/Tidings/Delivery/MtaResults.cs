@@ -28,8 +28,8 @@ public static partial class MtaResults
         [EventTypes.Bounce] = ["code", "status", "description", "recipient", "envelope"],
     };
 
-    /// <summary>Duplicate property names are refused (which of the two would count is a guess).</summary>
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
+    /// <summary>Duplicate property names are refused per result by <see cref="Rest.JsonTree"/> (which of the two would count is a guess).</summary>
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 16 };
 
     private static readonly DateTimeOffset EarliestTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -105,18 +105,33 @@ public static partial class MtaResults
 
     private static List<(int Line, JsonNode? Node, string? Error)> SplitArray(byte[] body)
     {
-        JsonNode? root;
+        JsonElement root;
         try
         {
-            root = JsonNode.Parse(body, documentOptions: ParseOptions);
+            root = JsonDocument.Parse(body, ParseOptions).RootElement;
         }
         catch (JsonException ex)
         {
             throw new Rest.RestException($"Invalid JSON in request body: {ex.Message} (send a JSON array of results, or JSON lines with Content-Type application/x-ndjson)");
         }
 
-        if (root is not JsonArray array) throw new Rest.RestException("Expected a JSON array of results, or JSON lines");
-        return array.Select((n, i) => (i + 1, n, (string?)null)).ToList();
+        if (root.ValueKind != JsonValueKind.Array) throw new Rest.RestException("Expected a JSON array of results, or JSON lines");
+
+        // Each element is checked on its own (text that is not valid Unicode, a key given twice): one bad result must not
+        // cost the others.
+        return root.EnumerateArray().Select((element, i) => Element(i + 1, element)).ToList();
+    }
+
+    private static (int Line, JsonNode? Node, string? Error) Element(int line, JsonElement element)
+    {
+        try
+        {
+            return (line, Rest.JsonTree.From(element, duplicates: null), null);
+        }
+        catch (JsonException ex)
+        {
+            return (line, null, $"Invalid JSON: {ex.Message}");
+        }
     }
 
     private static List<(int Line, JsonNode? Node, string? Error)> SplitLines(byte[] body)
@@ -138,14 +153,24 @@ public static partial class MtaResults
                 continue;
             }
 
+            if (!System.Text.Unicode.Utf8.IsValid(line))
+            {
+                result.Add((lineNumber, null, "Invalid JSON: the line is not valid UTF-8"));
+                continue;
+            }
+
+            JsonElement element;
             try
             {
-                result.Add((lineNumber, JsonNode.Parse(line, documentOptions: ParseOptions), null));
+                element = JsonDocument.Parse(line.ToArray(), ParseOptions).RootElement;
             }
             catch (JsonException ex)
             {
                 result.Add((lineNumber, null, $"Invalid JSON: {ex.Message}"));
+                continue;
             }
+
+            result.Add(Element(lineNumber, element));
         }
 
         return result;

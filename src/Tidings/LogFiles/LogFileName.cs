@@ -46,6 +46,9 @@ public sealed class LocalDays(CopernicaTime time)
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Zone), TimeSpan.Zero).ToUnixTimeMilliseconds();
     }
 
+    /// <summary>The first millisecond after a local day; after the last day a <see cref="DateOnly"/> can hold (9999-12-31), none.</summary>
+    public long EndMs(DateOnly day) => day == DateOnly.MaxValue ? long.MaxValue : StartMs(day.AddDays(1));
+
     public DateOnly DayOf(long unixMs) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), Zone).DateTime);
 

@@ -32,7 +32,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
         var result = new HashSet<LogFileName>();
         await using var c = await storage.OpenReadAsync(cancellationToken);
         var lowest = date is { } d ? days.StartMs(d) : long.MinValue;
-        var highest = date is { } e ? days.StartMs(e.AddDays(1)) : long.MaxValue;
+        var highest = date is { } e ? days.EndMs(e) : long.MaxValue;
         foreach (var type in types)
         {
             foreach (var source in type.SourceTypes)
@@ -46,7 +46,8 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
                     if (next is not { } occurred) break;
                     var day = days.DayOf(occurred);
                     result.Add(new LogFileName(type, day));
-                    cursor = days.StartMs(day.AddDays(1));
+                    cursor = days.EndMs(day);
+                    if (cursor == long.MaxValue) break;
                 }
             }
         }
@@ -62,7 +63,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
     {
         var start = days.StartMs(name.Date);
         if (fromMs is { } f && f + 1 > start) start = f + 1;
-        var end = days.StartMs(name.Date.AddDays(1));
+        var end = days.EndMs(name.Date);
         var after = afterSeq ?? 0;
         long? last = null;
         await using var c = await storage.OpenReadAsync(cancellationToken);

@@ -10,12 +10,16 @@ namespace Tidings.Mailings;
 /// <summary>REST v3: Marketing Suite emailings (<c>ms/emailing</c>) and their destinations.</summary>
 public static class MailingEndpoints
 {
+    /// <summary>Copernica's keys (<c>target</c>, <c>targettype</c>, <c>template</c>) and Tidings' own; others are refused.</summary>
+    private static readonly BodyKeys Keys = BodyKeys.Of("target", "targettype", "template", "subject", "senderdomain", "tags", "links", "type")
+        .With("from_address", BodyKeys.Of("name", "email"));
+
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("").WithTags("Mailings");
         g.MapPost("/ms/emailing", async (HttpContext http, MailingStore store, IOptions<MailingsOptions> options) =>
         {
-            var spec = Spec((await RequestBody.ReadAsync(http)).Object, options.Value);
+            var spec = Spec(await RequestBody.ReadStrictAsync(http, Keys), options.Value);
             var id = await store.CreateAsync(http.Caller().AccountId, spec, http.RequestAborted);
             return RestResults.Created(http, "ms/emailing", id);
         }).WithSummary("Send a mailing to a target: {target, targettype (database, collection, profile, subprofile), template, subject, from_address, senderdomain, tags, links}");

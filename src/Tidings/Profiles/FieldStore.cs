@@ -89,7 +89,10 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
         var table = field.CollectionId == 0 ? ProfileTables.ForDatabase(field.DatabaseId) : ProfileTables.ForCollection(field.CollectionId);
         return cache.ChangeAsync(() => storage.WriteAsync(async w =>
         {
+            // Locks the row and reads the field as it is now: a concurrent change or delete may have committed since it was read.
+            if (await w.Connection.ExecuteAsync("UPDATE fields SET id = id WHERE id = @Id", new { field.Id }, w.Transaction) == 0) throw new RestException(CopernicaErrors.NoField);
             var siblings = await ListAsync(w.Connection, w.Transaction, field.DatabaseId, field.CollectionId);
+            field = siblings.All.Single(f => f.Id == field.Id);
             if (spec.Name is not null && siblings.Find(spec.Name) is { } clash && clash.Id != field.Id)
             {
                 throw new RestException($"A field with the name '{spec.Name}' already exists");
@@ -133,9 +136,12 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
         var table = field.CollectionId == 0 ? ProfileTables.ForDatabase(field.DatabaseId) : ProfileTables.ForCollection(field.CollectionId);
         return cache.ChangeAsync(() => storage.WriteAsync(async w =>
         {
-            if (field.Indexed) await DropIndexAsync(w, table, field.Column);
+            // The row first, as it is now: a concurrent delete of the same field may have committed since it was read.
+            var indexed = await w.Connection.QuerySingleOrDefaultAsync<long?>("DELETE FROM fields WHERE id = @Id RETURNING indexed", new { field.Id }, w.Transaction)
+                ?? throw new RestException(CopernicaErrors.NoField);
+            if (indexed != 0) await DropIndexAsync(w, table, field.Column);
             await w.Connection.ExecuteAsync($"ALTER TABLE {table} DROP COLUMN {field.Column}", transaction: w.Transaction);
-            return await w.Connection.ExecuteAsync("DELETE FROM fields WHERE id = @Id", new { field.Id }, w.Transaction);
+            return 1;
         }, ct));
     }
 

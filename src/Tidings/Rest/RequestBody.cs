@@ -8,19 +8,44 @@ namespace Tidings.Rest;
 /// <summary>
 /// A request body read the way Copernica reads it: JSON (a top-level <c>[]</c> counts as "nothing") or
 /// <c>application/x-www-form-urlencoded</c> with PHP-style brackets (<c>fields[email]=x</c>, <c>interests[]=a</c>),
-/// both turned into the same JSON tree. Bodies above <see cref="RestOptions.MaxRequestBodyBytes"/> are refused.
+/// both turned into the same JSON tree. A key given twice keeps its last value, as in PHP (<c>json_decode</c>,
+/// <c>$_POST</c>); strict endpoints refuse it instead (<see cref="Strict"/>). Bodies above
+/// <see cref="RestOptions.MaxRequestBodyBytes"/> are refused.
 /// </summary>
 public sealed class RequestBody
 {
-    private RequestBody(JsonNode? root) => Root = root;
+    private RequestBody(JsonNode? root, IReadOnlyList<string>? duplicates = null)
+    {
+        Root = root;
+        DuplicateKeys = duplicates ?? [];
+    }
 
-    /// <summary>The parsed body; null when the body was empty, <c>[]</c> or <c>{}</c>.</summary>
+    /// <summary>The parsed body; null when the body was empty, <c>[]</c> or JSON <c>null</c>.</summary>
     public JsonNode? Root { get; }
 
     /// <summary>The body as an object; an empty object when it was empty or not an object.</summary>
     public JsonObject Object => Root as JsonObject ?? [];
 
+    /// <summary>Keys that were given more than once (by path: <c>fields.email</c>, or the form key as sent); the last value counts.</summary>
+    public IReadOnlyList<string> DuplicateKeys { get; }
+
     public static RequestBody Empty { get; } = new(null);
+
+    /// <summary>Reads the body of a strict endpoint: see <see cref="Strict"/>.</summary>
+    public static async Task<JsonObject> ReadStrictAsync(HttpContext context, BodyKeys keys) => (await ReadAsync(context)).Strict(keys);
+
+    /// <summary>
+    /// The body as an object whose keys are all in <paramref name="keys"/>; a key given twice, an unknown key or a body
+    /// that is not an object is refused with a <see cref="RestException"/> naming the problem.
+    /// </summary>
+    public JsonObject Strict(BodyKeys keys)
+    {
+        if (DuplicateKeys.Count > 0) throw new RestException($"Duplicate key '{DuplicateKeys[0]}' in the request body: give each key once");
+        if (Root is null) return [];
+        if (Root is not JsonObject o) throw new RestException("The request body must be a JSON object (or form-encoded keys)");
+        keys.Check(o);
+        return o;
+    }
 
     public static async Task<RequestBody> ReadAsync(HttpContext context)
     {
@@ -55,14 +80,19 @@ public sealed class RequestBody
         return await ReadLimitedAsync(context.Request.Body, limit, context.RequestAborted);
     }
 
-    public static RequestBody ParseJson(ReadOnlySpan<byte> utf8)
+    private static readonly JsonDocumentOptions JsonOptions = new() { AllowTrailingCommas = true, MaxDepth = 32 };
+
+    public static RequestBody ParseJson(byte[] utf8)
     {
         // The reader does not check the UTF-8 of string contents until they are read, which would be a 500 later.
         if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new RestException("Invalid JSON in request body: the body is not valid UTF-8");
         JsonNode? node;
+        var duplicates = new List<string>();
         try
         {
-            node = JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = 32 });
+            // Not disposed: the tree keeps number values as elements of this document.
+            var document = JsonDocument.Parse(utf8, JsonOptions);
+            node = JsonTree.From(document.RootElement, duplicates);
         }
         catch (JsonException ex)
         {
@@ -72,33 +102,38 @@ public sealed class RequestBody
         return node switch
         {
             JsonArray { Count: 0 } => Empty,
-            _ => new RequestBody(node),
+            _ => new RequestBody(node, duplicates),
         };
     }
 
     public static RequestBody ParseForm(string body)
     {
         var root = new JsonObject();
+        var duplicates = new List<string>();
         foreach (var pair in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var key = Decode(eq < 0 ? pair : pair[..eq]);
             var value = eq < 0 ? "" : Decode(pair[(eq + 1)..]);
-            AddBracketed(root, key, value);
+            AddBracketed(root, key, value, duplicates);
         }
 
-        return new RequestBody(root.Count == 0 ? null : root);
+        return new RequestBody(root.Count == 0 ? null : root, duplicates);
     }
 
     /// <summary>Deepest bracket nesting a form key may have; the same depth a JSON body may have.</summary>
     private const int MaxFormDepth = 32;
 
-    /// <summary>Adds <c>a[b][]=v</c> to a JSON tree the way PHP builds <c>$_POST</c>.</summary>
-    internal static void AddBracketed(JsonObject root, string key, string value)
+    /// <summary>
+    /// Adds <c>a[b][]=v</c> to a JSON tree the way PHP builds <c>$_POST</c>: a later value for the same key replaces the
+    /// earlier one, and the key is then added to <paramref name="duplicates"/>.
+    /// </summary>
+    internal static void AddBracketed(JsonObject root, string key, string value, List<string> duplicates)
     {
         var open = key.IndexOf('[', StringComparison.Ordinal);
         if (open <= 0 || !key.EndsWith(']'))
         {
+            if (root.ContainsKey(key)) duplicates.Add(key);
             root[key] = value;
             return;
         }
@@ -132,6 +167,7 @@ public sealed class RequestBody
             var obj = (JsonObject)container;
             if (last)
             {
+                if (obj.ContainsKey(segment)) duplicates.Add(key);
                 obj[segment] = value;
                 return;
             }
@@ -139,6 +175,7 @@ public sealed class RequestBody
             var nextIsAppend = path[i + 1].Length == 0;
             if (obj[segment] is not (JsonObject or JsonArray))
             {
+                if (obj.ContainsKey(segment)) duplicates.Add(key);
                 obj[segment] = nextIsAppend ? new JsonArray() : new JsonObject();
             }
 

@@ -50,8 +50,7 @@ public sealed class UnsubscribeEndpoints(JournalWriter journal, IStorage storage
         }
 
         var behavior = await ApplyBehaviorAsync(destination, http.RequestAborted);
-        var oneClick = http.Request.HasFormContentType
-            && (await http.Request.ReadFormAsync(http.RequestAborted))["List-Unsubscribe"].ToString().Equals("One-Click", StringComparison.OrdinalIgnoreCase);
+        var oneClick = await IsOneClickAsync(http.Request);
         var facts = new JsonObject
         {
             ["source"] = oneClick ? "one-click" : "link",
@@ -61,6 +60,24 @@ public sealed class UnsubscribeEndpoints(JournalWriter journal, IStorage storage
         };
         await journal.AppendAsync(new RawEvent(EventTypes.Unsubscribe, DestinationKey.Token, token, null, time.GetUtcNow().ToUnixTimeMilliseconds(), facts, "unsubscribe:" + token), http.RequestAborted);
         await PageAsync(http, StatusCodes.Status200OK, "Unsubscribed", "<p>You have been unsubscribed.</p>");
+    }
+
+    /// <summary>
+    /// Whether the POST is RFC 8058's one-click unsubscribe (<c>List-Unsubscribe=One-Click</c>). A form that cannot be
+    /// read (a multipart body without a boundary, a cut-off body) is a plain click on the page's button.
+    /// </summary>
+    private static async Task<bool> IsOneClickAsync(HttpRequest request)
+    {
+        if (!request.HasFormContentType) return false;
+        try
+        {
+            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            return form["List-Unsubscribe"].ToString().Equals("One-Click", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return false;
+        }
     }
 
     private async Task<DestinationRef?> DestinationAsync(string token, CancellationToken ct)

@@ -42,9 +42,10 @@ public sealed class ServerProcess : IDisposable
 
     /// <summary>Starts the server and waits until it answers HTTP.</summary>
     /// <param name="settings">Extra settings passed as <c>--Key=Value</c>.</param>
+    /// <param name="environment">Extra environment variables of the server process (e.g. a proxy).</param>
     /// <param name="workingDirectory">Where it runs; by default the folder of Tidings.dll.</param>
-    public static async Task<ServerProcess> StartAsync(
-        string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default, string? workingDirectory = null)
+    public static async Task<ServerProcess> StartAsync(string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var dll = typeof(Program).Assembly.Location;
         var port = FreePort();
@@ -62,6 +63,7 @@ public sealed class ServerProcess : IDisposable
         foreach (var (key, value) in settings ?? []) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         // Runtime knobs for the server alone (benchmarks): TIDINGS_SERVER_ENV_X=1 reaches it as X=1.
         foreach (var (name, value) in start.Environment.Where(e => e.Key.StartsWith(ServerEnvPrefix, StringComparison.Ordinal)).ToList())

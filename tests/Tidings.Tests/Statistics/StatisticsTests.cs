@@ -251,7 +251,7 @@ public sealed class StatisticsApiDocsTests(TidingsApp app) : IClassFixture<Tidin
         var paths = json["paths"]!.AsObject();
         string[] Names(string path) => paths[path]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToArray();
         Names("/v3/ms/emailing/{id}/statistics").ShouldContain("begintime");
-        Names("/v3/ms/emailing/{id}/statistics").ShouldContain("access_token");
+        paths["/v3/ms/emailing/{id}/statistics"]!["get"]!["security"]!.AsArray().Select(r => r!.AsObject().Single().Key).ShouldBe(["access_token", "bearer"]);
         Names("/v3/ms/destination/{id}/clicks").ShouldContain("unique");
         Names("/v3/ms/impressions").ShouldContain("limit");
         Names("/v3/ms/impressions").ShouldNotContain("unique");

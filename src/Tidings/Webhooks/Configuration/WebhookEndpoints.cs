@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Tidings.Profiles;
 using Tidings.Rest;
+using Tidings.Webhooks.Development;
 using Tidings.Webhooks.Domains;
 
 namespace Tidings.Webhooks.Configuration;
@@ -17,11 +19,12 @@ public static class WebhookEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var webhooks = api.MapGroup("").WithTags("Webhooks");
-        webhooks.MapPost("/webhooks", async (HttpContext http, WebhookStore store, DatabaseStore databases) =>
+        webhooks.MapPost("/webhooks", async (HttpContext http, WebhookStore store, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development) =>
         {
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
             var webhook = store.New(http.Caller().AccountId);
             await WebhookInput.ApplyAsync(body, webhook, creating: true, databases, http.RequestAborted);
+            HandlerRules.Require(webhook.Handler, development.Value.AllowLoopback);
             var id = await store.CreateAsync(webhook, http.RequestAborted);
             return RestResults.Created(http, "webhook", id);
         }).WithSummary("Create a webhook (handler, trigger or triggers, callers, database, collection, format, signing, limits, enabled)");
@@ -38,11 +41,14 @@ public static class WebhookEndpoints
             return CopernicaJson.Write(w => Write(w, webhook, validated, time));
         }).WithSummary("A webhook in Copernica's shape plus Tidings' keys, with whether its handler's domain is validated");
 
-        webhooks.MapMethods("/webhook/{id}", PutOrPost, async (HttpContext http, string id, WebhookStore store, DatabaseStore databases) =>
+        webhooks.MapMethods("/webhook/{id}", PutOrPost, async (HttpContext http, string id, WebhookStore store, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development) =>
         {
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
+            var handler = webhook.Handler;
             await WebhookInput.ApplyAsync(body, webhook, creating: false, databases, http.RequestAborted);
+            // Only a new handler is judged: a webhook stored before this rule can still be changed otherwise.
+            if (webhook.Handler != handler) HandlerRules.Require(webhook.Handler, development.Value.AllowLoopback);
             await store.UpdateAsync(webhook, http.RequestAborted);
             return RestResults.NoContent();
         }).WithSummary("Change a webhook; keys left out keep their value");

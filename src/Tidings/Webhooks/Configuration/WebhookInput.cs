@@ -13,6 +13,15 @@ public static class WebhookInput
 {
     public const string NoWebhook = "No webhook with supplied ID";
 
+    /// <summary>
+    /// The keys a webhook body may have: Copernica's (<c>handler</c>, <c>trigger</c>, <c>callers</c>, <c>database</c>,
+    /// <c>collection</c>) and Tidings' own. Anything else, a misspelt key included, is refused rather than dropped.
+    /// </summary>
+    public static readonly BodyKeys Keys = BodyKeys.Of(
+        "handler", "trigger", "triggers", "callers", "database", "collection", "format", "signing",
+        WebhookLimits.MaxConcurrency.Key, WebhookLimits.MaxPerSecond.Key, WebhookLimits.BatchMaxEvents.Key, WebhookLimits.BatchMaxMs.Key,
+        "ordered", "enabled");
+
     /// <summary>Applies the body to <paramref name="webhook"/>; database and collection are resolved for the account.</summary>
     public static async Task ApplyAsync(JsonObject body, WebhookRecord webhook, bool creating, DatabaseStore databases, CancellationToken ct)
     {
@@ -134,7 +143,7 @@ public static class WebhookInput
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo)) throw new RestException("The handler URL may not contain a user name or password");
-        if (uri.HostNameType == UriHostNameType.Dns && Domains.HostNames.Normalize(uri.IdnHost) is null)
+        if (uri.HostNameType == UriHostNameType.Dns && Domains.HostNames.Normalize(uri.IdnHost) is null && Domains.LoopbackHosts.Normalize(uri.Host) is null)
         {
             throw new RestException($"The handler's host '{uri.Host}' is not a valid domain name");
         }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Tidings.Webhooks.Development;
+using Tidings.Webhooks.Domains;
 
 namespace Tidings.Webhooks.Delivery;
 
@@ -18,27 +20,31 @@ public sealed class SafeHttpClientFactory : IDisposable
     private readonly AddressPolicy _policy;
     private readonly WebhookDeliveryOptions _options;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
+    private readonly Dictionary<string, IPAddress> _fixedAnswers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly bool _allowLoopbackHosts;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Host, int Port), IPAddress> _lastAddress = new();
 
     public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options)
-        : this(options, WithHosts(options.Value.Hosts))
+        : this(options, Dns.GetHostAddressesAsync)
     {
     }
 
-    /// <summary>DNS, except for names configured in <see cref="WebhookDeliveryOptions.Hosts"/>.</summary>
-    private static Func<string, CancellationToken, Task<IPAddress[]>> WithHosts(Dictionary<string, string> hosts)
+    /// <param name="development">With <see cref="WebhookDevelopmentOptions.AllowLoopback"/>, handlers on <c>localhost</c> or a
+    /// loopback address are called (those hosts only, see <see cref="LoopbackHosts"/>).</param>
+    public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options, IOptions<WebhookDevelopmentOptions> development)
+        : this(options, Dns.GetHostAddressesAsync, development.Value.AllowLoopback)
     {
-        var fixedAnswers = new Dictionary<string, IPAddress>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, address) in hosts) fixedAnswers[name.TrimEnd('.')] = IPAddress.Parse(address);
-        return (host, ct) => fixedAnswers.TryGetValue(host.TrimEnd('.'), out var address) ? Task.FromResult(new[] { address }) : Dns.GetHostAddressesAsync(host, ct);
     }
 
-    /// <param name="resolve">Name resolution (tests substitute a fake DNS that answers as an attacker's would).</param>
-    public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options, Func<string, CancellationToken, Task<IPAddress[]>> resolve)
+    /// <param name="resolve">Name resolution for names not in <see cref="WebhookDeliveryOptions.Hosts"/> (tests substitute
+    /// a fake DNS that answers as an attacker's would).</param>
+    public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options, Func<string, CancellationToken, Task<IPAddress[]>> resolve, bool allowLoopbackHosts = false)
     {
         _options = options.Value;
         _policy = new AddressPolicy(_options.ParsedAllowedNetworks());
         _resolve = resolve;
+        _allowLoopbackHosts = allowLoopbackHosts;
+        foreach (var (name, address) in _options.Hosts) _fixedAnswers[name.TrimEnd('.')] = IPAddress.Parse(address);
         _handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -89,11 +95,27 @@ public sealed class SafeHttpClientFactory : IDisposable
         return null;
     }
 
+    /// <summary>Whether handlers on <c>localhost</c> and loopback addresses may be called (the development setting).</summary>
+    public bool AllowsLoopbackHosts => _allowLoopbackHosts;
+
+    /// <summary>The address <see cref="WebhookDeliveryOptions.Hosts"/> gives a name, or null.</summary>
+    public IPAddress? FixedAnswer(string host) => _fixedAnswers.GetValueOrDefault(host.TrimEnd('.'));
+
     /// <summary>Resolves the host and returns the addresses a webhook may connect to; throws when none remain.</summary>
-    public async Task<IReadOnlyList<IPAddress>> VetAsync(string host, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<IPAddress>> VetAsync(string host, CancellationToken cancellationToken) => VetAsync(host, _resolve, cancellationToken);
+
+    /// <summary>
+    /// The same, with <paramref name="resolve"/> asked for names that are neither an address nor in
+    /// <see cref="WebhookDeliveryOptions.Hosts"/> (domain validation asks its own name server).
+    /// </summary>
+    public async Task<IReadOnlyList<IPAddress>> VetAsync(string host, Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
     {
         var bare = host.StartsWith('[') && host.EndsWith(']') ? host[1..^1] : host;
-        var addresses = IPAddress.TryParse(bare, out var literal) ? [literal] : await _resolve(bare, cancellationToken);
+        // localhost is never looked up: it is this machine, whatever a resolver or the hosts file says.
+        if (_allowLoopbackHosts && LoopbackHosts.Addresses(bare) is { } loopback) return loopback;
+        var addresses = IPAddress.TryParse(bare, out var literal) ? [literal]
+            : FixedAnswer(bare) is { } fixedAnswer ? [fixedAnswer]
+            : await resolve(bare, cancellationToken);
         if (addresses.Length == 0) throw new SocketException((int)SocketError.HostNotFound);
 
         var vetted = new List<IPAddress>(addresses.Length);

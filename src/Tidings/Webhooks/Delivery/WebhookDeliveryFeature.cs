@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Tidings.Webhooks.Delivery;
 
 /// <summary>
@@ -9,7 +11,8 @@ public static class WebhookDeliveryFeature
     public static WebApplicationBuilder AddWebhookDelivery(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<WebhookDeliveryOptions>().BindConfiguration(WebhookDeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<SafeHttpClientFactory>();
+        builder.Services.AddSingleton(sp => new SafeHttpClientFactory(
+            sp.GetRequiredService<IOptions<WebhookDeliveryOptions>>(), sp.GetRequiredService<IOptions<Development.WebhookDevelopmentOptions>>()));
         builder.Services.AddSingleton<WebhookPayloads>();
         return builder;
     }

@@ -108,6 +108,7 @@ public static class DeliveryEndpoints
         g.MapPost("/webhook/{id}/delivery/{deliveryId}/retry", async (HttpContext http, string id, string deliveryId, WebhookStore store, WebhookReplays replays) =>
         {
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            await RequestBody.ReadStrictAsync(http, BodyKeys.None);
             var replay = await replays.ReplayDeliveryAsync(webhook, deliveryId, http.RequestAborted);
             return RestResults.Created(http, "webhook/" + webhook.Id.ToString(CultureInfo.InvariantCulture) + "/replay", replay);
         }).WithSummary("Send one delivery again now");
@@ -115,7 +116,7 @@ public static class DeliveryEndpoints
         g.MapPost("/webhook/{id}/replay", async (HttpContext http, string id, WebhookStore store, WebhookReplays replays, CopernicaTime time) =>
         {
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("event", "delivery", "failed", "from", "to"));
             string? Text(string key) => body[key] is { } node ? FieldText(node) : null;
             long replay;
             if (Text("event") is { Length: > 0 } eventId)
@@ -163,7 +164,8 @@ public static class DeliveryEndpoints
         g.MapPost("/webhook/{id}/test", async (HttpContext http, string id, WebhookStore store, WebhookTester tester) =>
         {
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            // data is the caller's own post data: its keys are not checked, only that none is given twice.
+            var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("type", "data"));
             var result = await tester.TestAsync(webhook, body["type"] is { } type ? FieldText(type) : null, body["data"], http.RequestAborted);
             if (!result.Validated) throw new RestException(result.Error!);
             return CopernicaJson.Write(w => WebhookTester.Write(w, result));
@@ -172,6 +174,7 @@ public static class DeliveryEndpoints
         g.MapPost("/webhooks/check", async (HttpContext http, WebhookStore store, WebhookTester tester, IOptions<DispatchOptions> options) =>
         {
             var accountId = http.Caller().AccountId;
+            await RequestBody.ReadStrictAsync(http, BodyKeys.None);
             var (webhooks, _) = await store.ListAsync(accountId, new Paging(0, int.MaxValue, false), http.RequestAborted);
             var results = new List<WebhookTestResult>();
             foreach (var chunk in webhooks.Chunk(options.Value.CheckConcurrency))

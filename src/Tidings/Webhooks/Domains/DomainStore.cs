@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Webhooks.Development;
 
 namespace Tidings.Webhooks.Domains;
 
@@ -26,7 +28,7 @@ public sealed class DomainRecord
 }
 
 /// <summary>The <c>validated_domains</c> table, and the ownership rule the delivery engine applies.</summary>
-public sealed class DomainStore(IStorage storage, CopernicaTime time)
+public sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<WebhookDevelopmentOptions> development)
 {
     public const string ChallengePrefix = "_tidings-challenge.";
     public const string ValuePrefix = "tidings-verification=";
@@ -37,7 +39,7 @@ public sealed class DomainStore(IStorage storage, CopernicaTime time)
 
     public async Task<long> CreateAsync(long accountId, string? domain, CancellationToken ct)
     {
-        var name = HostNames.Normalize(domain) ?? throw new RestException($"'{domain}' is not a domain name (expected something like example.com)");
+        var name = HostNames.Normalize(domain) ?? LoopbackClaim(domain) ?? throw new RestException($"'{domain}' is not a domain name (expected something like example.com)");
         return await storage.WriteAsync(async w =>
         {
             if (await w.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM validated_domains WHERE account_id = @accountId AND domain = @name", new { accountId, name }, w.Transaction) > 0)
@@ -53,6 +55,24 @@ public sealed class DomainStore(IStorage storage, CopernicaTime time)
                     fileName = $"tidings-verification-{Random(8)}.txt", fileContent = ValuePrefix + Random(16), now = time.NowMs(),
                 }, w.Transaction);
         }, ct);
+    }
+
+    /// <summary>
+    /// <c>localhost</c> or a loopback address as a claim of its own (exact host), under the development setting only;
+    /// null for anything else.
+    /// </summary>
+    private string? LoopbackClaim(string? domain)
+    {
+        if (LoopbackHosts.Normalize(domain) is not { } host) return null;
+        if (development.Value.AllowLoopback) return host;
+        throw new RestException($"'{domain?.Trim()}' is this machine (loopback): it can be claimed only in development, with the setting {WebhookDevelopmentOptions.AllowLoopbackSetting}=true");
+    }
+
+    /// <summary>Every claim of the account, validated or not.</summary>
+    public async Task<IReadOnlyList<DomainRecord>> ClaimsAsync(long accountId, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return (await c.QueryAsync<DomainRecord>($"SELECT {Columns} FROM validated_domains WHERE account_id = @accountId ORDER BY id", new { accountId })).ToList();
     }
 
     public async Task<(IReadOnlyList<DomainRecord> Items, long Total)> ListAsync(long accountId, Paging paging, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 using Microsoft.Extensions.Options;
+using Tidings.Webhooks.Delivery;
 
 namespace Tidings.Webhooks.Domains;
 
@@ -18,14 +19,15 @@ public sealed class DomainVerifier : IDisposable
     private readonly DomainOptions _options;
     private readonly LookupClient _dns;
     private readonly HttpClient _http;
-    private readonly Tidings.Webhooks.Delivery.AddressPolicy _policy;
+    private readonly SafeHttpClientFactory _safe;
 
-    /// <param name="safe">Its address policy applies here too: fetching a verification file is a request to a customer's
-    /// host, with the same risk as delivering a webhook (setting <c>Webhooks:Delivery:AllowedNetworks</c>).</param>
-    public DomainVerifier(IOptions<DomainOptions> options, Tidings.Webhooks.Delivery.SafeHttpClientFactory safe)
+    /// <param name="safe">Its address rules apply here too: fetching a verification file is a request to a customer's
+    /// host, with the same risk as delivering a webhook (settings <c>Webhooks:Delivery:AllowedNetworks</c> and
+    /// <c>Hosts</c>, and <c>Webhooks:Development:AllowLoopback</c>).</param>
+    public DomainVerifier(IOptions<DomainOptions> options, SafeHttpClientFactory safe)
     {
         _options = options.Value;
-        _policy = safe.Policy;
+        _safe = safe;
         var lookup = string.IsNullOrWhiteSpace(_options.NameServer)
             ? new LookupClientOptions()
             : new LookupClientOptions(new NameServer(ParseEndPoint(_options.NameServer)));
@@ -40,6 +42,8 @@ public sealed class DomainVerifier : IDisposable
         {
             AllowAutoRedirect = false,
             UseCookies = false,
+            // Through a proxy (HTTPS_PROXY, HTTP_PROXY) the connect step would vet the proxy's address, not the host's.
+            UseProxy = false,
             ConnectTimeout = _options.Timeout,
             ConnectCallback = ConnectAsync,
         };
@@ -114,7 +118,7 @@ public sealed class DomainVerifier : IDisposable
             Add(result, root + "/" + domain.FileName);
         }
 
-        if (result.Count == 0) Add(result, $"https://{domain.Domain}/{domain.FileName}");
+        if (result.Count == 0) Add(result, $"https://{LoopbackHosts.InUrl(domain.Domain)}/{domain.FileName}");
         return result;
 
         static void Add(List<string> list, string url)
@@ -143,7 +147,7 @@ public sealed class DomainVerifier : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return (false, $"could not fetch ({ex.Message})");
+            return (false, $"could not fetch ({WebhookAddressRefusedException.From(ex)?.Message ?? ex.Message})");
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -151,20 +155,18 @@ public sealed class DomainVerifier : IDisposable
         }
     }
 
+    /// <summary>
+    /// Connects to an address the delivery rules allow (those of <see cref="SafeHttpClientFactory"/>: fixed
+    /// <c>Hosts</c> answers, the loopback development setting, the address policy), resolving names with
+    /// <see cref="ResolveAsync"/>.
+    /// </summary>
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
-        var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
-            ? [literal]
-            : await ResolveAsync(context.DnsEndPoint.Host, ct);
-        var allowed = addresses.Where(a => _policy.Refusal(a) is null).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to {addresses[0]}, a {_policy.Refusal(addresses[0])} address; not allowed (setting Webhooks:Delivery:AllowedNetworks)");
-        }
+        var allowed = await _safe.VetAsync(context.DnsEndPoint.Host, ResolveAsync, ct);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct);
+            await socket.ConnectAsync([.. allowed], context.DnsEndPoint.Port, ct);
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch

@@ -30,10 +30,12 @@ public static partial class HostNames
 
     /// <summary>
     /// Whether <paramref name="host"/> is <paramref name="domain"/> or a subdomain of it: <c>a.b.example.com</c> is under
-    /// <c>example.com</c>, <c>evilexample.com</c> and <c>example.com.evil.net</c> are not.
+    /// <c>example.com</c>, <c>evilexample.com</c> and <c>example.com.evil.net</c> are not. A loopback host
+    /// (<see cref="LoopbackHosts"/>) is under nothing but itself.
     /// </summary>
     public static bool IsUnder(string host, string domain)
     {
+        if (LoopbackHosts.Normalize(domain) is { } loopback) return LoopbackHosts.Normalize(host) == loopback;
         var h = Normalize(host);
         var d = Normalize(domain);
         if (h is null || d is null) return false;

@@ -41,7 +41,7 @@ public static class WebhookSecretEndpoints
         secrets.MapPost("/rotate", async (HttpContext http, string id, WebhookStore webhooks, WebhookSecretStore store, CopernicaTime time, IOptions<WebhookSecretsOptions> options) =>
         {
             var webhook = await RequireAsync(http, id, webhooks);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookSecretInput.RotateKeys);
             var kind = WebhookSecretInput.Kind(body);
             var grace = WebhookSecretInput.Grace(body, options.Value);
             var created = await store.RotateAsync(webhook.AccountId, webhook.Id, kind, grace, http.RequestAborted);
@@ -51,7 +51,7 @@ public static class WebhookSecretEndpoints
         secrets.MapMethods("", PutOrPost, async (HttpContext http, string id, WebhookStore webhooks, WebhookSecretStore store, CopernicaTime time, IOptions<WebhookSecretsOptions> options) =>
         {
             var webhook = await RequireAsync(http, id, webhooks);
-            var body = (await RequestBody.ReadAsync(http)).Object;
+            var body = await RequestBody.ReadStrictAsync(http, WebhookSecretInput.ImportKeys);
             var (kind, secret) = WebhookSecretInput.Secret(body, options.Value);
             var grace = WebhookSecretInput.Grace(body, options.Value);
             var stored = await store.ImportAsync(webhook.AccountId, webhook.Id, kind, secret, grace, http.RequestAborted);

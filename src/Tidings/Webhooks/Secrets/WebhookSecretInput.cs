@@ -9,6 +9,12 @@ namespace Tidings.Webhooks.Secrets;
 /// <summary>The body keys of the secrets calls (<c>kind</c>, <c>grace</c>, <c>secret</c>), checked, with messages that say what is wrong.</summary>
 public static class WebhookSecretInput
 {
+    /// <summary>The keys of <c>POST webhook/{id}/secrets/rotate</c>.</summary>
+    public static readonly BodyKeys RotateKeys = BodyKeys.Of("kind", "grace");
+
+    /// <summary>The keys of <c>PUT|POST webhook/{id}/secrets</c> (the kind follows from the secret's prefix).</summary>
+    public static readonly BodyKeys ImportKeys = BodyKeys.Of("secret", "grace");
+
     public static string Kind(JsonObject body)
     {
         var kind = WebhookInput.Text(body, "kind")?.Trim().ToLowerInvariant();

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Tidings.Webhooks.Signing;
 
 /// <summary>
-/// Signs the way Copernica does: <c>Date</c> (RFC 1123, GMT), <c>X-Copernica-ID</c>, <c>Digest: SHA-256=&lt;base64&gt;</c>
+/// Signs the way Copernica does: <c>Date</c> (RFC 1123, GMT), <c>X-Copernica-ID</c>, <c>Digest: sha-256=&lt;base64&gt;</c>
 /// (RFC 3230/5843), a random <c>X-Nonce</c>, and a <c>Signature</c> header per draft-cavage-http-signatures with
 /// <c>rsa-sha256</c> over <see cref="SignedHeaders"/>. The <c>keyId</c> is the DNS name where the public key is published
 /// as a DKIM record. The delivery engine must send <c>Host</c> and <c>Content-Length</c> exactly as derived from the URL
@@ -104,8 +104,11 @@ public sealed partial class CopernicaSigner(ISigningKeySource keys, IOptions<Web
     public static string CopernicaId(string format, long accountId) =>
         format.Replace("{id}", accountId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
-    /// <summary>RFC 3230 instance digest of the exact body: <c>SHA-256=&lt;base64&gt;</c>.</summary>
-    public static string Digest(ReadOnlySpan<byte> body) => "SHA-256=" + Convert.ToBase64String(SHA256.HashData(body));
+    /// <summary>
+    /// RFC 3230 instance digest of the exact body: <c>sha-256=&lt;base64&gt;</c>. RFC 3230 calls the token
+    /// case-insensitive, but Copernica's own PHP verifier (what receivers run) only knows it in lower case.
+    /// </summary>
+    public static string Digest(ReadOnlySpan<byte> body) => "sha-256=" + Convert.ToBase64String(SHA256.HashData(body));
 
     /// <summary>The <c>(request-target)</c> value: lower-case method, a space, the path and query as sent.</summary>
     public static string RequestTarget(string method, Uri url) => method.ToLowerInvariant() + " " + url.PathAndQuery;

@@ -21,8 +21,12 @@ public sealed record SigningKey(long Id, string Selector, string Algorithm, byte
     /// <summary>The DNS name of the TXT record, and the Copernica-style <c>keyId</c>.</summary>
     public string KeyId(string domain) => $"{Selector}._domainkey.{domain}";
 
-    /// <summary>The DKIM TXT record text (RFC 6376 §3.6.1): <c>v=DKIM1; k=rsa; p=&lt;base64 SPKI&gt;</c>.</summary>
-    public string DnsTxtRecord => "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(PublicKey);
+    /// <summary>
+    /// The DKIM TXT record text (RFC 6376 §3.6.1): <c>v=DKIM1;k=rsa;p=&lt;base64 SPKI&gt;</c>. No spaces after the
+    /// semicolons: DKIM allows them, but Copernica's PHP verifier splits the record on <c>;</c> and <c>=</c> without
+    /// trimming and would find no <c>p</c> tag.
+    /// </summary>
+    public string DnsTxtRecord => "v=DKIM1;k=rsa;p=" + Convert.ToBase64String(PublicKey);
 
     /// <summary>
     /// A zone-file line for the TXT record. A 2048-bit key is longer than the 255 characters one DNS string may hold,

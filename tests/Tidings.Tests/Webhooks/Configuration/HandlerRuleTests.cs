@@ -16,7 +16,17 @@ public sealed class HandlerRuleTests
     [InlineData("com", "example.com", false)]
     [InlineData("bücher.example", "xn--bcher-kva.example", true)]
     [InlineData("shop.xn--bcher-kva.example", "bücher.example", true)]
-    public void A_host_is_under_a_domain_only_by_whole_labels(string host, string domain, bool under) =>
+    [InlineData("localhost", "localhost", true)]
+    [InlineData("LOCALHOST.", "localhost", true)]
+    [InlineData("127.0.0.1", "localhost", false)]
+    [InlineData("a.localhost", "localhost", false)]
+    [InlineData("localhost", "127.0.0.1", false)]
+    [InlineData("127.0.0.1", "127.0.0.1", true)]
+    [InlineData("127.0.0.2", "127.0.0.1", false)]
+    [InlineData("[::1]", "::1", true)]
+    [InlineData("::ffff:127.0.0.1", "127.0.0.1", true)]
+    [InlineData("example.com", "127.0.0.1", false)]
+    public void A_host_is_under_a_domain_only_by_whole_labels_and_a_loopback_host_only_under_itself(string host, string domain, bool under) =>
         HostNames.IsUnder(host, domain).ShouldBe(under);
 
     [Theory]

@@ -28,7 +28,8 @@ public sealed class CopernicaSignerTests
 
         headers["Date"].ShouldBe("Sun, 05 Jan 2014 21:31:40 GMT");
         headers["X-Copernica-ID"].ShouldBe("account-1234");
-        headers["Digest"].ShouldBe("SHA-256=" + Convert.ToBase64String(SHA256.HashData(request.Body.Span)));
+        // Lower case: Copernica's PHP verifier matches the algorithm token case-sensitively.
+        headers["Digest"].ShouldBe("sha-256=" + Convert.ToBase64String(SHA256.HashData(request.Body.Span)));
         headers["X-Nonce"].Length.ShouldBe(32);
         headers.ShouldNotContainKey("Content-Type");
 
@@ -98,11 +99,12 @@ public sealed class CopernicaSignerTests
     }
 
     [Fact]
-    public void The_dns_record_is_a_dkim_record_of_the_public_key_split_into_strings_dns_can_hold()
+    public void The_dns_record_is_a_dkim_record_of_the_public_key_without_spaces_split_into_strings_dns_can_hold()
     {
-        Key.Key.DnsTxtRecord.ShouldBe("v=DKIM1; k=rsa; p=" + Convert.ToBase64String(Key.Key.PublicKey));
+        // No spaces between the tags: Copernica's PHP verifier splits on ';' and '=' without trimming.
+        Key.Key.DnsTxtRecord.ShouldBe("v=DKIM1;k=rsa;p=" + Convert.ToBase64String(Key.Key.PublicKey));
         var line = Key.Key.DnsZoneLine("tidings.example");
-        line.ShouldStartWith("test-20260101-abcdef._domainkey.tidings.example. IN TXT \"v=DKIM1; k=rsa; p=");
+        line.ShouldStartWith("test-20260101-abcdef._domainkey.tidings.example. IN TXT \"v=DKIM1;k=rsa;p=");
         var strings = line[(line.IndexOf('"', StringComparison.Ordinal))..].Split("\" \"");
         strings.Length.ShouldBeGreaterThan(1);
         string.Concat(strings).Trim('"').ShouldBe(Key.Key.DnsTxtRecord);

@@ -41,7 +41,7 @@ public sealed class SigningKeyStoreTests(TidingsApp app) : IClassFixture<Tidings
         using var rsa = RSA.Create();
         rsa.ImportFromPem(pem);
         rsa.KeySize.ShouldBe(2048);
-        key["dnsTxtRecord"]!.GetValue<string>().ShouldBe("v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
+        key["dnsTxtRecord"]!.GetValue<string>().ShouldBe("v=DKIM1;k=rsa;p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class SigningKeyCommandLineTests : IDisposable
     {
         var list = await RunAsync("keys", "list");
         list.ExitCode.ShouldBe(0, list.Output);
-        list.Output.ShouldContain("._domainkey.hooks.example. IN TXT \"v=DKIM1; k=rsa; p=");
+        list.Output.ShouldContain("._domainkey.hooks.example. IN TXT \"v=DKIM1;k=rsa;p=");
         list.Output.ShouldContain("signing");
         // The first run also logs that it created the master key file: the key is the first line with a tab.
         var first = list.Output.Split('\n').First(l => l.Contains('\t', StringComparison.Ordinal)).Split('\t')[0];

@@ -265,8 +265,12 @@ internal sealed class Server
         server._process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            if (e.Data.Contains("access token (shown only now):", StringComparison.Ordinal)) marker = true;
-            else if (marker && server.Token is null && e.Data.Trim().Length > 0) server.Token = e.Data.Trim();
+            // The token follows the first marker on a terminal; redirected, as here, the file holding it follows the second.
+            if (e.Data.Contains("access token (shown only now):", StringComparison.Ordinal) || e.Data.Contains("readable only by this user", StringComparison.Ordinal)) marker = true;
+            else if (marker && server.Token is null && e.Data.Trim() is { Length: > 0 } word)
+            {
+                server.Token = Path.IsPathRooted(word) && File.Exists(word) ? File.ReadAllText(word).Trim() : word;
+            }
         };
         server._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("server: " + e.Data); };
         server._process.BeginOutputReadLine();

@@ -11,7 +11,8 @@ namespace Tidings.Bench;
 /// </summary>
 public sealed class ServerProcess : IDisposable
 {
-    private const string TokenMarker = "access token (shown only now):";
+    // After the first, the token itself (standard output is a terminal); after the second, the file holding it (here).
+    private static readonly string[] TokenMarkers = ["access token (shown only now):", "readable only by this user"];
     private static readonly List<ServerProcess> Running = [];
     private static readonly PosixSignalRegistration[] Signals =
         [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT }.Select(s => PosixSignalRegistration.Create(s, OnSignal))];
@@ -104,13 +105,14 @@ public sealed class ServerProcess : IDisposable
     private void OnOutput(string? line)
     {
         if (line is null || _token.Task.IsCompleted) return;
-        if (line.Contains(TokenMarker, StringComparison.Ordinal))
+        if (TokenMarkers.Any(m => line.Contains(m, StringComparison.Ordinal)))
         {
             _tokenLinePending = true;
         }
         else if (_tokenLinePending && !string.IsNullOrWhiteSpace(line))
         {
-            _token.TrySetResult(line.Trim());
+            var word = line.Trim();
+            _token.TrySetResult(Path.IsPathRooted(word) && File.Exists(word) ? File.ReadAllText(word).Trim() : word);
         }
     }
 

@@ -3,7 +3,9 @@ using Tidings.ApiDocs;
 using Tidings.Consumption;
 using Tidings.Delivery;
 using Tidings.Events;
+using Tidings.Hosting;
 using Tidings.LogFiles;
+using Tidings.LogRedaction;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
@@ -18,7 +20,16 @@ using Tidings.Webhooks.Secrets;
 using Tidings.Webhooks.Signing;
 using Tidings.Tracking;
 
-var builder = WebApplication.CreateBuilder(AdminCommandLine.ConfigurationArguments(args));
+var request = AdminCommandLine.Parse(args);
+if (request == CommandLineRequest.Version)
+{
+    Console.WriteLine(AppVersion.Text);
+    return 0;
+}
+
+if (ServerStart.CreateBuilder(args) is not { } builder) return ServerStart.Failed;
+builder.AddLogRedaction();
+builder.AddHosting();
 builder.AddStorage();
 builder.AddSecretProtection();
 builder.AddRest();
@@ -40,10 +51,12 @@ builder.AddTracking();
 builder.AddApiDocs();
 
 var app = builder.Build();
-if (AdminCommandLine.IsAdminCommand(args))
-{
-    return await AdminCommandLine.RunAsync(app, args);
-}
+if (request == CommandLineRequest.Usage) return AdminCommandLine.PrintUsage(app.Services);
+
+// Nothing may be created (database, master key, first token) before the configuration is known to be good.
+if (!ServerStart.CheckConfiguration(app)) return ServerStart.Failed;
+if (request == CommandLineRequest.Verb) return await AdminCommandLine.RunAsync(app, args);
+if (!ServerStart.LockDataFolder(app)) return ServerStart.Failed;
 
 app.UseRest();
 app.MapAccounts();
@@ -59,7 +72,6 @@ app.MapLogFiles();
 app.MapStatistics();
 app.MapTracking();
 app.MapApiDocs();
-await app.RunAsync();
-return 0;
+return await ServerStart.RunAsync(app);
 
 public partial class Program;

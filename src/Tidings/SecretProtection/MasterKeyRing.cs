@@ -66,6 +66,32 @@ public sealed class MasterKeyRing
         return new MasterKeyRing(primary, all);
     }
 
+    /// <summary>
+    /// Why these settings cannot give a key ring, found without creating the key file (the configuration check at
+    /// start, before anything is created); null when they can.
+    /// </summary>
+    public static string? Problem(SecretProtectionOptions options, string keyFilePath)
+    {
+        try
+        {
+            var configured = options.MasterKeys.Select(k => Configured(k.Key, k.Value)).ToList();
+            if (options.PrimaryKeyId.Length == 0)
+            {
+                return configured.Count > 1 ? "Secrets:PrimaryKeyId must name the master key that encrypts new values when Secrets:MasterKeys holds several." : null;
+            }
+
+            var fromFile = MasterKeyFile.Read(keyFilePath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var all = fromFile is null ? configured : [.. configured, fromFile];
+            return all.Any(k => string.Equals(k.Id, options.PrimaryKeyId, StringComparison.OrdinalIgnoreCase))
+                ? null
+                : $"Secrets:PrimaryKeyId is '{options.PrimaryKeyId}', but there is no master key with that id (known: {(all.Count == 0 ? "none" : string.Join(", ", all.Select(k => k.Id)))}).";
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     private static MasterKey Configured(string id, string base64)
     {
         if (!MasterKey.IsValidId(id))

@@ -4,7 +4,7 @@ namespace Tidings.SecretProtection;
 
 /// <summary>
 /// <c>secrets status</c>: stored secrets per master key (to see that none is left under a key before removing it).
-/// <c>secrets reencrypt</c>: encrypts every stored secret with the primary key.
+/// <c>secrets reencrypt</c>: encrypts every stored secret with the primary key, bound to its row.
 /// </summary>
 public sealed class SecretAdminVerbs : IAdminVerbs
 {

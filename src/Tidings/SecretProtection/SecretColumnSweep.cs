@@ -10,8 +10,8 @@ public enum SecretSweepMode
     /// <summary>Change nothing; count values per master key.</summary>
     Check,
 
-    /// <summary>Encrypt values stored before encryption (at start).</summary>
-    EncryptPlaintext,
+    /// <summary>Encrypt values stored before encryption, and bind values in the older form to their row (at start).</summary>
+    Upgrade,
 
     /// <summary>Also re-encrypt values of other master keys with the primary one (<c>secrets reencrypt</c>).</summary>
     Reencrypt,
@@ -19,7 +19,8 @@ public enum SecretSweepMode
 
 /// <summary>One column's values after a sweep: how many per master key (as found), which were rewritten, which do not decrypt.</summary>
 /// <param name="ByKey">Values per master key id as found; values stored before encryption count under <see cref="Plaintext"/>.</param>
-public sealed record SecretSweepResult(string Purpose, IReadOnlyDictionary<string, int> ByKey, int Rewritten, IReadOnlyList<UnreadableSecret> Unreadable)
+/// <param name="Unbound">Values found in the older form that is not bound to its row.</param>
+public sealed record SecretSweepResult(string Purpose, IReadOnlyDictionary<string, int> ByKey, int Rewritten, IReadOnlyList<UnreadableSecret> Unreadable, int Unbound = 0)
 {
     public const string Plaintext = "(not encrypted)";
 }
@@ -30,14 +31,30 @@ public sealed record UnreadableSecret(long RowId, string? KeyId, string Message)
 /// <summary>
 /// Walks every registered <see cref="SecretColumn"/> in id order, a batch per transaction. A rewrite only applies when
 /// the row still holds the value that was read, so nodes sweeping at the same time, or a secret replaced meanwhile,
-/// lose nothing; running it again changes nothing more.
+/// lose nothing; running it again changes nothing more. Once a rewriting sweep has gone through a column without an
+/// unreadable value, every value there is bound to its row: the column is recorded as such (<c>secret_columns_bound</c>)
+/// and values in the older form are refused there from then on, on every node that reads the record.
 /// </summary>
-public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protector, IEnumerable<SecretColumn> columns, IOptions<SecretProtectionOptions> options)
+public sealed partial class SecretColumnSweep(
+    IStorage storage, ISecretProtector protector, IEnumerable<SecretColumn> columns, IOptions<SecretProtectionOptions> options, TimeProvider time,
+    ILogger<SecretColumnSweep> logger)
 {
     public async Task<IReadOnlyList<SecretSweepResult>> RunAsync(SecretSweepMode mode, CancellationToken ct = default)
     {
+        var bound = await BoundColumnsAsync(ct);
+        foreach (var purpose in bound) protector.RefuseUnbound(purpose);
         var results = new List<SecretSweepResult>();
-        foreach (var column in columns) results.Add(await RunAsync(column, mode, ct));
+        foreach (var column in columns)
+        {
+            var result = await RunAsync(column, mode, ct);
+            results.Add(result);
+            if (mode != SecretSweepMode.Check && result.Unreadable.Count == 0 && !bound.Contains(column.Purpose))
+            {
+                await MarkBoundAsync(column, ct);
+                protector.RefuseUnbound(column.Purpose);
+            }
+        }
+
         return results;
     }
 
@@ -46,20 +63,25 @@ public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protect
         var byKey = new SortedDictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var unreadable = new List<UnreadableSecret>();
         var rewritten = 0;
+        var unbound = 0;
+        var seen = 0;
+        long? total = null;
         var after = 0L;
         while (true)
         {
             var rows = await ReadAsync(column, after, ct);
             if (rows.Count == 0) break;
             after = rows[^1].Id;
+            seen += rows.Count;
             var changes = new List<(long Id, object Old, object New)>();
             foreach (var (id, value) in rows)
             {
                 string? keyId;
+                SecretForm form;
                 object plaintext;
                 try
                 {
-                    (keyId, plaintext) = Open(column, value);
+                    (keyId, form, plaintext) = Open(column, id, value);
                 }
                 catch (SecretDecryptionException ex)
                 {
@@ -69,32 +91,36 @@ public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protect
 
                 var found = keyId ?? SecretSweepResult.Plaintext;
                 byKey[found] = byKey.GetValueOrDefault(found) + 1;
+                if (form == SecretForm.Unbound) unbound++;
                 var rewrite = mode switch
                 {
-                    SecretSweepMode.EncryptPlaintext => keyId is null,
-                    SecretSweepMode.Reencrypt => keyId is null || !string.Equals(keyId, protector.PrimaryKeyId, StringComparison.OrdinalIgnoreCase),
+                    SecretSweepMode.Upgrade => form != SecretForm.Bound,
+                    SecretSweepMode.Reencrypt => form != SecretForm.Bound || !string.Equals(keyId, protector.PrimaryKeyId, StringComparison.OrdinalIgnoreCase),
                     _ => false,
                 };
-                if (rewrite) changes.Add((id, value, Seal(column, plaintext)));
+                if (rewrite) changes.Add((id, value, Seal(column, id, plaintext)));
             }
 
-            if (changes.Count > 0) rewritten += await WriteAsync(column, changes, ct);
+            if (changes.Count == 0) continue;
+            rewritten += await WriteAsync(column, changes, ct);
+            total ??= await CountAsync(column, ct);
+            LogProgress(column.Purpose, rewritten, seen, Math.Max(total.Value, seen));
         }
 
-        return new SecretSweepResult(column.Purpose, byKey, rewritten, unreadable);
+        return new SecretSweepResult(column.Purpose, byKey, rewritten, unreadable, unbound);
     }
 
-    /// <summary>The master key id (null: stored before encryption) and the plaintext of a text or binary value.</summary>
-    private (string? KeyId, object Plaintext) Open(SecretColumn column, object stored) => stored switch
+    /// <summary>The master key id (null: stored before encryption), the form and the plaintext of a text or binary value.</summary>
+    private (string? KeyId, SecretForm Form, object Plaintext) Open(SecretColumn column, long id, object stored) => stored switch
     {
-        byte[] bytes => (protector.KeyIdOf(bytes), protector.Unprotect(column.Purpose, bytes)),
-        _ => (protector.KeyIdOf((string)stored), protector.Unprotect(column.Purpose, (string)stored)),
+        byte[] bytes => (protector.KeyIdOf(bytes), protector.FormOf(bytes), protector.Unprotect(column.Purpose, id, bytes)),
+        _ => (protector.KeyIdOf((string)stored), protector.FormOf((string)stored), protector.Unprotect(column.Purpose, id, (string)stored)),
     };
 
-    private object Seal(SecretColumn column, object plaintext) => plaintext switch
+    private object Seal(SecretColumn column, long id, object plaintext) => plaintext switch
     {
-        byte[] bytes => protector.Protect(column.Purpose, bytes),
-        _ => protector.Protect(column.Purpose, (string)plaintext),
+        byte[] bytes => protector.Protect(column.Purpose, id, bytes),
+        _ => protector.Protect(column.Purpose, id, (string)plaintext),
     };
 
     private async Task<IReadOnlyList<(long Id, object Value)>> ReadAsync(SecretColumn column, long after, CancellationToken ct)
@@ -105,6 +131,12 @@ public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protect
         return column.Binary
             ? (await connection.QueryAsync<(long, byte[])>(sql, args)).Select(r => (r.Item1, (object)r.Item2)).ToList()
             : (await connection.QueryAsync<(long, string)>(sql, args)).Select(r => (r.Item1, (object)r.Item2)).ToList();
+    }
+
+    private async Task<long> CountAsync(SecretColumn column, CancellationToken ct)
+    {
+        await using var connection = await storage.OpenReadAsync(ct);
+        return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {column.Table}");
     }
 
     private Task<int> WriteAsync(SecretColumn column, List<(long Id, object Old, object New)> changes, CancellationToken ct) =>
@@ -120,4 +152,23 @@ public sealed class SecretColumnSweep(IStorage storage, ISecretProtector protect
 
             return done;
         }, ct);
+
+    private async Task<HashSet<string>> BoundColumnsAsync(CancellationToken ct)
+    {
+        await using var connection = await storage.OpenReadAsync(ct);
+        return (await connection.QueryAsync<string>("SELECT purpose FROM secret_columns_bound")).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private Task MarkBoundAsync(SecretColumn column, CancellationToken ct) =>
+        storage.WriteAsync(w =>
+        {
+            w.LeavesProfilesAlone();
+            return w.Connection.ExecuteAsync(
+                "INSERT INTO secret_columns_bound (purpose, since) VALUES (@purpose, @since) ON CONFLICT (purpose) DO NOTHING",
+                new { purpose = column.Purpose, since = time.GetUtcNow().ToUnixTimeMilliseconds() }, w.Transaction);
+        }, ct);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information,
+        Message = "Secrets at rest, {Purpose}: {Rewritten} value(s) rewritten bound to their row with the primary master key; {Seen} of {Total} looked at")]
+    private partial void LogProgress(string purpose, int rewritten, int seen, long total);
 }

@@ -6,17 +6,19 @@ namespace Tidings.SecretProtection;
 
 /// <summary>
 /// Secrets at rest: values in the registered <see cref="SecretColumn"/>s are stored AES-256-GCM encrypted under a master
-/// key that is not in the database. At start, values stored before encryption are encrypted, and the server does not
-/// start when a stored value does not decrypt with the keys configured. Register after storage: the start-up pass runs
-/// after the migrations and before the features that read secrets.
+/// key that is not in the database, each bound to its row. At start, values stored before encryption are encrypted,
+/// values in the older form not bound to their row are rewritten bound to it, and the server does not start when a
+/// stored value does not decrypt with the keys configured. Register after storage: the start-up pass runs after the
+/// migrations and before the features that read secrets.
 /// </summary>
-public static class SecretProtectionFeature
+public static partial class SecretProtectionFeature
 {
     public const string KeyFileName = "master.key";
 
     public static WebApplicationBuilder AddSecretProtection(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SecretProtectionOptions>().BindConfiguration(SecretProtectionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SecretProtectionOptions>, MasterKeyCheck>();
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecretProtectionOptions>>().Value;
@@ -37,15 +39,18 @@ public static class SecretProtectionFeature
     public static string KeyFilePath(SecretProtectionOptions options, StorageOptions storage) => Path.GetFullPath(
         options.MasterKeyFile.Length > 0 ? options.MasterKeyFile : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(storage.SqlitePath))!, KeyFileName));
 
-    /// <summary>Encrypts what is still stored in plain text and refuses to start on values no configured key decrypts.</summary>
-    private sealed class EncryptSecretsOnStart(SecretColumnSweep sweep, ISecretProtector protector, ILogger<EncryptSecretsOnStart> logger) : IHostedService
+    /// <summary>
+    /// Encrypts what is still stored in plain text, binds to their row the values in the older form (progress in the
+    /// log), and refuses to start on values no configured key decrypts.
+    /// </summary>
+    private sealed partial class EncryptSecretsOnStart(SecretColumnSweep sweep, ISecretProtector protector, ILogger<EncryptSecretsOnStart> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            var results = await sweep.RunAsync(SecretSweepMode.EncryptPlaintext, cancellationToken);
+            var results = await sweep.RunAsync(SecretSweepMode.Upgrade, cancellationToken);
             foreach (var result in results.Where(r => r.Rewritten > 0))
             {
-                logger.LogInformation("Encrypted {Count} stored values of {Purpose} with master key {KeyId}", result.Rewritten, result.Purpose, protector.PrimaryKeyId);
+                LogUpgraded(result.Rewritten, result.Purpose, protector.PrimaryKeyId);
             }
 
             if (results.Any(r => r.Unreadable.Count > 0))
@@ -53,8 +58,15 @@ public static class SecretProtectionFeature
                 throw new InvalidOperationException("Not starting: " + SecretSweepReport.Unreadable(results));
             }
 
-            logger.LogInformation("Secrets at rest are encrypted with master key {KeyId}", protector.PrimaryKeyId);
+            LogEncrypted(protector.PrimaryKeyId);
         }
+
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Information,
+            Message = "Encrypted {Count} stored values of {Purpose} with master key {KeyId}, each bound to its row")]
+        private partial void LogUpgraded(int count, string purpose, string keyId);
+
+        [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Secrets at rest are encrypted with master key {KeyId}, each bound to its row")]
+        private partial void LogEncrypted(string keyId);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

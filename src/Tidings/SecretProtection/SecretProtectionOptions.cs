@@ -7,8 +7,8 @@ namespace Tidings.SecretProtection;
 /// <c>Secrets</c> section.
 /// </summary>
 /// <remarks>
-/// The keys are checked where they are loaded (<see cref="MasterKeyRing.Load"/>), which also happens for command-line
-/// verbs, where options are not validated at start.
+/// The keys are checked with the rest of the configuration before anything is created (<see cref="MasterKeyCheck"/>),
+/// for the server and the command-line verbs alike, and again where they are loaded (<see cref="MasterKeyRing.Load"/>).
 /// </remarks>
 public sealed class SecretProtectionOptions
 {

@@ -28,6 +28,7 @@ public static class SecretSweepReport
     {
         var keys = result.ByKey.Select(k => $"{k.Value} {(string.Equals(k.Key, primaryKeyId, StringComparison.OrdinalIgnoreCase) ? k.Key + " (primary)" : k.Key)}");
         var unreadable = result.Unreadable.Count > 0 ? $", {result.Unreadable.Count} unreadable" : "";
-        return $"{result.Purpose}: {(result.ByKey.Count == 0 ? "no values" : string.Join(", ", keys))}{unreadable}";
+        var unbound = result.Unbound > 0 ? $", {result.Unbound} not yet bound to their row" : "";
+        return $"{result.Purpose}: {(result.ByKey.Count == 0 ? "no values" : string.Join(", ", keys))}{unbound}{unreadable}";
     }
 }

@@ -7,7 +7,10 @@ public static class StorageFeature
     /// <summary>Registers the configured store and runs its migrations before the server starts listening.</summary>
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.Provider != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
+                "Storage:PostgresConnectionString must be set when Storage:Provider is Postgres.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<IStorage>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider switch
         {
             StorageProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresStorage>(sp),

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Tidings.Storage;
 
 /// <summary>Where Tidings keeps its data. Bound from the <c>Storage</c> configuration section.</summary>
@@ -9,6 +11,7 @@ public sealed class StorageOptions
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     /// <summary>SQLite database file; relative paths are resolved against the working directory.</summary>
+    [Required, MinLength(1)]
     public string SqlitePath { get; set; } = "data/tidings.db";
 
     /// <summary>
@@ -21,9 +24,11 @@ public sealed class StorageOptions
     public string PostgresConnectionString { get; set; } = "";
 
     /// <summary>Most write operations the SQLite writer commits in one transaction (group commit).</summary>
+    [Range(1, 100_000)]
     public int MaxWriteBatch { get; set; } = 256;
 
     /// <summary>Most write operations waiting for the SQLite writer; callers wait (back-pressure) beyond this.</summary>
+    [Range(1, 10_000_000)]
     public int WriteQueueCapacity { get; set; } = 10_000;
 }
 

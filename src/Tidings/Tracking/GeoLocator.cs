@@ -37,6 +37,9 @@ public sealed class GeoLocator : IDisposable
         _current = Database.Open(_path, _language);
     }
 
+    /// <summary>Opens the database file and closes it again; throws, naming the setting, when it is not a usable one.</summary>
+    internal static void Probe(string path, string language) => Database.Open(path, language).Reader.Dispose();
+
     /// <summary>Adds what the database knows about <paramref name="address"/> to an event's facts (nothing if it knows nothing).</summary>
     public void AddTo(JsonObject facts, IPAddress? address)
     {

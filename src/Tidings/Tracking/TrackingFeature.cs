@@ -10,6 +10,7 @@ public static class TrackingFeature
             .Validate(o => o.TrustedProxies.All(p => ClientAddress.TryParseNetwork(p, out _)), "Tracking:TrustedProxies must hold IP addresses or CIDR ranges")
             .Validate(o => o.GeoIpReloadInterval >= TimeSpan.Zero, "Tracking:GeoIpReloadInterval must not be negative")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrackingOptions>, GeoIpDatabaseCheck>();
         builder.Services.AddSingleton<ClientAddress>();
         builder.Services.AddSingleton<GeoLocator>();
         builder.Services.AddHostedService<GeoIpReloader>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Tidings.Tests.Infrastructure;
 
@@ -11,9 +12,14 @@ namespace Tidings.Tests.Infrastructure;
 /// </summary>
 public sealed class ServerProcess : IDisposable
 {
-    private const string TokenMarker = "(shown only now):";
+    // The first start prints its token after the first marker when standard output is a terminal, and the path of a
+    // file holding it after the second when it is not (as here: it is redirected).
+    private static readonly string[] TokenMarkers = ["(shown only now):", "readable only by this user"];
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<string> _token = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _outputEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _tokenNext;
 
     private ServerProcess(Process process, Uri baseAddress)
@@ -26,6 +32,9 @@ public sealed class ServerProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Every line the server wrote so far, standard output and standard error.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
     /// <summary>The access token the first start prints (null on later starts of the same database).</summary>
     public string? AccessToken => _token.Task.IsCompletedSuccessfully ? _token.Task.Result : null;
 
@@ -34,8 +43,9 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Starts the server and waits until it answers HTTP.</summary>
     /// <param name="settings">Extra settings passed as <c>--Key=Value</c>.</param>
     /// <param name="environment">Extra environment variables of the server process (e.g. a proxy).</param>
+    /// <param name="workingDirectory">Where it runs; by default the folder of Tidings.dll.</param>
     public static async Task<ServerProcess> StartAsync(string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var dll = typeof(Program).Assembly.Location;
         var port = FreePort();
@@ -44,7 +54,7 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!, // its appsettings.json (log levels) lies next to it
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
         };
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
@@ -64,7 +74,11 @@ public sealed class ServerProcess : IDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         process.OutputDataReceived += (_, e) => server.OnOutput(e.Data);
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) server._errorEnded.TrySetResult();
+            else server._output.Enqueue(e.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
@@ -83,6 +97,34 @@ public sealed class ServerProcess : IDisposable
     /// <summary>Waits for the token the first start prints.</summary>
     public Task<string> WaitForAccessTokenAsync(TimeSpan timeout) => _token.Task.WaitAsync(timeout);
 
+    /// <summary>Waits until the server has written a line that matches.</summary>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_output.FirstOrDefault(match) is { } line) return line;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The server did not write the expected line; it wrote:\n" + string.Join('\n', _output));
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM, as a service manager stops it: the server shuts down in order and its loggers flush. Returns once it
+    /// has exited and all it wrote has been read.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited && Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException("kill(SIGTERM) failed: " + Marshal.GetLastPInvokeError());
+
+        await Task.WhenAll(_process.WaitForExitAsync(), _outputEnded.Task, _errorEnded.Task).WaitAsync(timeout);
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, as a crash or an OOM kill.</summary>
     public void Kill()
     {
@@ -99,15 +141,21 @@ public sealed class ServerProcess : IDisposable
 
     private void OnOutput(string? line)
     {
-        if (line is null) return;
+        if (line is null)
+        {
+            _outputEnded.TrySetResult();
+            return;
+        }
+
+        _output.Enqueue(line);
         // The console logger writes from its own thread, so a log line ("info: …", "      Created account …") can land
-        // between the marker and the token: the token is the first later line that is one word without a colon.
+        // between the marker and the token: the token (or its file) is the first later line that is one word without a colon.
         if (_tokenNext && line.Trim() is { Length: > 0 } word && !word.Contains(' ', StringComparison.Ordinal) && !word.Contains(':', StringComparison.Ordinal))
         {
             _tokenNext = false;
-            _token.TrySetResult(line.Trim());
+            _token.TrySetResult(Path.IsPathRooted(word) && File.Exists(word) ? File.ReadAllText(word).Trim() : word);
         }
-        else if (line.Contains(TokenMarker, StringComparison.Ordinal))
+        else if (TokenMarkers.Any(m => line.Contains(m, StringComparison.Ordinal)))
         {
             _tokenNext = true;
         }
@@ -119,7 +167,7 @@ public sealed class ServerProcess : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"The server exited with code {_process.ExitCode} while starting");
+            if (_process.HasExited) throw new InvalidOperationException($"The server exited with code {_process.ExitCode} while starting:\n{string.Join('\n', _output)}");
             try
             {
                 using var response = await http.GetAsync("t/o/ready.gif", ct);

@@ -10,25 +10,26 @@ public sealed class SecretProtectorTests
 {
     private const string Purpose = "webhook_secrets.secret";
     private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private const long Row = 7;
 
     private static MasterKey Key(string id) => new(id, RandomNumberGenerator.GetBytes(MasterKey.Bytes));
 
     private static AesGcmSecretProtector Protector(MasterKey primary, params MasterKey[] others) => new(new MasterKeyRing(primary, others));
 
     [Fact]
-    public void A_value_is_stored_as_enc_v1_with_the_key_id_and_a_fresh_nonce_every_time()
+    public void A_value_is_stored_as_enc_v2_with_the_key_id_and_a_fresh_nonce_every_time()
     {
         var protector = Protector(Key("k1"));
 
-        var first = protector.Protect(Purpose, Secret);
-        var second = protector.Protect(Purpose, Secret);
+        var first = protector.Protect(Purpose, Row, Secret);
+        var second = protector.Protect(Purpose, Row, Secret);
 
-        first.ShouldStartWith("enc:v1:k1:");
+        first.ShouldStartWith("enc:v2:k1:");
         first.ShouldNotContain(Secret[6..]);
         second.ShouldNotBe(first);
-        Convert.FromBase64String(first["enc:v1:k1:".Length..]).Length.ShouldBe(12 + Encoding.UTF8.GetByteCount(Secret) + 16);
-        protector.Unprotect(Purpose, first).ShouldBe(Secret);
-        protector.Unprotect(Purpose, second).ShouldBe(Secret);
+        Convert.FromBase64String(first["enc:v2:k1:".Length..]).Length.ShouldBe(12 + Encoding.UTF8.GetByteCount(Secret) + 16);
+        protector.Unprotect(Purpose, Row, first).ShouldBe(Secret);
+        protector.Unprotect(Purpose, Row, second).ShouldBe(Secret);
         protector.KeyIdOf(first).ShouldBe("k1");
     }
 
@@ -39,11 +40,11 @@ public sealed class SecretProtectorTests
         var der = RandomNumberGenerator.GetBytes(1200);
         der[0] = 0x30;
 
-        var stored = protector.Protect("webhook_signing_keys.private_key", der);
+        var stored = protector.Protect("webhook_signing_keys.private_key", Row, der);
 
-        Encoding.ASCII.GetString(stored).ShouldStartWith("enc:v1:k1:");
+        Encoding.ASCII.GetString(stored).ShouldStartWith("enc:v2:k1:");
         protector.KeyIdOf(stored).ShouldBe("k1");
-        protector.Unprotect("webhook_signing_keys.private_key", stored).ShouldBe(der);
+        protector.Unprotect("webhook_signing_keys.private_key", Row, stored).ShouldBe(der);
     }
 
     [Fact]
@@ -52,8 +53,8 @@ public sealed class SecretProtectorTests
         var protector = Protector(Key("k1"));
         byte[] der = [0x30, 0x82, 0x04, 0xbe, 0x02, 0x01];
 
-        protector.Unprotect(Purpose, Secret).ShouldBe(Secret);
-        protector.Unprotect("webhook_signing_keys.private_key", der).ShouldBe(der);
+        protector.Unprotect(Purpose, Row, Secret).ShouldBe(Secret);
+        protector.Unprotect("webhook_signing_keys.private_key", Row, der).ShouldBe(der);
         protector.KeyIdOf(Secret).ShouldBeNull();
         protector.KeyIdOf(der).ShouldBeNull();
     }
@@ -61,9 +62,9 @@ public sealed class SecretProtectorTests
     [Fact]
     public void A_value_of_a_key_that_is_not_configured_fails_naming_that_key()
     {
-        var stored = Protector(Key("old-2025")).Protect(Purpose, Secret);
+        var stored = Protector(Key("old-2025")).Protect(Purpose, Row, Secret);
 
-        var error = Should.Throw<SecretDecryptionException>(() => Protector(Key("new-2026")).Unprotect(Purpose, stored));
+        var error = Should.Throw<SecretDecryptionException>(() => Protector(Key("new-2026")).Unprotect(Purpose, Row, stored));
 
         error.KeyId.ShouldBe("old-2025");
         error.Message.ShouldContain("master key 'old-2025', which is not configured on this node");
@@ -74,9 +75,9 @@ public sealed class SecretProtectorTests
     [Fact]
     public void A_different_key_under_the_same_id_fails_naming_the_key_instead_of_returning_garbage()
     {
-        var stored = Protector(Key("k1")).Protect(Purpose, Secret);
+        var stored = Protector(Key("k1")).Protect(Purpose, Row, Secret);
 
-        var error = Should.Throw<SecretDecryptionException>(() => Protector(Key("k1")).Unprotect(Purpose, stored));
+        var error = Should.Throw<SecretDecryptionException>(() => Protector(Key("k1")).Unprotect(Purpose, Row, stored));
 
         error.KeyId.ShouldBe("k1");
         error.Message.ShouldContain("with master key 'k1': the key configured under that id is not the one it was encrypted with");
@@ -87,37 +88,72 @@ public sealed class SecretProtectorTests
     {
         var key = Key("k1");
         var protector = Protector(key, new MasterKey("k2", key.Key));
-        var stored = protector.Protect(Purpose, Secret);
+        var stored = protector.Protect(Purpose, Row, Secret);
 
-        Should.Throw<SecretDecryptionException>(() => protector.Unprotect("webhook_signing_keys.private_key", stored));
-        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, stored.Replace("enc:v1:k1:", "enc:v1:k2:", StringComparison.Ordinal)));
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect("webhook_signing_keys.private_key", Row, stored));
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, Row, stored.Replace("enc:v2:k1:", "enc:v2:k2:", StringComparison.Ordinal)));
     }
 
     [Fact]
     public void An_altered_or_truncated_value_fails()
     {
         var protector = Protector(Key("k1"));
-        var stored = protector.Protect(Purpose, Secret);
-        var bytes = Convert.FromBase64String(stored["enc:v1:k1:".Length..]);
+        var stored = protector.Protect(Purpose, Row, Secret);
+        var bytes = Convert.FromBase64String(stored["enc:v2:k1:".Length..]);
         bytes[20] ^= 1;
 
-        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, "enc:v1:k1:" + Convert.ToBase64String(bytes)));
-        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, "enc:v1:k1:AAAA")).Message.ShouldContain("damaged");
-        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, "enc:v1:k1")).Message.ShouldContain("not in the form");
-        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, "enc:v9:k1:" + stored["enc:v1:k1:".Length..])).Message.ShouldContain("format v9");
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, Row, "enc:v2:k1:" + Convert.ToBase64String(bytes)));
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, Row, "enc:v2:k1:AAAA")).Message.ShouldContain("damaged");
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, Row, "enc:v2:k1")).Message.ShouldContain("not in the form");
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, Row, "enc:v9:k1:" + stored["enc:v2:k1:".Length..])).Message.ShouldContain("format v9");
     }
 
     [Fact]
     public void After_a_new_primary_key_values_of_the_old_key_still_decrypt_and_new_values_use_the_new_key()
     {
         var old = Key("2025");
-        var stored = Protector(old).Protect(Purpose, Secret);
+        var stored = Protector(old).Protect(Purpose, Row, Secret);
 
         var rotated = Protector(Key("2026"), old);
 
-        rotated.Unprotect(Purpose, stored).ShouldBe(Secret);
-        rotated.Protect(Purpose, Secret).ShouldStartWith("enc:v1:2026:");
+        rotated.Unprotect(Purpose, Row, stored).ShouldBe(Secret);
+        rotated.Protect(Purpose, Row, Secret).ShouldStartWith("enc:v2:2026:");
         rotated.PrimaryKeyId.ShouldBe("2026");
+    }
+
+    [Fact]
+    public void A_value_copied_onto_another_row_of_its_column_does_not_decrypt_there()
+    {
+        var protector = Protector(Key("k1"));
+        var stored = protector.Protect(Purpose, Row, Secret);
+        var storedKey = protector.Protect("webhook_signing_keys.private_key", Row, [0x30, 0x82, 0x01]);
+
+        var error = Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, Row + 1, stored));
+        error.Message.ShouldContain($"{Purpose} in row {Row + 1}");
+        error.Message.ShouldContain("copied from another column or row");
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect("webhook_signing_keys.private_key", 1, storedKey));
+        protector.Unprotect(Purpose, Row, stored).ShouldBe(Secret);
+    }
+
+    [Fact]
+    public void A_value_in_the_older_form_not_bound_to_its_row_is_read_until_its_column_refuses_that_form()
+    {
+        var key = Key("k1");
+        var protector = Protector(key);
+        var unbound = UnboundForm.Seal(key, Purpose, Secret);
+        protector.FormOf(unbound).ShouldBe(SecretForm.Unbound);
+        protector.FormOf(protector.Protect(Purpose, Row, Secret)).ShouldBe(SecretForm.Bound);
+        protector.FormOf(Secret).ShouldBe(SecretForm.Plaintext);
+
+        protector.Unprotect(Purpose, Row, unbound).ShouldBe(Secret);
+        protector.Unprotect(Purpose, Row + 1, unbound).ShouldBe(Secret);
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect("webhook_signing_keys.private_key", Row, unbound));
+
+        protector.RefuseUnbound(Purpose);
+
+        Should.Throw<SecretDecryptionException>(() => protector.Unprotect(Purpose, Row, unbound)).Message
+            .ShouldContain("it is in the older form that is not bound to its row, but every value of webhook_secrets.secret was bound to its row since");
+        protector.Unprotect("webhook_signing_keys.private_key", Row, UnboundForm.Seal(key, "webhook_signing_keys.private_key", Secret)).ShouldBe(Secret);
     }
 
     [Fact]

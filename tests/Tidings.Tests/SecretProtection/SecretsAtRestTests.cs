@@ -36,7 +36,7 @@ public sealed class SecretsAtRestTests(TidingsApp app) : IClassFixture<TidingsAp
         raw.Count.ShouldBe(3);
         foreach (var stored in raw.Values)
         {
-            stored.ShouldStartWith($"enc:v1:{Primary}:");
+            stored.ShouldStartWith($"enc:v2:{Primary}:");
             foreach (var plain in new[] { generated, ed25519.Str("secret"), VectorSecret })
             {
                 stored.ShouldNotContain(plain.Split('_')[1][..11]);
@@ -62,7 +62,7 @@ public sealed class SecretsAtRestTests(TidingsApp app) : IClassFixture<TidingsAp
         var store = app.Services.GetRequiredService<SigningKeyStore>();
         var key = await store.GetSigningKeyAsync(Ct);
         var raw = (await RawColumns.PrivateKeysAsync(app))[key.Selector];
-        RawColumns.Text(raw).ShouldStartWith($"enc:v1:{Primary}:");
+        RawColumns.Text(raw).ShouldStartWith($"enc:v2:{Primary}:");
         raw.AsSpan().IndexOf(key.PrivateKey.AsSpan(100, 32)).ShouldBe(-1);
 
         var request = new OutgoingWebhookRequest("POST", new Uri("https://r.example/h?x=1"), [], Encoding.UTF8.GetBytes("{}"), "evt_1", 7);
@@ -87,15 +87,60 @@ public sealed class SecretsAtRestTests(TidingsApp app) : IClassFixture<TidingsAp
         var client = await app.NewAccountAsync();
         var id = await SecretsApp.NewWebhookAsync(client);
         await FreshStore().GetKeysAsync(id, Ct);
+        var row = (await RawColumns.WebhookSecretsAsync(app, id)).Keys.Single();
         var lost = new AesGcmSecretProtector(new MasterKeyRing(new MasterKey("lost-key", RandomNumberGenerator.GetBytes(32)), []));
-        await RawColumns.ExecuteAsync(app, "UPDATE webhook_secrets SET secret = @secret WHERE webhook_id = @id",
-            new { id, secret = lost.Protect(WebhookSecretTable.SecretColumn.Purpose, VectorSecret) });
+        await RawColumns.ExecuteAsync(app, "UPDATE webhook_secrets SET secret = @secret WHERE id = @row",
+            new { row, secret = lost.Protect(WebhookSecretTable.SecretColumn.Purpose, row, VectorSecret) });
 
         var error = await Should.ThrowAsync<SecretDecryptionException>(() => FreshStore().GetKeysAsync(id, Ct));
         error.KeyId.ShouldBe("lost-key");
-        error.Message.ShouldContain("webhook_secrets.secret: it was encrypted with master key 'lost-key', which is not configured on this node");
+        error.Message.ShouldContain($"webhook_secrets.secret in row {row}: it was encrypted with master key 'lost-key', which is not configured on this node");
         await (await client.GetAsync($"/v3/webhook/{id}/secrets")).ShouldHaveStatusAsync(500);
 
         await (await client.DeleteAsync($"/v3/webhook/{id}")).ShouldHaveStatusAsync(204);
+    }
+
+    [Fact]
+    public async Task A_secret_copied_onto_another_row_does_not_decrypt_there_and_nothing_is_signed_with_it()
+    {
+        var client = await app.NewAccountAsync();
+        var (first, second) = (await SecretsApp.NewWebhookAsync(client), await SecretsApp.NewWebhookAsync(client));
+        await FreshStore().GetKeysAsync(first, Ct);
+        await FreshStore().GetKeysAsync(second, Ct);
+        var (firstRow, firstStored) = (await RawColumns.WebhookSecretsAsync(app, first)).Single();
+        var secondRow = (await RawColumns.WebhookSecretsAsync(app, second)).Keys.Single();
+
+        // A secret whose value an attacker knows, put under another webhook straight in the database.
+        await RawColumns.ExecuteAsync(app, "UPDATE webhook_secrets SET secret = @firstStored WHERE id = @secondRow", new { firstStored, secondRow });
+
+        var error = await Should.ThrowAsync<SecretDecryptionException>(() => FreshStore().GetKeysAsync(second, Ct));
+        error.Message.ShouldContain($"webhook_secrets.secret in row {secondRow}");
+        error.Message.ShouldContain("copied from another column or row");
+        (await FreshStore().GetKeysAsync(first, Ct)).Secrets.ShouldHaveSingleItem();
+        await (await client.DeleteAsync($"/v3/webhook/{second}")).ShouldHaveStatusAsync(204);
+    }
+
+    [Fact]
+    public async Task A_signing_private_key_copied_onto_another_key_row_does_not_decrypt_there()
+    {
+        var store = app.Services.GetRequiredService<SigningKeyStore>();
+        var current = await store.GetSigningKeyAsync(Ct);
+        var other = new SigningKeyStore(app.Services.GetRequiredService<Tidings.Storage.IStorage>(), app.Services.GetRequiredService<ISecretProtector>(),
+            TimeProvider.System, app.Services.GetRequiredService<IOptions<WebhookSigningOptions>>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SigningKeyStore>.Instance);
+        var rotated = await other.RotateAsync(Ct);
+        var raw = await RawColumns.PrivateKeysAsync(app);
+        try
+        {
+            await RawColumns.ExecuteAsync(app, "UPDATE webhook_signing_keys SET private_key = @copied WHERE id = @id", new { copied = raw[current.Selector], id = rotated.Id });
+
+            var error = await Should.ThrowAsync<SecretDecryptionException>(() => other.ListAllAsync(Ct));
+            error.Message.ShouldContain($"webhook_signing_keys.private_key in row {rotated.Id}");
+        }
+        finally
+        {
+            // The fixture's other tests sign with the newest key.
+            await RawColumns.ExecuteAsync(app, "DELETE FROM webhook_signing_keys WHERE id = @id", new { id = rotated.Id });
+            await RawColumns.ExecuteAsync(app, "UPDATE webhook_signing_keys SET retired_at = NULL", new { });
+        }
     }
 }

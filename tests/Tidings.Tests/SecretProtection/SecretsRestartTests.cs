@@ -40,8 +40,8 @@ public sealed class SecretsRestartTests
 
         await using var after = await store.StartAsync();
         var primary = after.Services.GetRequiredService<ISecretProtector>().PrimaryKeyId;
-        (await RawColumns.WebhookSecretsAsync(after, id)).Values.ShouldAllBe(v => v.StartsWith($"enc:v1:{primary}:"));
-        RawColumns.Text((await RawColumns.PrivateKeysAsync(after))[selector]).ShouldStartWith($"enc:v1:{primary}:");
+        (await RawColumns.WebhookSecretsAsync(after, id)).Values.ShouldAllBe(v => v.StartsWith($"enc:v2:{primary}:"));
+        RawColumns.Text((await RawColumns.PrivateKeysAsync(after))[selector]).ShouldStartWith($"enc:v2:{primary}:");
 
         var again = new ApiClient(after.CreateClient(), token, accountId);
         var shown = (await again.GetJsonAsync($"/v3/webhook/{id}/secrets"))["secrets"]!.AsArray().Select(s => s.Str("secret"));
@@ -99,7 +99,7 @@ public sealed class SecretsRestartTests
             (token, accountId) = (client.Token, client.AccountId);
             id = await SecretsApp.NewWebhookAsync(client);
             first = (await client.GetJsonAsync($"/v3/webhook/{id}/secrets"))["secrets"]![0].Str("secret");
-            (await RawColumns.WebhookSecretsAsync(before, id)).Values.ShouldHaveSingleItem().ShouldStartWith("enc:v1:2025:");
+            (await RawColumns.WebhookSecretsAsync(before, id)).Values.ShouldHaveSingleItem().ShouldStartWith("enc:v2:2025:");
         }
 
         File.Exists(store.KeyFile).ShouldBeFalse();
@@ -109,7 +109,7 @@ public sealed class SecretsRestartTests
             var client = new ApiClient(rotated.CreateClient(), token, accountId);
             (await client.GetJsonAsync($"/v3/webhook/{id}/secrets"))["secrets"]![0].Str("secret").ShouldBe(first);
             second = (await SecretsApp.OkJsonAsync(await client.PostJsonAsync($"/v3/webhook/{id}/secrets/rotate", new { grace = 3600 }))).Str("secret");
-            (await RawColumns.WebhookSecretsAsync(rotated, id)).Values.Select(v => v[..12]).ShouldBe(["enc:v1:2025:", "enc:v1:2026:"], ignoreOrder: true);
+            (await RawColumns.WebhookSecretsAsync(rotated, id)).Values.Select(v => v[..12]).ShouldBe(["enc:v2:2025:", "enc:v2:2026:"], ignoreOrder: true);
             var entries = SignatureEntries.Of(await rotated.Services.GetRequiredService<WebhookSecretStore>().GetKeysAsync(id, Ct), TimeProvider.System);
             SignatureEntries.HasV1For(entries, first, TimeProvider.System).ShouldBeTrue();
             SignatureEntries.HasV1For(entries, second, TimeProvider.System).ShouldBeTrue();
@@ -117,12 +117,83 @@ public sealed class SecretsRestartTests
             var results = await rotated.Services.GetRequiredService<SecretColumnSweep>().RunAsync(SecretSweepMode.Reencrypt, Ct);
             results.Single(r => r.Purpose == "webhook_secrets.secret").Rewritten.ShouldBe(1);
             results.Single(r => r.Purpose == "webhook_signing_keys.private_key").Rewritten.ShouldBe(1);
-            (await RawColumns.WebhookSecretsAsync(rotated, id)).Values.ShouldAllBe(v => v.StartsWith("enc:v1:2026:"));
+            (await RawColumns.WebhookSecretsAsync(rotated, id)).Values.ShouldAllBe(v => v.StartsWith("enc:v2:2026:"));
             (await rotated.Services.GetRequiredService<SecretColumnSweep>().RunAsync(SecretSweepMode.Reencrypt, Ct)).ShouldAllBe(r => r.Rewritten == 0);
         }
 
         await using var after = await store.StartAsync(("Secrets:MasterKeys:2026", newKey));
         var shown = (await new ApiClient(after.CreateClient(), token, accountId).GetJsonAsync($"/v3/webhook/{id}/secrets"))["secrets"]!.AsArray();
         shown.Select(s => s.Str("secret")).ShouldBe([second, first]);
+    }
+
+    [Fact]
+    public async Task Values_in_the_older_form_are_bound_to_their_row_at_the_next_start_with_progress_logged_and_refused_once_all_are()
+    {
+        await using var store = await SharedStore.CreateAsync();
+        string token;
+        long accountId, id;
+        Dictionary<long, string> secrets;
+        string selector;
+        byte[] privateKey;
+        string unboundCopy;
+        await using (var before = await store.StartAsync())
+        {
+            var client = await before.NewAccountAsync();
+            (token, accountId) = (client.Token, client.AccountId);
+            id = await SecretsApp.NewWebhookAsync(client);
+            await client.GetJsonAsync($"/v3/webhook/{id}/secrets");
+            await SecretsApp.OkJsonAsync(await client.PostJsonAsync($"/v3/webhook/{id}/secrets/rotate", new { grace = 3600 }));
+            await SecretsApp.OkJsonAsync(await client.PostJsonAsync($"/v3/webhook/{id}/secrets/rotate", new { kind = "ed25519" }));
+            var table = before.Services.GetRequiredService<WebhookSecretTable>();
+            secrets = (await table.ReadAsync(id, DateTimeOffset.UtcNow, Ct)).ToDictionary(s => s.Id, s => s.Secret);
+            secrets.Count.ShouldBe(3);
+            var key = await before.Services.GetRequiredService<SigningKeyStore>().GetSigningKeyAsync(Ct);
+            (selector, privateKey) = (key.Selector, key.PrivateKey);
+
+            // As a version before row binding left them: every value in the older form, the upgrade not recorded.
+            var fileKey = UnboundForm.FromFile(store.KeyFile);
+            foreach (var (row, secret) in secrets)
+            {
+                await RawColumns.ExecuteAsync(before, "UPDATE webhook_secrets SET secret = @stored WHERE id = @row",
+                    new { row, stored = UnboundForm.Seal(fileKey, "webhook_secrets.secret", secret) });
+            }
+
+            await RawColumns.ExecuteAsync(before, "UPDATE webhook_signing_keys SET private_key = @stored WHERE selector = @selector",
+                new { selector, stored = System.Text.Encoding.ASCII.GetBytes(UnboundForm.Seal(fileKey, "webhook_signing_keys.private_key", privateKey)) });
+            await RawColumns.ExecuteAsync(before, "DELETE FROM secret_columns_bound", new { });
+            unboundCopy = (await RawColumns.WebhookSecretsAsync(before, id)).Values.First();
+        }
+
+        var logs = new LogCapture();
+        await using (var after = await store.StartAsync(logs, ("Secrets:BatchSize", "1")))
+        {
+            var primary = after.Services.GetRequiredService<ISecretProtector>().PrimaryKeyId;
+            (await RawColumns.WebhookSecretsAsync(after, id)).Values.ShouldAllBe(v => v.StartsWith($"enc:v2:{primary}:"));
+            RawColumns.Text((await RawColumns.PrivateKeysAsync(after))[selector]).ShouldStartWith($"enc:v2:{primary}:");
+            foreach (var seen in new[] { 1, 2, 3 })
+            {
+                logs.Entries.ShouldContain(e => e.Contains(
+                    $"Secrets at rest, webhook_secrets.secret: {seen} value(s) rewritten bound to their row with the primary master key; {seen} of 3 looked at", StringComparison.Ordinal));
+            }
+
+            logs.Entries.ShouldContain(e => e.Contains("Encrypted 3 stored values of webhook_secrets.secret with master key", StringComparison.Ordinal));
+            logs.Entries.ShouldContain(e => e.Contains("Encrypted 1 stored values of webhook_signing_keys.private_key with master key", StringComparison.Ordinal));
+
+            var client = new ApiClient(after.CreateClient(), token, accountId);
+            var shown = (await client.GetJsonAsync($"/v3/webhook/{id}/secrets"))["secrets"]!.AsArray().Select(s => s.Str("secret"));
+            shown.ShouldBe(secrets.Values, ignoreOrder: true);
+            (await after.Services.GetRequiredService<SigningKeyStore>().GetSigningKeyAsync(Ct)).PrivateKey.ShouldBe(privateKey);
+
+            // Once all are bound, a value in the older form can only have been copied or restored from an old backup.
+            var row = secrets.Keys.First();
+            await RawColumns.ExecuteAsync(after, "UPDATE webhook_secrets SET secret = @unboundCopy WHERE id = @row", new { unboundCopy, row });
+            var error = await Should.ThrowAsync<SecretDecryptionException>(() => after.Services.GetRequiredService<WebhookSecretTable>().ReadAsync(id, DateTimeOffset.UtcNow, Ct));
+            error.Message.ShouldContain("in the older form that is not bound to its row");
+        }
+
+        await using var refused = store.App();
+        var refusal = (await Should.ThrowAsync<Exception>(async () => await refused.InitializeAsync())).ToString();
+        refusal.ShouldContain("Not starting: stored secrets do not decrypt with the master keys configured on this node.");
+        refusal.ShouldContain($"webhook_secrets.secret: 1 value(s) of master key '{UnboundForm.FromFile(store.KeyFile).Id}' (ids {secrets.Keys.First()})");
     }
 }

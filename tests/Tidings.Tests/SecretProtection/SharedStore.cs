@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using System.Security.Cryptography;
 using Tidings.Tests.Infrastructure;
 
@@ -35,7 +37,10 @@ public sealed class SharedStore : IAsyncDisposable
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>A server on this store with these settings added, not started yet.</summary>
-    public StoreApp App(params (string Key, string Value)[] settings)
+    public StoreApp App(params (string Key, string Value)[] settings) => App(null, settings);
+
+    /// <summary>A server on this store with these settings added, logging into <paramref name="logs"/>, not started yet.</summary>
+    public StoreApp App(LogCapture? logs, params (string Key, string Value)[] settings)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Secrets:MasterKeyFile"] = KeyFile };
         if (_connectionString is null)
@@ -50,13 +55,16 @@ public sealed class SharedStore : IAsyncDisposable
         }
 
         foreach (var (key, value) in settings) all[key] = value;
-        return new StoreApp(all);
+        return new StoreApp(all, logs);
     }
 
     /// <summary>A started server on this store.</summary>
-    public async Task<StoreApp> StartAsync(params (string Key, string Value)[] settings)
+    public Task<StoreApp> StartAsync(params (string Key, string Value)[] settings) => StartAsync(null, settings);
+
+    /// <summary>A started server on this store, logging into <paramref name="logs"/>.</summary>
+    public async Task<StoreApp> StartAsync(LogCapture? logs, params (string Key, string Value)[] settings)
     {
-        var app = App(settings);
+        var app = App(logs, settings);
         await app.InitializeAsync();
         return app;
     }
@@ -75,9 +83,15 @@ public sealed class SharedStore : IAsyncDisposable
 }
 
 /// <summary>A server on a <see cref="SharedStore"/>.</summary>
-public sealed class StoreApp(IReadOnlyDictionary<string, string?> settings) : TidingsApp
+public sealed class StoreApp(IReadOnlyDictionary<string, string?> settings, LogCapture? logs = null) : TidingsApp
 {
     protected override bool FollowsSuiteProvider => false;
 
     protected override IReadOnlyDictionary<string, string?> Settings => settings;
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (logs is not null) builder.ConfigureLogging(l => l.AddProvider(logs));
+    }
 }

@@ -60,6 +60,10 @@ public sealed class JournalIntake : IHostedService, IDisposable
     /// <summary>Whether events without a dedupe key go through the intake log.</summary>
     public bool Enabled { get; }
 
+    /// <summary>Whether the settings turn the intake log on (<c>On</c> with PostgreSQL is refused at start).</summary>
+    public static bool IsEnabled(EventsOptions options, StorageOptions storage) =>
+        options.IntakeLog == IntakeLogMode.On || (options.IntakeLog == IntakeLogMode.Auto && storage.Provider == StorageProvider.Sqlite);
+
     /// <summary>Bytes appended but not yet journal rows.</summary>
     public long BacklogBytes => _segments is { } s ? s.End - Interlocked.Read(ref _materialized) : 0;
 

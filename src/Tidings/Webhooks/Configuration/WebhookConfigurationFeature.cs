@@ -11,7 +11,10 @@ public static class WebhookConfigurationFeature
 {
     public static WebApplicationBuilder AddWebhookConfiguration(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DomainOptions>().BindConfiguration(DomainOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.NameServer) || System.Net.IPEndPoint.TryParse(o.NameServer.Trim(), out _),
+                "Webhooks:Domains:NameServer must be an IP address with an optional port, e.g. 127.0.0.1:5353")
+            .ValidateOnStart();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<DomainStore>();
         builder.Services.AddSingleton<DomainVerifier>();

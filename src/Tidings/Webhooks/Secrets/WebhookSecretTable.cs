@@ -106,16 +106,19 @@ public sealed class WebhookSecretTable(IStorage storage, ISecretProtector protec
     {
         var rows = await w.Connection.QueryAsync<(long Id, string Secret)>(
             "SELECT id, secret FROM webhook_secrets WHERE webhook_id = @webhookId AND kind = @kind", new { webhookId, kind }, w.Transaction);
-        return rows.Where(r => protector.Unprotect(SecretColumn.Purpose, r.Secret) == secret).Select(r => r.Id).ToList();
+        return rows.Where(r => protector.Unprotect(SecretColumn.Purpose, r.Id, r.Secret) == secret).Select(r => r.Id).ToList();
     }
 
-    private StoredWebhookSecret Decrypted(StoredWebhookSecret row) => row with { Secret = protector.Unprotect(SecretColumn.Purpose, row.Secret) };
+    private StoredWebhookSecret Decrypted(StoredWebhookSecret row) => row with { Secret = protector.Unprotect(SecretColumn.Purpose, row.Id, row.Secret) };
 
+    /// <summary>The secret is encrypted bound to its row, so the row is made first (empty, inside the same transaction).</summary>
     private async Task<StoredWebhookSecret> InsertAsync(WriteContext w, long webhookId, long accountId, string kind, string secret, long now)
     {
         var id = await w.Connection.ExecuteScalarAsync<long>(
-            "INSERT INTO webhook_secrets (webhook_id, account_id, kind, secret, created) VALUES (@webhookId, @accountId, @kind, @stored, @now) RETURNING id",
-            new { webhookId, accountId, kind, stored = protector.Protect(SecretColumn.Purpose, secret), now }, w.Transaction);
+            "INSERT INTO webhook_secrets (webhook_id, account_id, kind, secret, created) VALUES (@webhookId, @accountId, @kind, '', @now) RETURNING id",
+            new { webhookId, accountId, kind, now }, w.Transaction);
+        await w.Connection.ExecuteAsync(
+            "UPDATE webhook_secrets SET secret = @stored WHERE id = @id", new { id, stored = protector.Protect(SecretColumn.Purpose, id, secret) }, w.Transaction);
         return new StoredWebhookSecret(id, webhookId, accountId, kind, secret, now, null);
     }
 }

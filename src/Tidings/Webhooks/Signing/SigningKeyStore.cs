@@ -154,13 +154,16 @@ public sealed class SigningKeyStore(IStorage storage, ISecretProtector protector
         }
     }
 
-    private SigningKey Decrypted(SigningKey key) => key with { PrivateKey = protector.Unprotect(PrivateKeyColumn.Purpose, key.PrivateKey) };
+    private SigningKey Decrypted(SigningKey key) => key with { PrivateKey = protector.Unprotect(PrivateKeyColumn.Purpose, key.Id, key.PrivateKey) };
 
+    /// <summary>The private key is encrypted bound to its row, so the row is made first (empty, inside the same transaction).</summary>
     private async Task<SigningKey> InsertAsync(WriteContext w, (string Selector, byte[] Private, byte[] Public) key, long now)
     {
         var id = await w.Connection.ExecuteScalarAsync<long>(
-            "INSERT INTO webhook_signing_keys (selector, algorithm, private_key, public_key, created, activated) VALUES (@Selector, @Algorithm, @Stored, @Public, @now, @now) RETURNING id",
-            new { key.Selector, Algorithm = SigningKey.RsaSha256, Stored = protector.Protect(PrivateKeyColumn.Purpose, key.Private), key.Public, now }, w.Transaction);
+            "INSERT INTO webhook_signing_keys (selector, algorithm, private_key, public_key, created, activated) VALUES (@Selector, @Algorithm, @Empty, @Public, @now, @now) RETURNING id",
+            new { key.Selector, Algorithm = SigningKey.RsaSha256, Empty = Array.Empty<byte>(), key.Public, now }, w.Transaction);
+        await w.Connection.ExecuteAsync(
+            "UPDATE webhook_signing_keys SET private_key = @Stored WHERE id = @id", new { id, Stored = protector.Protect(PrivateKeyColumn.Purpose, id, key.Private) }, w.Transaction);
         return new SigningKey(id, key.Selector, SigningKey.RsaSha256, key.Private, key.Public, now, now, null);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tidings.Tests.Infrastructure;
 
 namespace Tidings.Tests.ApiDocs;
 
@@ -34,46 +35,14 @@ public static class ClientCheckProject
     {
         await Installation.Value;
         RequireInstalled();
-        var start = new ProcessStartInfo(tool == "node" ? "node" : Path.Combine(Folder, "node_modules", ".bin", tool))
+        var quiet = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
-            WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            ["NO_COLOR"] = "1",
+            ["REDOCLY_TELEMETRY"] = "off",
+            ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true",
         };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
-        start.Environment["NO_COLOR"] = "1";
-        start.Environment["REDOCLY_TELEMETRY"] = "off";
-        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            Unavailable($"{tool} could not be started ({ex.Message})");
-            throw;
-        }
-
-        using (process)
-        {
-            process.StandardInput.Close();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            timeout.CancelAfter(TimeSpan.FromMinutes(5));
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var error = process.StandardError.ReadToEndAsync(timeout.Token);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            return (process.ExitCode, await output + await error);
-        }
+        return await ScriptProcess.RunAsync(tool == "node" ? "node" : Path.Combine(Folder, "node_modules", ".bin", tool), arguments, Folder,
+            standardInput: null, reason => Unavailable($"{tool} could not be started ({reason})"), quiet, TimeSpan.FromMinutes(5));
     }
 
     private static bool Installed() => Tools.All(t => File.Exists(Path.Combine(Folder, "node_modules", ".bin", t)))

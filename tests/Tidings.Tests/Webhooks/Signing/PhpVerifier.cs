@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Tidings.Tests.Infrastructure;
 
 namespace Tidings.Tests.Webhooks.Signing;
 
@@ -28,29 +28,8 @@ public static class PhpVerifier
     public static async Task<(int ExitCode, string Output)> RunAsync(object input)
     {
         if (Folder.Length == 0) Unavailable("the folder tests/Tidings.Tests/Webhooks/Signing/php was not found");
-        var start = new ProcessStartInfo("php") { WorkingDirectory = Folder, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Script);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            Unavailable($"php could not be started ({ex.Message}); install the Debian package php-cli");
-            throw;
-        }
-
-        using (process)
-        {
-            var ct = TestContext.Current.CancellationToken;
-            await process.StandardInput.WriteAsync(JsonSerializer.Serialize(input).AsMemory(), ct);
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            return (process.ExitCode, await output + await error);
-        }
+        return await ScriptProcess.RunAsync("php", [Script], Folder, JsonSerializer.Serialize(input),
+            reason => Unavailable($"php could not be started ({reason}); install the Debian package php-cli"));
     }
 
     /// <summary>The verifier accepts the call; returns what it printed.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Tidings.Tests.Infrastructure;
 using Tidings.Webhooks.Signing;
 
 namespace Tidings.Tests.Webhooks.Signing;
@@ -53,29 +54,8 @@ public static class NodeVerifier
     {
         await Installation.Value;
         RequireInstalled();
-        var start = new ProcessStartInfo("node") { WorkingDirectory = Folder, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            Unavailable($"node could not be started ({ex.Message})");
-            throw;
-        }
-
-        using (process)
-        {
-            var ct = TestContext.Current.CancellationToken;
-            await process.StandardInput.WriteAsync(JsonSerializer.Serialize(input).AsMemory(), ct);
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            return (process.ExitCode, await output + await error);
-        }
+        return await ScriptProcess.RunAsync("node", [script], Folder, JsonSerializer.Serialize(input),
+            reason => Unavailable($"node could not be started ({reason})"));
     }
 
     public static async Task ShouldVerifyAsync(string script, object input)

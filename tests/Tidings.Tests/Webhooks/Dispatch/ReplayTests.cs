@@ -134,7 +134,8 @@ public sealed class ReplayTests(ShortRetryWindowApp app) : IClassFixture<ShortRe
 
         var settled = await EventTypeDeliveryTests.WaitForAsync(
             async () => await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=failed"),
-            d => d["total"]!.GetValue<int>() == 1 && d["data"]![0]!["last_error"]?.GetValue<string>() == "The event of this delivery is no longer in the journal (log file retention removed it)");
+            // The list and its total are read by two queries, so a settle between them can show a total without its row.
+            d => d["data"]!.AsArray().Count == 1 && d["data"]![0]!["last_error"]?.GetValue<string>() == "The event of this delivery is no longer in the journal (log file retention removed it)");
         settled["data"]![0]!["ID"]!.GetValue<string>().ShouldBe(delivery);
         receiver.DeliveredIds.ShouldBeEmpty();
     }

@@ -9,6 +9,11 @@ namespace Tidings.Tests.Infrastructure;
 /// </summary>
 public static class ScriptProcess
 {
+    /// <summary>Whether an executable <paramref name="program"/> is in one of the PATH's folders.</summary>
+    public static bool IsOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, program)));
+
     /// <param name="cannotStart">
     /// Called with the operating system's reason when <paramref name="program"/> cannot be started (not installed); it
     /// should skip or fail the test. Should it return, the start error is rethrown.

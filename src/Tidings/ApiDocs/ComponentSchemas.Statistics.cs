@@ -10,12 +10,12 @@ internal sealed partial class ComponentSchemas
     /// <summary>The component name of each event list's item, by the list's path segment.</summary>
     public static readonly IReadOnlyDictionary<string, string> EventRecords = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        [Metrics.Deliveries] = "DeliveryRecord",
-        [Metrics.Impressions] = "ImpressionRecord",
-        [Metrics.Clicks] = "ClickRecord",
-        [Metrics.Errors] = "ErrorRecord",
-        [Metrics.Unsubscribes] = "UnsubscribeRecord",
-        [Metrics.Abuses] = "AbuseRecord",
+        [MailingCounters.Deliveries] = "DeliveryRecord",
+        [MailingCounters.Impressions] = "ImpressionRecord",
+        [MailingCounters.Clicks] = "ClickRecord",
+        [MailingCounters.Errors] = "ErrorRecord",
+        [MailingCounters.Unsubscribes] = "UnsubscribeRecord",
+        [MailingCounters.Abuses] = "AbuseRecord",
     };
 
     private void AddStatistics()
@@ -24,26 +24,26 @@ internal sealed partial class ComponentSchemas
         Add("UniqueCount", Object(("total", Integer()), ("unique", Integer())));
         Add("MailingStatistics", Object("Totals and unique counts of a mailing's results.",
             ("destinations", Integer()),
-            (Metrics.Deliveries, Ref("Count")),
-            (Metrics.Errors, Ref("UniqueCount")),
-            (Metrics.Impressions, Ref("UniqueCount")),
-            (Metrics.Clicks, Ref("UniqueCount")),
-            (Metrics.Unsubscribes, Ref("UniqueCount")),
-            (Metrics.Abuses, Ref("UniqueCount")),
+            (MailingCounters.Deliveries, Ref("Count")),
+            (MailingCounters.Errors, Ref("UniqueCount")),
+            (MailingCounters.Impressions, Ref("UniqueCount")),
+            (MailingCounters.Clicks, Ref("UniqueCount")),
+            (MailingCounters.Unsubscribes, Ref("UniqueCount")),
+            (MailingCounters.Abuses, Ref("UniqueCount")),
             ("unknown", Ref("Count")),
-            (Metrics.Retries, Ref("UniqueCount")),
+            (MailingCounters.Retries, Ref("UniqueCount")),
             ("dominant_results", Object("Destinations by the strongest result each reached.",
-                ("destinations", Integer()), (Metrics.Errors, Integer()), (Metrics.Abuses, Integer()), (Metrics.Unsubscribes, Integer()),
-                (Metrics.Clicks, Integer()), (Metrics.Impressions, Integer()), (Metrics.Deliveries, Integer())))));
+                ("destinations", Integer()), (MailingCounters.Errors, Integer()), (MailingCounters.Abuses, Integer()), (MailingCounters.Unsubscribes, Integer()),
+                (MailingCounters.Clicks, Integer()), (MailingCounters.Impressions, Integer()), (MailingCounters.Deliveries, Integer())))));
         Add("DestinationStatistics", Object("Result counts of one message; clicks.unique counts different links.",
             ("ID", Id()),
-            (Metrics.Abuses, Ref("Count")),
-            (Metrics.Clicks, Ref("UniqueCount")),
-            (Metrics.Deliveries, Ref("Count")),
-            (Metrics.Errors, Ref("Count")),
-            (Metrics.Impressions, Ref("Count")),
-            (Metrics.Retries, Ref("Count")),
-            (Metrics.Unsubscribes, Ref("UniqueCount"))));
+            (MailingCounters.Abuses, Ref("Count")),
+            (MailingCounters.Clicks, Ref("UniqueCount")),
+            (MailingCounters.Deliveries, Ref("Count")),
+            (MailingCounters.Errors, Ref("Count")),
+            (MailingCounters.Impressions, Ref("Count")),
+            (MailingCounters.Retries, Ref("Count")),
+            (MailingCounters.Unsubscribes, Ref("UniqueCount"))));
 
         // Every record has these; profile and subprofile only in the lists of a mailing or a message.
         (string, IOpenApiSchema)[] Record(params (string, IOpenApiSchema)[] own) =>

@@ -4,7 +4,7 @@ using static Tidings.ApiDocs.JsonSchemas;
 
 namespace Tidings.ApiDocs;
 
-/// <summary>Webhook delivery (Webhooks/Dispatch/DeliveryEndpoints.cs, WebhookTester.cs) and the mail transfer agent (Delivery/).</summary>
+/// <summary>Webhook delivery (Webhooks/Dispatch/WebhookDeliveryEndpoints.cs, WebhookTester.cs) and the mail transfer agent (MtaResults/).</summary>
 internal sealed partial class ComponentSchemas
 {
     private void AddWebhookDelivery()

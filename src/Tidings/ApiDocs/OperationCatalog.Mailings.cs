@@ -32,8 +32,8 @@ internal static partial class OperationCatalog
         {
             var name = CultureInfo.InvariantCulture.TextInfo.ToTitleCase(list);
             var schema = ComponentSchemas.EventRecords[list][..^"Record".Length] + "List";
-            ApiParameter[] unique = list is Metrics.Clicks or Metrics.Unsubscribes
-                ? [new("unique", "true: only the first per destination" + (list == Metrics.Clicks ? " and link." : "."), () => Flag())]
+            ApiParameter[] unique = list is MailingCounters.Clicks or MailingCounters.Unsubscribes
+                ? [new("unique", "true: only the first per destination" + (list == MailingCounters.Clicks ? " and link." : "."), () => Flag())]
                 : [];
             var query = Query(Window, Paging, unique);
             yield return Get($"/v3/ms/{list}", "list" + name, schema, query);

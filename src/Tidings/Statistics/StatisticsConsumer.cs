@@ -154,7 +154,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
 
     private static async Task<Dictionary<long, DestinationState>> CountAsync(WriteContext w, List<Entry> rows, Dictionary<long, DestinationState>? cache)
     {
-        var counted = rows.Where(r => r.MailingId is not null && r.DestinationId is not null && Metrics.IndexOfType(r.Type) >= 0).ToList();
+        var counted = rows.Where(r => r.MailingId is not null && r.DestinationId is not null && MailingCounters.IndexOfType(r.Type) >= 0).ToList();
         var states = new Dictionary<long, DestinationState>();
         if (counted.Count == 0) return states;
 
@@ -186,16 +186,16 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
         {
             var id = r.DestinationId!.Value;
             if (!states.TryGetValue(id, out var s)) states[id] = s = new DestinationState { DestinationId = id, MailingId = r.MailingId!.Value };
-            var metric = Metrics.IndexOfType(r.Type);
+            var metric = MailingCounters.IndexOfType(r.Type);
             var wasSettled = s.Deliveries + s.Errors > 0;
             var before = s.Increment(metric);
-            Add(s.MailingId, Metrics.All[metric], 1, before == 0 ? 1 : 0);
-            if (!wasSettled && s.Deliveries + s.Errors > 0) Add(s.MailingId, Metrics.Settled, 0, 1);
-            var rank = Metrics.Rank(metric);
+            Add(s.MailingId, MailingCounters.All[metric], 1, before == 0 ? 1 : 0);
+            if (!wasSettled && s.Deliveries + s.Errors > 0) Add(s.MailingId, MailingCounters.Settled, 0, 1);
+            var rank = MailingCounters.Rank(metric);
             if (rank > s.Dominant)
             {
-                if (s.Dominant > 0) Add(s.MailingId, Metrics.DominantMetric(s.Dominant), 0, -1);
-                Add(s.MailingId, Metrics.DominantMetric(rank), 0, 1);
+                if (s.Dominant > 0) Add(s.MailingId, MailingCounters.DominantMetric(s.Dominant), 0, -1);
+                Add(s.MailingId, MailingCounters.DominantMetric(rank), 0, 1);
                 s.Dominant = rank;
             }
 
@@ -259,7 +259,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
             Clicks = Clicks, Unsubscribes = Unsubscribes, Abuses = Abuses, Retries = Retries, Dominant = Dominant,
         };
 
-        /// <summary>Counts one event of a metric (index as <see cref="Metrics.All"/>); returns the count before.</summary>
+        /// <summary>Counts one event of a metric (index as <see cref="MailingCounters.All"/>); returns the count before.</summary>
         public long Increment(int metric) => metric switch
         {
             0 => Deliveries++,
@@ -273,12 +273,12 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
 
         public long Count(string metric) => metric switch
         {
-            Metrics.Deliveries => Deliveries,
-            Metrics.Errors => Errors,
-            Metrics.Impressions => Impressions,
-            Metrics.Clicks => Clicks,
-            Metrics.Unsubscribes => Unsubscribes,
-            Metrics.Abuses => Abuses,
+            MailingCounters.Deliveries => Deliveries,
+            MailingCounters.Errors => Errors,
+            MailingCounters.Impressions => Impressions,
+            MailingCounters.Clicks => Clicks,
+            MailingCounters.Unsubscribes => Unsubscribes,
+            MailingCounters.Abuses => Abuses,
             _ => Retries,
         };
     }

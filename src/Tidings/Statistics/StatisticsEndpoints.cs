@@ -18,7 +18,7 @@ namespace Tidings.Statistics;
 public static class StatisticsEndpoints
 {
     /// <summary>The event lists, by their path segment.</summary>
-    public static readonly string[] Lists = [Metrics.Deliveries, Metrics.Impressions, Metrics.Clicks, Metrics.Errors, Metrics.Unsubscribes, Metrics.Abuses];
+    public static readonly string[] Lists = [MailingCounters.Deliveries, MailingCounters.Impressions, MailingCounters.Clicks, MailingCounters.Errors, MailingCounters.Unsubscribes, MailingCounters.Abuses];
 
     private enum Scope { Account, Mailing, Destination }
 
@@ -52,15 +52,15 @@ public static class StatisticsEndpoints
                 count = metric => counts[metric].Total;
             }
 
-            var links = count(Metrics.Clicks) > 0 ? await store.DistinctLinksClickedAsync(EventScope.Destination(d.Id, d.MailingId), window, http.RequestAborted) : 0;
+            var links = count(MailingCounters.Clicks) > 0 ? await store.DistinctLinksClickedAsync(EventScope.Destination(d.Id, d.MailingId), window, http.RequestAborted) : 0;
             return CopernicaJson.Write(w => DestinationStatistics(w, d.Id, count, links));
         }).WithSummary("Result counts of one message (numeric id or message id); clicks.unique counts different links")
           .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
 
         foreach (var list in Lists)
         {
-            var parameters = Parameters(list: true, unique: list is Metrics.Clicks or Metrics.Unsubscribes);
-            var uniqueNote = list is Metrics.Clicks or Metrics.Unsubscribes ? "; unique=true: only the first per destination" + (list == Metrics.Clicks ? " and link" : "") : "";
+            var parameters = Parameters(list: true, unique: list is MailingCounters.Clicks or MailingCounters.Unsubscribes);
+            var uniqueNote = list is MailingCounters.Clicks or MailingCounters.Unsubscribes ? "; unique=true: only the first per destination" + (list == MailingCounters.Clicks ? " and link" : "") : "";
             g.MapGet($"/ms/{list}", async (HttpContext http, StatisticsStore store, CopernicaTime time) =>
                 await ListAsync(http, store, time, EventScope.Account(http.Caller().AccountId), list, Scope.Account))
                 .WithSummary($"The account's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
@@ -130,17 +130,17 @@ public static class StatisticsEndpoints
     {
         w.WriteStartObject();
         w.WriteNumber("destinations", destinations);
-        Counter(w, Metrics.Deliveries, counts[Metrics.Deliveries], withUnique: false);
-        Counter(w, Metrics.Errors, counts[Metrics.Errors]);
-        Counter(w, Metrics.Impressions, counts[Metrics.Impressions]);
-        Counter(w, Metrics.Clicks, counts[Metrics.Clicks]);
-        Counter(w, Metrics.Unsubscribes, counts[Metrics.Unsubscribes]);
-        Counter(w, Metrics.Abuses, counts[Metrics.Abuses]);
+        Counter(w, MailingCounters.Deliveries, counts[MailingCounters.Deliveries], withUnique: false);
+        Counter(w, MailingCounters.Errors, counts[MailingCounters.Errors]);
+        Counter(w, MailingCounters.Impressions, counts[MailingCounters.Impressions]);
+        Counter(w, MailingCounters.Clicks, counts[MailingCounters.Clicks]);
+        Counter(w, MailingCounters.Unsubscribes, counts[MailingCounters.Unsubscribes]);
+        Counter(w, MailingCounters.Abuses, counts[MailingCounters.Abuses]);
         Counter(w, "unknown", new Counter(Math.Max(0, destinations - counts.Settled), 0), withUnique: false);
-        Counter(w, Metrics.Retries, counts[Metrics.Retries]);
+        Counter(w, MailingCounters.Retries, counts[MailingCounters.Retries]);
         w.WriteStartObject("dominant_results");
         w.WriteNumber("destinations", destinations);
-        foreach (var key in new[] { Metrics.Errors, Metrics.Abuses, Metrics.Unsubscribes, Metrics.Clicks, Metrics.Impressions, Metrics.Deliveries })
+        foreach (var key in new[] { MailingCounters.Errors, MailingCounters.Abuses, MailingCounters.Unsubscribes, MailingCounters.Clicks, MailingCounters.Impressions, MailingCounters.Deliveries })
         {
             w.WriteNumber(key, counts.Dominant.GetValueOrDefault(key));
         }
@@ -153,14 +153,14 @@ public static class StatisticsEndpoints
     {
         w.WriteStartObject();
         w.WriteString("ID", JsonShapes.Id(id));
-        Counter(w, Metrics.Abuses, new Counter(count(Metrics.Abuses), 0), withUnique: false);
-        Counter(w, Metrics.Clicks, new Counter(count(Metrics.Clicks), distinctLinks));
-        Counter(w, Metrics.Deliveries, new Counter(count(Metrics.Deliveries), 0), withUnique: false);
-        Counter(w, Metrics.Errors, new Counter(count(Metrics.Errors), 0), withUnique: false);
-        Counter(w, Metrics.Impressions, new Counter(count(Metrics.Impressions), 0), withUnique: false);
-        Counter(w, Metrics.Retries, new Counter(count(Metrics.Retries), 0), withUnique: false);
-        var unsubscribes = count(Metrics.Unsubscribes);
-        Counter(w, Metrics.Unsubscribes, new Counter(unsubscribes, Math.Min(unsubscribes, 1)));
+        Counter(w, MailingCounters.Abuses, new Counter(count(MailingCounters.Abuses), 0), withUnique: false);
+        Counter(w, MailingCounters.Clicks, new Counter(count(MailingCounters.Clicks), distinctLinks));
+        Counter(w, MailingCounters.Deliveries, new Counter(count(MailingCounters.Deliveries), 0), withUnique: false);
+        Counter(w, MailingCounters.Errors, new Counter(count(MailingCounters.Errors), 0), withUnique: false);
+        Counter(w, MailingCounters.Impressions, new Counter(count(MailingCounters.Impressions), 0), withUnique: false);
+        Counter(w, MailingCounters.Retries, new Counter(count(MailingCounters.Retries), 0), withUnique: false);
+        var unsubscribes = count(MailingCounters.Unsubscribes);
+        Counter(w, MailingCounters.Unsubscribes, new Counter(unsubscribes, Math.Min(unsubscribes, 1)));
         w.WriteEndObject();
     }
 
@@ -179,39 +179,39 @@ public static class StatisticsEndpoints
         w.WriteStartObject();
         w.WriteString("ID", JsonShapes.Id(e.Seq));
         w.WriteString("mailing", JsonShapes.Id(e.MailingId));
-        if (metric == Metrics.Clicks) WriteText(w, "link", Text(payload, "url"));
+        if (metric == MailingCounters.Clicks) WriteText(w, "link", Text(payload, "url"));
         w.WriteString("timestamp", time.FormatMs(e.Occurred));
         switch (metric)
         {
-            case Metrics.Deliveries:
+            case MailingCounters.Deliveries:
                 w.WriteNumber("attempts", long.TryParse(Text(payload, "attempts"), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0);
                 break;
-            case Metrics.Impressions:
-            case Metrics.Clicks:
+            case MailingCounters.Impressions:
+            case MailingCounters.Clicks:
                 WriteText(w, "ip", Text(payload, "ip"));
                 WriteText(w, "useragent", Text(payload, "useragent"));
-                if (metric == Metrics.Impressions) w.WriteString("device", Devices.FromUserAgent(Text(payload, "useragent")));
+                if (metric == MailingCounters.Impressions) w.WriteString("device", Devices.FromUserAgent(Text(payload, "useragent")));
                 break;
-            case Metrics.Errors:
+            case MailingCounters.Errors:
                 WriteText(w, "status", Text(payload, "status"));
                 w.WriteString("errorcode", Text(payload, "code") ?? "0");
                 w.WriteString("description", Text(payload, "description") ?? "");
                 w.WriteString("errortype", ErrorType(e.Type, payload));
                 break;
-            case Metrics.Abuses:
+            case MailingCounters.Abuses:
                 w.WritePropertyName("report");
                 if (payload["report"] is JsonObject report) report.WriteTo(w); else { w.WriteStartObject(); w.WriteEndObject(); }
                 break;
         }
 
         w.WriteString("destination", JsonShapes.Id(e.DestinationId));
-        if (metric == Metrics.Unsubscribes)
+        if (metric == MailingCounters.Unsubscribes)
         {
             WriteText(w, "source", Text(payload, "source"));
             if (scope == Scope.Mailing) w.WriteBoolean("success", true);
         }
 
-        if (scope == Scope.Mailing || (scope == Scope.Destination && metric != Metrics.Unsubscribes))
+        if (scope == Scope.Mailing || (scope == Scope.Destination && metric != MailingCounters.Unsubscribes))
         {
             WriteText(w, "profile", Text(payload, "profile"));
             WriteText(w, "subprofile", Text(payload, "subprofile"));

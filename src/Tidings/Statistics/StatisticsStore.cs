@@ -68,7 +68,7 @@ public sealed class StatisticsStore(IStorage storage)
             "SELECT metric, total, unique_count FROM mailing_statistics WHERE mailing_id = @mailingId", new { mailingId })).ToList();
         var metrics = rows.Where(r => !r.Metric.StartsWith("dominant.", StringComparison.Ordinal)).ToDictionary(r => r.Metric, r => new Counter(r.Total, r.Unique));
         var dominant = rows.Where(r => r.Metric.StartsWith("dominant.", StringComparison.Ordinal)).ToDictionary(r => r.Metric["dominant.".Length..], r => r.Unique);
-        return new MailingCounts(metrics, metrics.GetValueOrDefault(Metrics.Settled).Unique, dominant);
+        return new MailingCounts(metrics, metrics.GetValueOrDefault(MailingCounters.Settled).Unique, dominant);
     }
 
     /// <summary>
@@ -80,18 +80,18 @@ public sealed class StatisticsStore(IStorage storage)
         var p = new DynamicParameters();
         scope.AddTo(p);
         window.AddTo(p);
-        var where = $"{scope.Sql} AND type IN ({Metrics.SqlList(Metrics.CountedTypes)}){window.Sql}";
+        var where = $"{scope.Sql} AND type IN ({MailingCounters.SqlList(MailingCounters.CountedTypes)}){window.Sql}";
         await using var c = await storage.OpenReadAsync(ct);
         var perMetric = await c.QueryAsync<(string Metric, long Total, long Unique)>(
-            $"SELECT metric, CAST(SUM(n) AS BIGINT), COUNT(*) FROM (SELECT destination_id, {Metrics.MetricCase()} AS metric, COUNT(*) AS n FROM journal WHERE {where} " +
-            $"GROUP BY destination_id, {Metrics.MetricCase()}) per_destination GROUP BY metric", p);
+            $"SELECT metric, CAST(SUM(n) AS BIGINT), COUNT(*) FROM (SELECT destination_id, {MailingCounters.MetricCase()} AS metric, COUNT(*) AS n FROM journal WHERE {where} " +
+            $"GROUP BY destination_id, {MailingCounters.MetricCase()}) per_destination GROUP BY metric", p);
         var dominant = await c.QueryAsync<(long Rank, long Count)>(
-            $"SELECT r, COUNT(*) FROM (SELECT destination_id, MAX({Metrics.RankCase()}) AS r FROM journal WHERE {where} GROUP BY destination_id) per_destination GROUP BY r", p);
-        var settling = Metrics.SqlList(Metrics.TypesOf(Metrics.Deliveries).Concat(Metrics.TypesOf(Metrics.Errors)));
+            $"SELECT r, COUNT(*) FROM (SELECT destination_id, MAX({MailingCounters.RankCase()}) AS r FROM journal WHERE {where} GROUP BY destination_id) per_destination GROUP BY r", p);
+        var settling = MailingCounters.SqlList(MailingCounters.TypesOf(MailingCounters.Deliveries).Concat(MailingCounters.TypesOf(MailingCounters.Errors)));
         var settled = await c.ExecuteScalarAsync<long>(
             $"SELECT COUNT(DISTINCT destination_id) FROM journal WHERE {scope.Sql} AND type IN ({settling}){window.Sql}", p);
         return new MailingCounts(perMetric.ToDictionary(r => r.Metric, r => new Counter(r.Total, r.Unique)), settled,
-            dominant.Where(d => d.Rank > 0).ToDictionary(d => Metrics.DominantByRank[d.Rank], d => d.Count));
+            dominant.Where(d => d.Rank > 0).ToDictionary(d => MailingCounters.DominantByRank[d.Rank], d => d.Count));
     }
 
     /// <summary>The maintained counts of one destination (null when it has had no result yet).</summary>
@@ -125,11 +125,11 @@ public sealed class StatisticsStore(IStorage storage)
         p.Add("skip", skip);
         p.Add("take", take);
         window.AddTo(p);
-        var where = $"{scope.Sql} AND type IN ({Metrics.SqlList(Metrics.TypesOf(metric))}){window.Sql}";
+        var where = $"{scope.Sql} AND type IN ({MailingCounters.SqlList(MailingCounters.TypesOf(metric))}){window.Sql}";
         string from;
-        if (unique && metric is Metrics.Clicks or Metrics.Unsubscribes)
+        if (unique && metric is MailingCounters.Clicks or MailingCounters.Unsubscribes)
         {
-            var group = metric == Metrics.Clicks ? $"destination_id, {LinkExpression()}" : "destination_id";
+            var group = metric == MailingCounters.Clicks ? $"destination_id, {LinkExpression()}" : "destination_id";
             from = $"journal WHERE seq IN (SELECT MIN(seq) FROM journal WHERE {where} GROUP BY {group})";
         }
         else

@@ -2,7 +2,7 @@ using System.Net;
 using Dapper;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 using Tidings.Webhooks.Domains;
 
 namespace Tidings.Webhooks.Development;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Tidings.Events;
 using Tidings.Webhooks.Configuration;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Dispatch;
 

@@ -1,4 +1,4 @@
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Dispatch;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Tidings.Events;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Dispatch;
 

@@ -30,7 +30,7 @@ public static class WebhookDispatchFeature
 
     public static WebApplication MapWebhookDispatch(this WebApplication app)
     {
-        DeliveryEndpoints.Map(app.MapCopernicaGroup());
+        WebhookDeliveryEndpoints.Map(app.MapCopernicaGroup());
         return app;
     }
 }

@@ -3,7 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Dispatch;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Dapper;
 using Tidings.Storage;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Dispatch;
 
@@ -163,7 +163,7 @@ public sealed class WebhookRunner : IAsyncDisposable
 
         var webhook = _webhook;
         var limit = Math.Min(room, _s.Options.ReadBatchSize);
-        var rows = new List<JournalRecord>(Math.Min(limit, 1024));
+        var rows = new List<FeedRecord>(Math.Min(limit, 1024));
         await using (var c = await _s.Storage.OpenReadAsync(ct))
         await using (var reader = await c.ExecuteReaderAsync(new CommandDefinition(
             "SELECT seq, event_id, type, occurred, payload FROM journal " +
@@ -175,7 +175,7 @@ public sealed class WebhookRunner : IAsyncDisposable
             var utf8 = _s.Storage.Dialect.Provider == StorageProvider.Sqlite;
             while (await reader.ReadAsync(ct))
             {
-                rows.Add(new JournalRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
+                rows.Add(new FeedRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
                     utf8 ? reader.GetFieldValue<byte[]>(4) : Encoding.UTF8.GetBytes(reader.GetString(4))));
             }
         }
@@ -545,7 +545,7 @@ public sealed class WebhookRunner : IAsyncDisposable
         _probe.Dispose();
     }
 
-    private sealed record JournalRecord(long Seq, string EventId, string Type, long Occurred, byte[] Payload);
+    private sealed record FeedRecord(long Seq, string EventId, string Type, long Occurred, byte[] Payload);
 
     private sealed class RetryRecord
     {

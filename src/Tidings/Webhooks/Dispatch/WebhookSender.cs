@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tidings.Webhooks.Configuration;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 using Tidings.Webhooks.Signing;
 
 namespace Tidings.Webhooks.Dispatch;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Webhooks.Configuration;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 using Tidings.Webhooks.Domains;
 
 namespace Tidings.Webhooks.Dispatch;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 using Microsoft.Extensions.Options;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Domains;
 

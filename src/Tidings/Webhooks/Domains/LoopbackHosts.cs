@@ -1,5 +1,5 @@
 using System.Net;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Domains;
 

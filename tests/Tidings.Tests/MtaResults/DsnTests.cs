@@ -1,8 +1,8 @@
 using Tidings.Tests.Infrastructure;
 
-namespace Tidings.Tests.Delivery;
+namespace Tidings.Tests.MtaResults;
 
-public sealed class DsnTests(DeliveryApp app) : IClassFixture<DeliveryApp>
+public sealed class DsnTests(MtaResultsApp app) : IClassFixture<MtaResultsApp>
 {
     /// <summary>A bounce as Postfix sends it: notification text, delivery report, and the returned headers.</summary>
     private static string PostfixBounce(string messageId, string recipient, string dsnId = "20261121130211.5E6F7A8B9C@mail.shop.example") => $"""

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Tidings.Webhooks.Delivery;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>
 /// Which IP addresses a webhook may connect to: public unicast addresses only, unless an operator allowed a network

@@ -6,7 +6,7 @@ using MimeKit.Utils;
 using Tidings.Events;
 using Tidings.Rest;
 
-namespace Tidings.Delivery;
+namespace Tidings.MtaResults;
 
 /// <summary>One per-recipient result of a DSN, numbered from 1 in the order of the report.</summary>
 public sealed record DsnRecipient(int Index, RawEvent Event);
@@ -32,7 +32,7 @@ public static partial class DsnReader
     private static partial Regex MessageIdLocalPart();
 
     /// <summary>Parses a DSN; throws <see cref="RestException"/> with a clear reason when it is not a usable one.</summary>
-    public static DsnReport Read(byte[] body, string? requestContentType, long nowMs, DeliveryOptions options)
+    public static DsnReport Read(byte[] body, string? requestContentType, long nowMs, MtaResultsOptions options)
     {
         var raw = body;
         // A client may post only the MIME body, with the multipart/report type (and boundary) as the request's Content-Type.
@@ -65,8 +65,8 @@ public static partial class DsnReader
             ?? throw new RestException($"No Tidings message id in the delivery status notification: expected the returned original headers (text/rfc822-headers or message/rfc822) with an {MessageIdHeader} header or a Message-ID whose local part starts with the message id, or an Original-Envelope-Id that is the message id");
 
         var text = Encoding.UTF8.GetString(body);
-        var mime = MtaResults.Truncate(text, options.MaxStoredReportChars);
-        var reportKey = message.MessageId is { Length: > 0 } dsnId ? "id:" + dsnId : "hash:" + MtaResults.Hash(text);
+        var mime = MtaResultParser.Truncate(text, options.MaxStoredReportChars);
+        var reportKey = message.MessageId is { Length: > 0 } dsnId ? "id:" + dsnId : "hash:" + MtaResultParser.Hash(text);
         var reportTime = Date(perMessage["Arrival-Date"]) ?? (message.Date != DateTimeOffset.MinValue ? message.Date.ToUnixTimeMilliseconds() : (long?)null);
 
         var recipients = new List<DsnRecipient>();
@@ -86,7 +86,7 @@ public static partial class DsnReader
             var diagnostic = AfterType(fields["Diagnostic-Code"]);
             var reply = diagnostic is null ? null : SmtpReply().Match(diagnostic);
             var statusCode = fields["Status"]?.Trim();
-            if (statusCode is not null && !MtaResults.StatusPattern().IsMatch(statusCode)) statusCode = null;
+            if (statusCode is not null && !MtaResultParser.StatusPattern().IsMatch(statusCode)) statusCode = null;
             statusCode ??= reply is { Success: true } && reply.Groups["status"].Success ? reply.Groups["status"].Value : null;
             var recipient = AfterType(fields["Final-Recipient"]) ?? AfterType(fields["Original-Recipient"]);
 
@@ -95,13 +95,13 @@ public static partial class DsnReader
             if (type == EventTypes.Retry) facts["attempt"] = null;
             facts["code"] = reply is { Success: true } ? int.Parse(reply.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
             facts["status"] = statusCode;
-            facts["description"] = MtaResults.Truncate(diagnostic, options.MaxDescriptionChars);
-            facts["recipient"] = MtaResults.Truncate(recipient, MtaResults.MaxRecipientLength);
+            facts["description"] = MtaResultParser.Truncate(diagnostic, options.MaxDescriptionChars);
+            facts["recipient"] = MtaResultParser.Truncate(recipient, MtaResultParser.MaxRecipientLength);
             facts["envelope"] = Envelope(perMessage, fields, message);
             facts["mime"] = mime;
 
             var occurred = Date(fields["Last-Attempt-Date"]) ?? reportTime ?? nowMs;
-            var dedupe = "dsn:" + MtaResults.Hash($"{reportKey}\n{i}\n{recipient}\n{action}");
+            var dedupe = "dsn:" + MtaResultParser.Hash($"{reportKey}\n{i}\n{recipient}\n{action}");
             recipients.Add(new DsnRecipient(recipients.Count + 1, new RawEvent(type, DestinationKey.MessageId, messageId, null, Math.Min(occurred, nowMs + 86_400_000), facts, dedupe)));
         }
 
@@ -120,8 +120,8 @@ public static partial class DsnReader
     /// </summary>
     private static string? FindMessageId(MimeMessage? original, HeaderList perMessage)
     {
-        if (original?.Headers[MessageIdHeader]?.Trim().Trim('<', '>').ToLowerInvariant() is { } header && MtaResults.MessageIdPattern().IsMatch(header)) return header;
-        if (perMessage["Original-Envelope-Id"]?.Trim() is { } envid && MtaResults.MessageIdPattern().IsMatch(envid)) return envid;
+        if (original?.Headers[MessageIdHeader]?.Trim().Trim('<', '>').ToLowerInvariant() is { } header && MtaResultParser.MessageIdPattern().IsMatch(header)) return header;
+        if (perMessage["Original-Envelope-Id"]?.Trim() is { } envid && MtaResultParser.MessageIdPattern().IsMatch(envid)) return envid;
         var messageId = original?.MessageId;
         if (messageId is null) return null;
         var at = messageId.IndexOf('@', StringComparison.Ordinal);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Dispatch;
 
@@ -14,7 +14,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// REST v3 for delivery: a webhook's live status, its attempts and deliveries, replays with progress, a test call
 /// (a sample event or the user's own post data, with the receiver's whole answer) and "check now" for all webhooks.
 /// </summary>
-public static class DeliveryEndpoints
+public static class WebhookDeliveryEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
@@ -53,7 +53,7 @@ public static class DeliveryEndpoints
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var paging = Paging.From(http.Request);
             await using var c = await storage.OpenReadAsync(http.RequestAborted);
-            var items = (await c.QueryAsync<AttemptRow>(
+            var items = (await c.QueryAsync<AttemptListRow>(
                 "SELECT id, event_id AS EventId, events, attempt, attempted, status, latency_ms AS LatencyMs, error, response, remote_ip AS RemoteIp " +
                 "FROM webhook_attempts WHERE webhook_id = @Id ORDER BY id DESC LIMIT @take OFFSET @skip", new { webhook.Id, take = paging.Take, skip = paging.Offset })).ToList();
             var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = @Id", new { webhook.Id });
@@ -227,7 +227,7 @@ public static class DeliveryEndpoints
         if (ms is { } v) w.WriteString(name, time.FormatMs(v)); else w.WriteNull(name);
     }
 
-    private sealed class AttemptRow
+    private sealed class AttemptListRow
     {
         public long Id { get; set; }
         public string EventId { get; set; } = "";

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Tidings.Delivery;
+namespace Tidings.MtaResults;
 
 /// <summary>Results reported by the mail transfer agent (<c>mta/results</c>, <c>mta/dsn</c>). Bound from the <c>Delivery</c> section.</summary>
-public sealed class DeliveryOptions
+public sealed class MtaResultsOptions
 {
     public const string Section = "Delivery";
 

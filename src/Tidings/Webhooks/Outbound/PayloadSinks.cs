@@ -6,7 +6,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Tidings.Webhooks.Delivery;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>
 /// Receives a webhook payload's fields in order (see <see cref="WebhookPayloads"/>): values copied from the journal

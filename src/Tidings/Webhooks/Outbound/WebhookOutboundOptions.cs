@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 
-namespace Tidings.Webhooks.Delivery;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>How outgoing webhook calls are made. Bound from the <c>Webhooks:Delivery</c> section.</summary>
-public sealed class WebhookDeliveryOptions : IValidatableObject
+public sealed class WebhookOutboundOptions : IValidatableObject
 {
     public const string Section = "Webhooks:Delivery";
 

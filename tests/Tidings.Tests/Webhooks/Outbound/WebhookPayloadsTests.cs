@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Tidings.Rest;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
-namespace Tidings.Tests.Webhooks.Delivery;
+namespace Tidings.Tests.Webhooks.Outbound;
 
 public sealed class WebhookPayloadsTests
 {

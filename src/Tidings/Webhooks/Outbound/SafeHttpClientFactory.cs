@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Tidings.Webhooks.Development;
 using Tidings.Webhooks.Domains;
 
-namespace Tidings.Webhooks.Delivery;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>
 /// The HTTP client webhook calls go out with, guarded against server-side request forgery. One shared
@@ -18,27 +18,27 @@ public sealed class SafeHttpClientFactory : IDisposable
 {
     private readonly SocketsHttpHandler _handler;
     private readonly AddressPolicy _policy;
-    private readonly WebhookDeliveryOptions _options;
+    private readonly WebhookOutboundOptions _options;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
     private readonly Dictionary<string, IPAddress> _fixedAnswers = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool _allowLoopbackHosts;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Host, int Port), IPAddress> _lastAddress = new();
 
-    public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options)
+    public SafeHttpClientFactory(IOptions<WebhookOutboundOptions> options)
         : this(options, Dns.GetHostAddressesAsync)
     {
     }
 
     /// <param name="development">With <see cref="WebhookDevelopmentOptions.AllowLoopback"/>, handlers on <c>localhost</c> or a
     /// loopback address are called (those hosts only, see <see cref="LoopbackHosts"/>).</param>
-    public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options, IOptions<WebhookDevelopmentOptions> development)
+    public SafeHttpClientFactory(IOptions<WebhookOutboundOptions> options, IOptions<WebhookDevelopmentOptions> development)
         : this(options, Dns.GetHostAddressesAsync, development.Value.AllowLoopback)
     {
     }
 
-    /// <param name="resolve">Name resolution for names not in <see cref="WebhookDeliveryOptions.Hosts"/> (tests substitute
+    /// <param name="resolve">Name resolution for names not in <see cref="WebhookOutboundOptions.Hosts"/> (tests substitute
     /// a fake DNS that answers as an attacker's would).</param>
-    public SafeHttpClientFactory(IOptions<WebhookDeliveryOptions> options, Func<string, CancellationToken, Task<IPAddress[]>> resolve, bool allowLoopbackHosts = false)
+    public SafeHttpClientFactory(IOptions<WebhookOutboundOptions> options, Func<string, CancellationToken, Task<IPAddress[]>> resolve, bool allowLoopbackHosts = false)
     {
         _options = options.Value;
         _policy = new AddressPolicy(_options.ParsedAllowedNetworks());
@@ -63,7 +63,7 @@ public sealed class SafeHttpClientFactory : IDisposable
         Timeouts = new CallTimeouts(_options.RequestTimeout);
     }
 
-    /// <summary>A client over the shared handler, with <see cref="WebhookDeliveryOptions.RequestTimeout"/>.</summary>
+    /// <summary>A client over the shared handler, with <see cref="WebhookOutboundOptions.RequestTimeout"/>.</summary>
     public HttpClient Client { get; }
 
     /// <summary>
@@ -72,7 +72,7 @@ public sealed class SafeHttpClientFactory : IDisposable
     /// </summary>
     public HttpMessageInvoker Invoker { get; }
 
-    /// <summary>Per-call cancellation with <see cref="WebhookDeliveryOptions.RequestTimeout"/>.</summary>
+    /// <summary>Per-call cancellation with <see cref="WebhookOutboundOptions.RequestTimeout"/>.</summary>
     public CallTimeouts Timeouts { get; }
 
     /// <summary>The policy the connect step applies.</summary>
@@ -98,7 +98,7 @@ public sealed class SafeHttpClientFactory : IDisposable
     /// <summary>Whether handlers on <c>localhost</c> and loopback addresses may be called (the development setting).</summary>
     public bool AllowsLoopbackHosts => _allowLoopbackHosts;
 
-    /// <summary>The address <see cref="WebhookDeliveryOptions.Hosts"/> gives a name, or null.</summary>
+    /// <summary>The address <see cref="WebhookOutboundOptions.Hosts"/> gives a name, or null.</summary>
     public IPAddress? FixedAnswer(string host) => _fixedAnswers.GetValueOrDefault(host.TrimEnd('.'));
 
     /// <summary>Resolves the host and returns the addresses a webhook may connect to; throws when none remain.</summary>
@@ -106,7 +106,7 @@ public sealed class SafeHttpClientFactory : IDisposable
 
     /// <summary>
     /// The same, with <paramref name="resolve"/> asked for names that are neither an address nor in
-    /// <see cref="WebhookDeliveryOptions.Hosts"/> (domain validation asks its own name server).
+    /// <see cref="WebhookOutboundOptions.Hosts"/> (domain validation asks its own name server).
     /// </summary>
     public async Task<IReadOnlyList<IPAddress>> VetAsync(string host, Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
     {

@@ -1,13 +1,13 @@
 using System.Text;
 using Tidings.Tests.Infrastructure;
 
-namespace Tidings.Tests.Delivery;
+namespace Tidings.Tests.MtaResults;
 
 /// <summary>
 /// Results whose text is not valid Unicode (invalid UTF-8 bytes, a lone UTF-16 surrogate escape) or that give a key
 /// twice are malformed results like any other: listed by line, while the good results of the batch are stored once.
 /// </summary>
-public sealed class MtaResultsEncodingTests(DeliveryApp app) : IClassFixture<DeliveryApp>
+public sealed class MtaResultsEncodingTests(MtaResultsApp app) : IClassFixture<MtaResultsApp>
 {
     private static byte[] Line(string text) => Encoding.UTF8.GetBytes(text);
 

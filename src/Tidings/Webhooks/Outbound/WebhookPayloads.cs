@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Tidings.Events;
 using Tidings.Rest;
 
-namespace Tidings.Webhooks.Delivery;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>One journal record as the webhook engine reads it (see docs/events.md for the payload per type).</summary>
 public sealed record JournalEvent(string EventId, string Type, long OccurredMs, JsonObject Payload);

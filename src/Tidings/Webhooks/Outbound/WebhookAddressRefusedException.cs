@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Tidings.Webhooks.Delivery;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>
 /// A webhook URL's host is (or resolves to) an address webhooks may not reach: loopback, private, link-local, … Raised
@@ -21,7 +21,7 @@ public sealed class WebhookAddressRefusedException(string host, IPAddress addres
     {
         var article = kind.Length > 0 && "aeiou".Contains(char.ToLowerInvariant(kind[0])) ? "an" : "a";
         var what = IPAddress.TryParse(host.Trim('[', ']'), out _) ? $"Webhook address {address} is" : $"Webhook host {host} resolves to {address},";
-        return $"{what} {article} {kind} address; not allowed (setting {WebhookDeliveryOptions.Section}:AllowedNetworks)";
+        return $"{what} {article} {kind} address; not allowed (setting {WebhookOutboundOptions.Section}:AllowedNetworks)";
     }
 
     /// <summary>The refusal inside an exception thrown by <see cref="HttpClient"/>, if that is why the call failed.</summary>

@@ -4,23 +4,23 @@ using Microsoft.Extensions.Options;
 using Tidings.Events;
 using Tidings.Rest;
 
-namespace Tidings.Delivery;
+namespace Tidings.MtaResults;
 
 /// <summary>
 /// REST v3: the mail transfer agent reports results (<c>mta/results</c>) and forwards bounce messages
 /// (<c>mta/dsn</c>). Every usable result is appended to the journal about the destination with that message id in the
 /// caller's account, once: a replayed result is recognised by its dedupe key and counted as a duplicate.
 /// </summary>
-public static class DeliveryEndpoints
+public static class MtaResultsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("").WithTags("Mail transfer agent");
-        g.MapPost("/mta/results", async (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<DeliveryOptions> options) =>
+        g.MapPost("/mta/results", async (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<MtaResultsOptions> options) =>
         {
             var accountId = http.Caller().AccountId;
             var body = await RequestBody.ReadBytesAsync(http);
-            var parsed = MtaResults.Parse(http.Request.ContentType, body, time.NowMs(), options.Value);
+            var parsed = MtaResultParser.Parse(http.Request.ContentType, body, time.NowMs(), options.Value);
             var good = parsed.Where(p => p.Event is not null).ToList();
             var outcomes = await journal.AppendAllAsync(good.Select(p => p.Event! with { AccountId = accountId }), http.RequestAborted);
             var summary = Summary.Of(outcomes, good.Select(p => p.Line).ToList());
@@ -48,7 +48,7 @@ public static class DeliveryEndpoints
             }, StatusCodes.Status400BadRequest);
         }).WithSummary("Delivery results of the mail transfer agent, as a JSON array or JSON lines (application/x-ndjson): {message, type (delivery, failure, retry, bounce), time, code, status, description, attempt(s), errortype, state, recipient, envelope, id}");
 
-        g.MapPost("/mta/dsn", async (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<DeliveryOptions> options) =>
+        g.MapPost("/mta/dsn", async (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<MtaResultsOptions> options) =>
         {
             var accountId = http.Caller().AccountId;
             var body = await RequestBody.ReadBytesAsync(http);

@@ -2,17 +2,17 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
-using Tidings.Webhooks.Delivery;
+using Tidings.Webhooks.Outbound;
 
 using Tidings.Tests.Infrastructure;
 
-namespace Tidings.Tests.Webhooks.Delivery;
+namespace Tidings.Tests.Webhooks.Outbound;
 
 public sealed class SafeHttpClientTests
 {
     private static SafeHttpClientFactory Factory(string[]? allowed = null, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
-        var options = Options.Create(new WebhookDeliveryOptions { AllowedNetworks = [.. allowed ?? []], RequestTimeout = TimeSpan.FromSeconds(5) });
+        var options = Options.Create(new WebhookOutboundOptions { AllowedNetworks = [.. allowed ?? []], RequestTimeout = TimeSpan.FromSeconds(5) });
         return resolve is null ? new SafeHttpClientFactory(options) : new SafeHttpClientFactory(options, resolve);
     }
 
@@ -198,7 +198,7 @@ public sealed class SafeHttpClientTests
     [Fact]
     public void Rejects_an_allowed_network_that_is_not_cidr()
     {
-        var options = new WebhookDeliveryOptions { AllowedNetworks = ["127.0.0.1/32", "localhost"] };
+        var options = new WebhookOutboundOptions { AllowedNetworks = ["127.0.0.1/32", "localhost"] };
         var errors = options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList();
         errors.Count.ShouldBe(1);
         errors[0].ErrorMessage!.ShouldContain("'localhost' is not a network in CIDR notation");

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Tidings.Events;
 
-namespace Tidings.Delivery;
+namespace Tidings.MtaResults;
 
 /// <summary>One result of a batch: its line number and either the event to append or why it is malformed.</summary>
 public sealed record ParsedResult(int Line, RawEvent? Event, string? Error);
@@ -15,7 +15,7 @@ public sealed record ParsedResult(int Line, RawEvent? Event, string? Error);
 /// Reads a batch of MTA results (a JSON array, or JSON lines) and turns each into a <see cref="RawEvent"/> keyed by
 /// message id, validating every line strictly: a malformed line is reported, never guessed at.
 /// </summary>
-public static partial class MtaResults
+public static partial class MtaResultParser
 {
     private static readonly string[] CommonFields = ["message", "type", "time", "id"];
 
@@ -71,7 +71,7 @@ public static partial class MtaResults
     /// The results of a body, numbered from 1: array elements by position, JSON lines by physical line (blank lines
     /// are skipped but counted). Throws <see cref="Rest.RestException"/> when the body as a whole is unusable.
     /// </summary>
-    public static List<ParsedResult> Parse(string? contentType, byte[] body, long nowMs, DeliveryOptions options)
+    public static List<ParsedResult> Parse(string? contentType, byte[] body, long nowMs, MtaResultsOptions options)
     {
         if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new Rest.RestException("The request body holds no results");
         var items = IsJsonLines(contentType, body) ? SplitLines(body) : SplitArray(body);
@@ -177,7 +177,7 @@ public static partial class MtaResults
     }
 
     /// <summary>Validates one result and builds its event; throws <see cref="MalformedResultException"/> with the reason.</summary>
-    public static RawEvent ToEvent(JsonNode? node, long nowMs, DeliveryOptions options)
+    public static RawEvent ToEvent(JsonNode? node, long nowMs, MtaResultsOptions options)
     {
         if (node is not JsonObject o) throw new MalformedResultException("A result must be a JSON object");
 

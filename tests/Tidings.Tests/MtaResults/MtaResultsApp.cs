@@ -4,10 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Tidings.Storage;
 using Tidings.Tests.Infrastructure;
 
-namespace Tidings.Tests.Delivery;
+namespace Tidings.Tests.MtaResults;
 
 /// <summary>The server with small delivery limits, so limits can be tested with small requests.</summary>
-public sealed class DeliveryApp : TidingsApp
+public sealed class MtaResultsApp : TidingsApp
 {
     public const int MaxResults = 20;
     public const int MaxBody = 64 * 1024;
@@ -29,7 +29,7 @@ public sealed class DeliveryApp : TidingsApp
     }
 }
 
-public static class DeliveryRequests
+public static class MtaResultsRequests
 {
     public static Task<HttpResponseMessage> PostResultsAsync(this ApiClient client, string body, string contentType = "application/json", string path = "/v3/mta/results") =>
         client.SendAsync(HttpMethod.Post, path, body, contentType);

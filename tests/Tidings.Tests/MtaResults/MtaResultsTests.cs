@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Tidings.Tests.Infrastructure;
 
-namespace Tidings.Tests.Delivery;
+namespace Tidings.Tests.MtaResults;
 
-public sealed class MtaResultsTests(DeliveryApp app) : IClassFixture<DeliveryApp>
+public sealed class MtaResultsTests(MtaResultsApp app) : IClassFixture<MtaResultsApp>
 {
     private static string Json(object value) => System.Text.Json.JsonSerializer.Serialize(value);
 
@@ -214,10 +214,10 @@ public sealed class MtaResultsTests(DeliveryApp app) : IClassFixture<DeliveryApp
         var s = await MailingScenario.CreateAsync(client, profiles: 1);
         var line = Json(new { message = s.Destinations[0].MessageId, type = "delivery", description = new string('x', 1000) });
         var huge = string.Join('\n', Enumerable.Range(0, 80).Select(i => line.Replace("\"type\"", $"\"id\":\"{i}\",\"type\"", StringComparison.Ordinal)));
-        huge.Length.ShouldBeGreaterThan(DeliveryApp.MaxBody);
+        huge.Length.ShouldBeGreaterThan(MtaResultsApp.MaxBody);
         await (await client.PostResultsAsync(huge, "application/x-ndjson")).ShouldBeCopernicaErrorAsync();
 
-        var many = string.Join('\n', Enumerable.Range(0, DeliveryApp.MaxResults + 1).Select(i => Json(new { message = s.Destinations[0].MessageId, type = "retry", attempt = i })));
+        var many = string.Join('\n', Enumerable.Range(0, MtaResultsApp.MaxResults + 1).Select(i => Json(new { message = s.Destinations[0].MessageId, type = "retry", attempt = i })));
         var error = await (await client.PostResultsAsync(many, "application/x-ndjson")).BadJsonAsync();
         error["message"]!.GetValue<string>().ShouldContain("Delivery:MaxResultsPerRequest");
         (await app.DeliveryEventsAsync(client.AccountId)).ShouldBeEmpty();

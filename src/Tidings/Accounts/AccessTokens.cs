@@ -19,6 +19,3 @@ public static class AccessTokens
     /// <summary>The first characters of a token, stored so that a user can tell their tokens apart.</summary>
     public static string Prefix(string token) => token[..Math.Min(8, token.Length)];
 }
-
-/// <summary>Who is calling: the account a token belongs to and whether it may change data.</summary>
-public sealed record Caller(long AccountId, long TokenId, bool CanWrite);

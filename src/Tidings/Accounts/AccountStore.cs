@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Tidings.Rest;
 using Tidings.Storage;
 
 namespace Tidings.Accounts;
@@ -10,7 +11,7 @@ public sealed record Account(long Id, string Name, string Description, string Co
 public sealed record CreatedToken(long TokenId, long AccountId, string Token, bool CanWrite);
 
 /// <summary>Accounts and their access tokens.</summary>
-public sealed class AccountStore(IStorage storage, TimeProvider time, IOptions<AccountsOptions> options)
+public sealed class AccountStore(IStorage storage, TimeProvider time, IOptions<AccountsOptions> options) : ICallerLookup
 {
     private readonly ConcurrentDictionary<string, (Caller Caller, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
 

@@ -1,3 +1,4 @@
+using Tidings.Hosting;
 using Tidings.Rest;
 
 namespace Tidings.Accounts;
@@ -8,6 +9,7 @@ public static class AccountsFeature
     {
         builder.Services.AddOptions<AccountsOptions>().BindConfiguration(AccountsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AccountStore>();
+        builder.Services.AddSingleton<ICallerLookup>(sp => sp.GetRequiredService<AccountStore>());
         builder.Services.AddHostedService<FirstStartAccount>();
         builder.Services.AddAdminVerbs<AccountAdminVerbs>();
         return builder;

@@ -1,10 +1,12 @@
+using Tidings.Rest;
+
 namespace Tidings.Consumption;
 
 /// <summary>
 /// Counts authenticated API calls per account and hour in memory, so that counting costs a request no storage work;
 /// <see cref="ApiCallFlusher"/> adds the counts to storage every <see cref="ConsumptionOptions.ApiCallFlushInterval"/>.
 /// </summary>
-public sealed class ApiCallCounter(TimeProvider time)
+public sealed class ApiCallCounter(TimeProvider time) : IApiCallCounter
 {
     private const long HourMs = 3_600_000;
     private readonly Lock _gate = new();

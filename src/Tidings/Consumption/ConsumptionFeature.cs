@@ -10,6 +10,7 @@ public static class ConsumptionFeature
     {
         builder.Services.AddOptions<ConsumptionOptions>().BindConfiguration(ConsumptionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ApiCallCounter>();
+        builder.Services.AddSingleton<IApiCallCounter>(sp => sp.GetRequiredService<ApiCallCounter>());
         builder.Services.AddSingleton<ConsumptionStore>();
         builder.Services.AddSingleton<ApiCallFlusher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiCallFlusher>());

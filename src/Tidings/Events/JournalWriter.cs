@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Tidings.Events.Intake;
+using Tidings.Journal;
 using Tidings.Storage;
 
 namespace Tidings.Events;

@@ -21,7 +21,7 @@ internal static class ServerStart
         {
             return WebApplication.CreateBuilder(new WebApplicationOptions
             {
-                Args = Accounts.AdminCommandLine.ConfigurationArguments(args),
+                Args = AdminCommandLine.ConfigurationArguments(args),
                 ContentRootPath = ApplicationFolder.ContentRoot(args),
             });
         }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Storage;

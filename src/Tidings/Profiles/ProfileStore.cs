@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Dapper;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Rest;
 using Tidings.Storage;
 

@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Rest;
 using Tidings.Storage;
 

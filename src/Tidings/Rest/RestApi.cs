@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Tidings.Accounts;
-using Tidings.Consumption;
 
 namespace Tidings.Rest;
 
@@ -124,10 +122,10 @@ public static partial class RestApi
             if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header[7..].Trim();
         }
 
-        var caller = await http.RequestServices.GetRequiredService<AccountStore>().AuthenticateAsync(token, http.RequestAborted);
+        var caller = await http.RequestServices.GetRequiredService<ICallerLookup>().AuthenticateAsync(token, http.RequestAborted);
         if (caller is null) return null;
         http.Items[typeof(Caller)] = caller;
-        http.RequestServices.GetRequiredService<ApiCallCounter>().Count(caller.AccountId);
+        http.RequestServices.GetRequiredService<IApiCallCounter>().Count(caller.AccountId);
         return caller;
     }
 

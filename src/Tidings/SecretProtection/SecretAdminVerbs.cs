@@ -1,4 +1,4 @@
-using Tidings.Accounts;
+using Tidings.Hosting;
 
 namespace Tidings.SecretProtection;
 

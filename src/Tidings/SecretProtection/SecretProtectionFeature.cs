@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Tidings.Accounts;
+using Tidings.Hosting;
 using Tidings.Storage;
 
 namespace Tidings.SecretProtection;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Dapper;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Profiles;
 
 namespace Tidings.Tests.Storage;

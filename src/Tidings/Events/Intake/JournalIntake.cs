@@ -1,6 +1,7 @@
 using System.Buffers;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Tidings.Journal;
 using Tidings.Storage;
 
 namespace Tidings.Events.Intake;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tidings.Profiles;
 using Tidings.Rest;
-using Tidings.Webhooks.Development;
+using Tidings.Webhooks.Outbound;
 using Tidings.Webhooks.Domains;
 
 namespace Tidings.Webhooks.Configuration;

@@ -153,7 +153,7 @@ public static class WebhookInput
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo)) throw new RestException("The handler URL may not contain a user name or password");
-        if (uri.HostNameType == UriHostNameType.Dns && Domains.HostNames.Normalize(uri.IdnHost) is null && Domains.LoopbackHosts.Normalize(uri.Host) is null)
+        if (uri.HostNameType == UriHostNameType.Dns && Domains.HostNames.Normalize(uri.IdnHost) is null && Outbound.LoopbackHosts.Normalize(uri.Host) is null)
         {
             throw new RestException($"The handler's host '{uri.Host}' is not a valid domain name");
         }

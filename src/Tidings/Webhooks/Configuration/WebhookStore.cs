@@ -1,7 +1,6 @@
 using Dapper;
 using Tidings.Rest;
 using Tidings.Storage;
-using Tidings.Webhooks.Dispatch;
 
 namespace Tidings.Webhooks.Configuration;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Development;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Tidings.Accounts;
+using Tidings.Hosting;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Development;
 

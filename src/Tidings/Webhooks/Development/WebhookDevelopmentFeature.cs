@@ -1,4 +1,5 @@
-using Tidings.Accounts;
+using Tidings.Hosting;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Development;
 

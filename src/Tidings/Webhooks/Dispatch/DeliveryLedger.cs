@@ -4,9 +4,10 @@ using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Accounts;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.LogFiles;
 using Tidings.Storage;
+using Tidings.Webhooks.Configuration;
 
 namespace Tidings.Webhooks.Dispatch;
 

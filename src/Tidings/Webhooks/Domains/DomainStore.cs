@@ -3,7 +3,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Storage;
-using Tidings.Webhooks.Development;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Domains;
 

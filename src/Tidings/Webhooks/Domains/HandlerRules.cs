@@ -1,5 +1,5 @@
 using Tidings.Rest;
-using Tidings.Webhooks.Development;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Domains;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Domains;
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using Tidings.Webhooks.Development;
-using Tidings.Webhooks.Domains;
 
 namespace Tidings.Webhooks.Outbound;
 

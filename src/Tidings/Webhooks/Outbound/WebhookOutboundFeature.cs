@@ -12,7 +12,7 @@ public static class WebhookOutboundFeature
     {
         builder.Services.AddOptions<WebhookOutboundOptions>().BindConfiguration(WebhookOutboundOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new SafeHttpClientFactory(
-            sp.GetRequiredService<IOptions<WebhookOutboundOptions>>(), sp.GetRequiredService<IOptions<Development.WebhookDevelopmentOptions>>()));
+            sp.GetRequiredService<IOptions<WebhookOutboundOptions>>(), sp.GetRequiredService<IOptions<WebhookDevelopmentOptions>>()));
         builder.Services.AddSingleton<WebhookPayloads>();
         return builder;
     }

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Tidings.Rest;
-using Tidings.Webhooks.Configuration;
+using Tidings.Webhooks.Domains;
+using Tidings.Webhooks.Outbound;
 
-namespace Tidings.Webhooks.Domains;
+namespace Tidings.Webhooks.Configuration;
 
 /// <summary>REST v3 (Tidings extension): the domains an account proves it owns, so its webhooks may deliver there.</summary>
 public static class DomainEndpoints

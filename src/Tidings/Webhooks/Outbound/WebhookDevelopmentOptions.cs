@@ -1,4 +1,4 @@
-namespace Tidings.Webhooks.Development;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>
 /// Settings for trying webhooks on one machine. Bound from <c>Webhooks:Development</c>; everything here is off by

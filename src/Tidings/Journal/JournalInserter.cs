@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using Tidings.Storage;
 
-namespace Tidings.Events;
+namespace Tidings.Journal;
 
 /// <summary>One row for the journal.</summary>
 public sealed record JournalRow(long AccountId, string Type, long OccurredMs, JsonObject Payload, long? MailingId = null, long? DestinationId = null, string? DedupeKey = null);

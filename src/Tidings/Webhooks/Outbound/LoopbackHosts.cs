@@ -1,7 +1,6 @@
 using System.Net;
-using Tidings.Webhooks.Outbound;
 
-namespace Tidings.Webhooks.Domains;
+namespace Tidings.Webhooks.Outbound;
 
 /// <summary>
 /// Hosts that are this machine: <c>localhost</c> and loopback addresses (<c>127.0.0.0/8</c>, <c>::1</c>, and their

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Tidings.Storage;
 
-namespace Tidings.Events;
+namespace Tidings.Journal;
 
 /// <summary>
 /// Appends records to the event journal inside a caller's write transaction, so a change and its record commit or

@@ -1,7 +1,7 @@
 using Dapper;
 using Tidings.Storage;
 
-namespace Tidings.Webhooks.Dispatch;
+namespace Tidings.Webhooks.Configuration;
 
 /// <summary>
 /// Each enabled webhook's position in the journal: a <c>consumer_cursors</c> row <c>webhook:&lt;id&gt;</c>. A new or

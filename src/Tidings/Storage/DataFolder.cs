@@ -1,6 +1,4 @@
-using Tidings.Storage;
-
-namespace Tidings.Hosting;
+namespace Tidings.Storage;
 
 /// <summary>
 /// The data folder: the folder of <c>Storage:SqlitePath</c> (relative to the working directory; <c>data/</c> by

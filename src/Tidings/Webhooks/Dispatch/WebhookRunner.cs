@@ -33,6 +33,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     private readonly Channel<DeliveryItem>[] _lanes;
     private readonly SeqTracker _tracker;
     private readonly TokenBucket _bucket;
+    private readonly ReceiverRate _rate;
     private readonly RetryPolicy _policy;
     private readonly CancellationTokenSource _stopReading = new();
     private readonly CancellationTokenSource _stopCalls = new();
@@ -48,8 +49,6 @@ public sealed class WebhookRunner : IAsyncDisposable
     private int _failuresInARow;
     private long? _failingSince;
     private long _pausedUntil;
-    private double _rateFactor = 1;
-    private long _lastRateRaise;
     private long _cursorWritten;
     private long _cursorWrittenAt;
     private long _delivered;
@@ -69,7 +68,7 @@ public sealed class WebhookRunner : IAsyncDisposable
         _cursorWritten = cursor;
         _failingSince = webhook.FailingSince;
         _bucket = new TokenBucket(services.Time);
-        _bucket.SetRate(webhook.MaxPerSecond);
+        _rate = new ReceiverRate(_bucket, webhook.MaxPerSecond);
         var lanes = webhook.Ordered ? webhook.MaxConcurrency : 1;
         _capacity = Math.Max(services.Options.QueueCapacity, webhook.MaxConcurrency * webhook.BatchMaxEvents * 2);
         _lanes = Enumerable.Range(0, lanes)
@@ -93,7 +92,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     public void Update(ActiveWebhook webhook)
     {
         var old = Interlocked.Exchange(ref _webhook, webhook);
-        if (old.MaxPerSecond != webhook.MaxPerSecond) _bucket.SetRate(webhook.MaxPerSecond * _rateFactor);
+        if (old.MaxPerSecond != webhook.MaxPerSecond) _rate.Configure(webhook.MaxPerSecond);
     }
 
     /// <summary>Look for due retries now (after a replay was queued).</summary>
@@ -466,14 +465,7 @@ public sealed class WebhookRunner : IAsyncDisposable
             Wake();
         }
 
-        // Additive recovery after a slow-down: 50% more per second of successful calls, up to the configured rate.
-        var now = NowMs();
-        if (_rateFactor < 1 && now - _lastRateRaise >= 1000)
-        {
-            _lastRateRaise = now;
-            _rateFactor = Math.Min(1, _rateFactor * 1.5);
-            _bucket.SetRate(webhook.MaxPerSecond * _rateFactor);
-        }
+        _rate.OnSuccess(NowMs(), webhook.MaxPerSecond);
     }
 
     /// <summary>Updates the webhook's health; returns why it must be disabled, or null.</summary>
@@ -496,9 +488,7 @@ public sealed class WebhookRunner : IAsyncDisposable
         if (result.SlowDown)
         {
             // The receiver asked for less: halve the rate (it recovers while calls succeed) and wait as asked.
-            _rateFactor = Math.Max(_rateFactor / 2, 1.0 / Math.Max(1, webhook.MaxPerSecond));
-            _lastRateRaise = nowMs;
-            _bucket.SetRate(webhook.MaxPerSecond * _rateFactor);
+            _rate.SlowDown(nowMs, webhook.MaxPerSecond);
             var asked = result.RetryAfter is { } retryAfter ? (retryAfter > _s.Options.MaxRetryAfter ? _s.Options.MaxRetryAfter : retryAfter) : TimeSpan.FromSeconds(1);
             if (asked > pause) pause = asked;
         }

@@ -8,7 +8,8 @@ public static class EventsFeature
 {
     public static WebApplicationBuilder AddEvents(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations()
+        builder.Services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IntakeLogOptions>().BindConfiguration(IntakeLogOptions.Section).ValidateDataAnnotations()
             .Validate<IOptions<StorageOptions>>((o, storage) => o.IntakeLog != IntakeLogMode.On || storage.Value.Provider == StorageProvider.Sqlite,
                 "Events:IntakeLog: On is supported with SQLite only (PostgreSQL nodes share no disk); use Auto or Off.")
             .Validate<IOptions<StorageOptions>>((o, storage) => !JournalIntake.IsEnabled(o, storage.Value) || o.IntakeMaxDeferredBytes <= o.IntakeMaxBacklogBytes,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Tidings.Events;
+using Tidings.Journal;
 
 namespace Tidings.LogFiles;
 

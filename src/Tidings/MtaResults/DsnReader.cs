@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MimeKit;
 using MimeKit.Utils;
 using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Rest;
 
 namespace Tidings.MtaResults;

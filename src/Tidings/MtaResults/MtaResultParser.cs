@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Tidings.Events;
+using Tidings.Journal;
 
 namespace Tidings.MtaResults;
 

@@ -1,4 +1,4 @@
-using Tidings.Events;
+using Tidings.Journal;
 
 namespace Tidings.Statistics;
 

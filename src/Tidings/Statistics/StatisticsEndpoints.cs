@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Mailings;
 using Tidings.Storage;
 

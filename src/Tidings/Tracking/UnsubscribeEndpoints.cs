@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;

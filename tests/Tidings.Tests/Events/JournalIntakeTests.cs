@@ -4,7 +4,6 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Tidings.Events;
 using Tidings.Events.Intake;
 using Tidings.Storage;
 using Tidings.Tests.Infrastructure;
@@ -110,7 +109,7 @@ public sealed class JournalIntakeTests : IDisposable
     public void The_intake_log_is_used_with_SQLite_and_refused_when_switched_on_with_PostgreSQL()
     {
         JournalIntake Intake(IntakeLogMode mode, StorageProvider provider) => new(null!,
-            Options.Create(new EventsOptions { IntakeLog = mode }), Options.Create(new StorageOptions { Provider = provider }), TimeProvider.System, NullLogger<JournalIntake>.Instance);
+            Options.Create(new IntakeLogOptions { IntakeLog = mode }), Options.Create(new StorageOptions { Provider = provider }), TimeProvider.System, NullLogger<JournalIntake>.Instance);
 
         Intake(IntakeLogMode.Auto, StorageProvider.Sqlite).Enabled.ShouldBeTrue();
         Intake(IntakeLogMode.Off, StorageProvider.Sqlite).Enabled.ShouldBeFalse();
@@ -121,7 +120,7 @@ public sealed class JournalIntakeTests : IDisposable
     [Fact]
     public void A_deferral_limit_above_the_backlog_limit_is_refused_at_start()
     {
-        var options = new EventsOptions { IntakeMaxDeferredBytes = 4L << 30, IntakeMaxBacklogBytes = 2L << 30 };
+        var options = new IntakeLogOptions { IntakeMaxDeferredBytes = 4L << 30, IntakeMaxBacklogBytes = 2L << 30 };
         Should.Throw<InvalidOperationException>(() => new JournalIntake(null!, Options.Create(options), Options.Create(new StorageOptions()), TimeProvider.System, NullLogger<JournalIntake>.Instance))
             .Message.ShouldContain("Events:IntakeMaxDeferredBytes");
     }

@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Rest;
 using Tidings.Storage;
 using Tidings.Tests.Infrastructure;

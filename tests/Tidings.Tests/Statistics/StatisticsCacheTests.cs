@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Tidings.Events;
 using Tidings.Journal;
 using Tidings.Storage;
 using Tidings.Tests.Infrastructure;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Statistics;
 using Tidings.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Storage;
 using Tidings.Tests.Infrastructure;
 

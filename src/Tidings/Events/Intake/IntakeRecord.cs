@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
+using Tidings.Journal;
 
 namespace Tidings.Events.Intake;
 

@@ -17,7 +17,7 @@ namespace Tidings.Events.Intake;
 public sealed class JournalIntake : IHostedService, IDisposable
 {
     private readonly IStorage _storage;
-    private readonly EventsOptions _options;
+    private readonly IntakeLogOptions _options;
     private readonly StorageOptions _storageOptions;
     private readonly ILogger<JournalIntake> _logger;
     private readonly ArrayBufferWriter<byte> _encoded = new(1 << 16);
@@ -35,7 +35,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
     /// <summary>How long journal rows are made after the machine was found to have time, before it is looked at again.</summary>
     private static readonly TimeSpan FreeSpell = TimeSpan.FromMilliseconds(250);
 
-    public JournalIntake(IStorage storage, IOptions<EventsOptions> options, IOptions<StorageOptions> storageOptions, TimeProvider time, ILogger<JournalIntake> logger)
+    public JournalIntake(IStorage storage, IOptions<IntakeLogOptions> options, IOptions<StorageOptions> storageOptions, TimeProvider time, ILogger<JournalIntake> logger)
     {
         _time = time;
         _deferral = new IntakeDeferral(options.Value, time);
@@ -62,7 +62,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
     public bool Enabled { get; }
 
     /// <summary>Whether the settings turn the intake log on (<c>On</c> with PostgreSQL is refused at start).</summary>
-    public static bool IsEnabled(EventsOptions options, StorageOptions storage) =>
+    public static bool IsEnabled(IntakeLogOptions options, StorageOptions storage) =>
         options.IntakeLog == IntakeLogMode.On || (options.IntakeLog == IntakeLogMode.Auto && storage.Provider == StorageProvider.Sqlite);
 
     /// <summary>Bytes appended but not yet journal rows.</summary>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Outbound;
 

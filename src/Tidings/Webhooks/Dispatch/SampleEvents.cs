@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Webhooks.Outbound;
 
 namespace Tidings.Webhooks.Dispatch;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Tidings.Events;
+using Tidings.Journal;
 using Tidings.Rest;
 
 namespace Tidings.Webhooks.Outbound;

@@ -11,14 +11,17 @@ public sealed class RetryPolicy(DispatchOptions options)
     /// [base/2, base] where base = FirstRetryDelay × 2^(attemptsMade − 1), capped at MaxRetryDelay ("equal jitter", so
     /// retries of many deliveries spread out but none comes back almost at once).
     /// </summary>
-    public TimeSpan Backoff(int attemptsMade, TimeSpan? retryAfter = null)
+    public TimeSpan Backoff(int attemptsMade, TimeSpan? retryAfter = null) => Backoff(options, attemptsMade, retryAfter, Random.Shared.NextDouble());
+
+    /// <summary><see cref="Backoff(int, TimeSpan?)"/> with the random point given: <paramref name="jitter"/> in [0, 1).</summary>
+    internal static TimeSpan Backoff(DispatchOptions options, int attemptsMade, TimeSpan? retryAfter, double jitter)
     {
         var exponent = Math.Clamp(attemptsMade - 1, 0, 30);
         var ceiling = Math.Min(options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, exponent), options.MaxRetryDelay.TotalMilliseconds);
-        var delay = TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
+        var delay = TimeSpan.FromMilliseconds(ceiling / 2 + jitter * ceiling / 2);
         if (retryAfter is { } asked)
         {
-            var capped = asked > options.MaxRetryAfter ? options.MaxRetryAfter : asked;
+            var capped = CapRetryAfter(options, asked);
             if (capped > delay) delay = capped;
         }
 
@@ -26,16 +29,24 @@ public sealed class RetryPolicy(DispatchOptions options)
     }
 
     /// <summary>Whether a delivery first tried at <paramref name="firstAttemptMs"/> is still within the retry window at <paramref name="nowMs"/>.</summary>
-    public bool WithinWindow(long firstAttemptMs, long nowMs) => nowMs - firstAttemptMs < (long)options.RetryWindow.TotalMilliseconds;
+    public bool WithinWindow(long firstAttemptMs, long nowMs) => WithinWindow(options, firstAttemptMs, nowMs);
+
+    internal static bool WithinWindow(DispatchOptions options, long firstAttemptMs, long nowMs) => nowMs - firstAttemptMs < (long)options.RetryWindow.TotalMilliseconds;
 
     /// <summary>How long a webhook pauses after <paramref name="failuresInARow"/> failed calls (0 below the threshold).</summary>
-    public TimeSpan Pause(int failuresInARow)
+    public TimeSpan Pause(int failuresInARow) => Pause(options, failuresInARow, Random.Shared.NextDouble());
+
+    /// <summary><see cref="Pause(int)"/> with the random point given: <paramref name="jitter"/> in [0, 1).</summary>
+    internal static TimeSpan Pause(DispatchOptions options, int failuresInARow, double jitter)
     {
         if (failuresInARow < options.PauseAfterFailures) return TimeSpan.Zero;
         var exponent = Math.Clamp(failuresInARow - options.PauseAfterFailures, 0, 20);
         var ms = Math.Min(500 * Math.Pow(2, exponent), options.MaxPause.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(ms / 2 + Random.Shared.NextDouble() * ms / 2);
+        return TimeSpan.FromMilliseconds(ms / 2 + jitter * ms / 2);
     }
+
+    /// <summary>A receiver's <c>Retry-After</c>, but never longer than <see cref="DispatchOptions.MaxRetryAfter"/>.</summary>
+    internal static TimeSpan CapRetryAfter(DispatchOptions options, TimeSpan asked) => asked > options.MaxRetryAfter ? options.MaxRetryAfter : asked;
 
     /// <summary>Parses <c>Retry-After</c>: delta seconds or an HTTP date.</summary>
     public static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -394,11 +393,8 @@ public sealed class WebhookRunner : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _failed);
-            var disableReason = OnFailure(webhook, result, attemptedMs);
-            foreach (var item in items) item.FirstAttempt ??= attemptedMs;
-            var firstAttempt = items.Min(i => i.FirstAttempt!.Value);
-            var within = _policy.WithinWindow(firstAttempt, attemptedMs);
-            if (disableReason is not null)
+            var decision = OnFailure(webhook, result, attemptedMs, items);
+            if (decision.DisableReason is { } disableReason)
             {
                 // The webhook stops here: keep these events as failed deliveries, so they can be replayed.
                 _disabled = true; // no more calls from any worker
@@ -407,8 +403,8 @@ public sealed class WebhookRunner : IAsyncDisposable
                 return;
             }
 
-            var attemptsMade = items.Max(i => i.Attempts) + 1;
-            var delay = _policy.Backoff(attemptsMade, result.RetryAfter);
+            var delay = decision.RetryDelay;
+            var within = decision.WithinRetryWindow;
             if (webhook.Ordered && items.All(i => i.DeliveryId is null) && within)
             {
                 // In place: the next event of this profile must not overtake this one.
@@ -468,33 +464,21 @@ public sealed class WebhookRunner : IAsyncDisposable
         _rate.OnSuccess(NowMs(), webhook.MaxPerSecond);
     }
 
-    /// <summary>Updates the webhook's health; returns why it must be disabled, or null.</summary>
-    private string? OnFailure(ActiveWebhook webhook, AttemptResult result, long nowMs)
+    /// <summary>Counts the failure in the webhook's health, judges it, and applies the slow-down and pause it calls for.</summary>
+    private FailureDecision OnFailure(ActiveWebhook webhook, AttemptResult result, long nowMs, List<DeliveryItem> items)
     {
         var failures = Interlocked.Increment(ref _failuresInARow);
         long failingSince;
         // Under the lock: a worker whose call succeeded at the same moment clears it (unguarded, this read null and
         // the worker stopped with its events, which then waited for a restart).
         lock (_lock) failingSince = _failingSince ??= nowMs;
-        var at = DateTimeOffset.FromUnixTimeMilliseconds(nowMs).ToString("u", CultureInfo.InvariantCulture);
-        if (result.Gone) return $"the receiver answered 410 Gone at {at}.";
-        if (nowMs - failingSince >= (long)_s.Options.DisableAfter.TotalMilliseconds)
-        {
-            var since = DateTimeOffset.FromUnixTimeMilliseconds(failingSince).ToString("u", CultureInfo.InvariantCulture);
-            return $"every call has failed since {since} (last: {result.Error ?? "HTTP " + result.Status}).";
-        }
-
-        var pause = _policy.Pause(failures);
-        if (result.SlowDown)
-        {
-            // The receiver asked for less: halve the rate (it recovers while calls succeed) and wait as asked.
-            _rate.SlowDown(nowMs, webhook.MaxPerSecond);
-            var asked = result.RetryAfter is { } retryAfter ? (retryAfter > _s.Options.MaxRetryAfter ? _s.Options.MaxRetryAfter : retryAfter) : TimeSpan.FromSeconds(1);
-            if (asked > pause) pause = asked;
-        }
-
-        if (pause > TimeSpan.Zero) Interlocked.Exchange(ref _pausedUntil, Math.Max(Interlocked.Read(ref _pausedUntil), nowMs + (long)pause.TotalMilliseconds));
-        return null;
+        foreach (var item in items) item.FirstAttempt ??= nowMs;
+        var facts = new FailureFacts(result, failures, failingSince, nowMs, items.Max(i => i.Attempts) + 1, items.Min(i => i.FirstAttempt!.Value),
+            Random.Shared.NextDouble(), Random.Shared.NextDouble());
+        var decision = FailureDecision.Decide(facts, _s.Options);
+        if (decision.SlowDown) _rate.SlowDown(nowMs, webhook.MaxPerSecond); // recovers while calls succeed
+        if (decision.Pause > TimeSpan.Zero) Interlocked.Exchange(ref _pausedUntil, Math.Max(Interlocked.Read(ref _pausedUntil), nowMs + (long)decision.Pause.TotalMilliseconds));
+        return decision;
     }
 
     private async Task WaitWhilePausedAsync(CancellationToken ct)

@@ -1,3 +1,6 @@
+// Over 400 lines for now: the journal feed and the workers' receiver-health loop still live here beside the lanes. They
+// move out when the journal gets one reader abstraction that this feed will use; the failure decision
+// (FailureDecision) and the rate share (ReceiverRate) already have files of their own.
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;

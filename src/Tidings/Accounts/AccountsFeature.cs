@@ -1,5 +1,6 @@
 using Tidings.Hosting;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Accounts;
 
@@ -20,7 +21,7 @@ public static class AccountsFeature
         var api = app.MapCopernicaGroup().WithTags("Account");
         api.MapGet("/identity", async (HttpContext http, AccountStore accounts) =>
         {
-            var account = await accounts.FindAccountAsync(http.Caller().AccountId, http.RequestAborted) ?? throw new RestException(CopernicaErrors.InvalidAccessToken);
+            var account = await accounts.FindAccountAsync(http.Caller().AccountId, http.RequestAborted) ?? throw new RequestRejectedException(CopernicaErrors.InvalidAccessToken);
             var id = account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return CopernicaJson.Write(w =>
             {

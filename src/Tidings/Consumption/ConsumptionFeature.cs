@@ -1,5 +1,6 @@
 using System.Globalization;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Consumption;
 
@@ -23,7 +24,7 @@ public static class ConsumptionFeature
         {
             var begin = Day(http, "begin");
             var end = Day(http, "end");
-            if (end < begin) throw new RestException("Invalid period: end is before begin");
+            if (end < begin) throw new RequestRejectedException("Invalid period: end is before begin");
             var fromMs = StartOfDayMs(time, begin);
             var toMs = StartOfDayMs(time, end.AddDays(end.Year < 9999 ? 1 : 0));
             var accountId = http.Caller().AccountId;
@@ -58,10 +59,10 @@ public static class ConsumptionFeature
     private static DateOnly Day(HttpContext http, string name)
     {
         var text = QueryValues.Get(http.Request, name)?.Trim();
-        if (string.IsNullOrEmpty(text)) throw new RestException($"URL parameter {name} is required");
+        if (string.IsNullOrEmpty(text)) throw new RequestRejectedException($"URL parameter {name} is required");
         var datePart = text.Length > 10 && text[10] is ' ' or 'T' ? text[..10] : text;
         return DateOnly.TryParseExact(datePart, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? day
-            : throw new RestException($"Invalid value for {name}: expected a date YYYY-MM-DD");
+            : throw new RequestRejectedException($"Invalid value for {name}: expected a date YYYY-MM-DD");
     }
 }

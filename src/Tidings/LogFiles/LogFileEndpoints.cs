@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.LogFiles;
 
@@ -26,14 +27,14 @@ public static class LogFileEndpoints
             }
 
             DateOnly? date = null;
-            if (dateText.Length > 0) date = LogFileName.ParseDate(dateText) ?? throw new RestException(LogFileName.InvalidDate);
+            if (dateText.Length > 0) date = LogFileName.ParseDate(dateText) ?? throw new RequestRejectedException(LogFileName.InvalidDate);
             var names = await store.NamesAsync(accountId, date, type.Length > 0 ? type : null, http.RequestAborted);
             return CopernicaJson.Write(w => StringArray(w, names));
         }).WithSummary("Without parameters: the dates (YYYY-MM-DD, oldest first) that have log files. With date and/or type: the names of those log files");
 
         g.MapGet("/logfile/{name}/{format}", async (HttpContext http, string name, string format, LogFileStore store, LogFileStreamer streamer, IOptions<LogFilesOptions> options) =>
         {
-            if (format is not ("csv" or "json" or "xml")) throw new RestException(CopernicaErrors.InvalidMethod);
+            if (format is not ("csv" or "json" or "xml")) throw new RequestRejectedException(CopernicaErrors.InvalidMethod);
             var file = LogFileName.Parse(name);
             var query = http.Request.Query;
             var fromMs = query["from"].ToString() is { Length: > 0 } from ? ParseFrom(from) : (long?)null;
@@ -50,20 +51,20 @@ public static class LogFileEndpoints
         if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
             || seconds < -62_135_596_800m || seconds > 253_402_300_799m)
         {
-            throw new RestException("Invalid from parameter");
+            throw new RequestRejectedException("Invalid from parameter");
         }
 
         return (long)decimal.Floor(seconds * 1000m);
     }
 
     private static long ParseAfter(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : throw new RestException("Invalid after parameter");
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : throw new RequestRejectedException("Invalid after parameter");
 
     private static bool ParseFlag(string text) => text.ToLowerInvariant() switch
     {
         "true" or "1" or "yes" or "on" => true,
         "false" or "0" or "no" or "off" => false,
-        _ => throw new RestException("Invalid header parameter"),
+        _ => throw new RequestRejectedException("Invalid header parameter"),
     };
 
     private static void StringArray(Utf8JsonWriter w, IEnumerable<string> values)

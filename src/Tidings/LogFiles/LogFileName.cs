@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.LogFiles;
 
@@ -14,13 +15,13 @@ public sealed partial record LogFileName(LogFileType Type, DateOnly Date)
 
     public static string Format(string type, DateOnly date) => $"{type}.{date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.log";
 
-    /// <summary>Parses a name; throws a <see cref="RestException"/> for a malformed name or an unknown type.</summary>
+    /// <summary>Parses a name; throws a <see cref="RequestRejectedException"/> for a malformed name or an unknown type.</summary>
     public static LogFileName Parse(string name)
     {
         var match = Pattern().Match(name);
         if (!match.Success || LogFileTypes.Find(match.Groups["type"].Value) is not { } type || ParseDate(match.Groups["date"].Value) is not { } date)
         {
-            throw new RestException(InvalidName);
+            throw new RequestRejectedException(InvalidName);
         }
 
         return new LogFileName(type, date);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Tidings.Profiles;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Mailings;
 
@@ -49,7 +50,7 @@ public static class MailingEndpoints
 
         g.MapGet("/ms/destination/{id}", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
         {
-            var d = await store.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RestException("No destination with supplied ID");
+            var d = await store.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RequestRejectedException("No destination with supplied ID");
             var m = await store.RequireAsync(http.Caller().AccountId, JsonShapes.Id(d.MailingId), http.RequestAborted);
             var links = JsonNode.Parse(m.Links) as JsonArray ?? [];
             var baseUrl = TrackingUrls.Base(http);
@@ -60,32 +61,32 @@ public static class MailingEndpoints
     private static MailingSpec Spec(JsonObject body, MailingsOptions options)
     {
         var targetType = (DatabaseEndpoints.Text(body, "targettype") ?? "").Trim().ToLowerInvariant();
-        var target = DatabaseEndpoints.Text(body, "target") ?? throw new RestException("Invalid data provided: target is required");
+        var target = DatabaseEndpoints.Text(body, "target") ?? throw new RequestRejectedException("Invalid data provided: target is required");
         var from = body["from_address"] as JsonObject;
         var tags = body["tags"] switch
         {
             JsonArray list => list.Select(FieldTypes.ToScalarText).OfType<string>().ToList(),
             JsonValue v => (FieldTypes.ToScalarText(v) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
             null => [],
-            _ => throw new RestException("Invalid value for 'tags': expected a list of strings"),
+            _ => throw new RequestRejectedException("Invalid value for 'tags': expected a list of strings"),
         };
         var links = body["links"] switch
         {
             JsonArray list => list.Select(FieldTypes.ToScalarText).OfType<string>().ToList(),
             null => [],
-            _ => throw new RestException("Invalid value for 'links': expected a list of URLs"),
+            _ => throw new RequestRejectedException("Invalid value for 'links': expected a list of URLs"),
         };
-        if (links.Count > options.MaxLinks) throw new RestException($"Too many links: at most {options.MaxLinks} (setting Mailings:MaxLinks)");
+        if (links.Count > options.MaxLinks) throw new RequestRejectedException($"Too many links: at most {options.MaxLinks} (setting Mailings:MaxLinks)");
         foreach (var link in links)
         {
             if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new RestException($"Invalid link '{link}': expected an absolute http or https URL");
+                throw new RequestRejectedException($"Invalid link '{link}': expected an absolute http or https URL");
             }
         }
 
         var type = (DatabaseEndpoints.Text(body, "type") ?? "mass").Trim().ToLowerInvariant();
-        if (type is not ("mass" or "individual")) throw new RestException($"Invalid type '{type}': expected mass or individual");
+        if (type is not ("mass" or "individual")) throw new RequestRejectedException($"Invalid type '{type}': expected mass or individual");
         return new MailingSpec(targetType, target, QueryValues.PhpInt(DatabaseEndpoints.Text(body, "template")), DatabaseEndpoints.Text(body, "subject") ?? "",
             from is null ? "" : DatabaseEndpoints.Text(from, "name") ?? "", from is null ? "" : DatabaseEndpoints.Text(from, "email") ?? "",
             DatabaseEndpoints.Text(body, "senderdomain") ?? "", tags, links, type);

@@ -4,6 +4,7 @@ using Dapper;
 using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Mailings;
 
@@ -58,19 +59,19 @@ public sealed class MailingStore(IStorage storage, CopernicaTime time, DatabaseS
             case "profile":
             {
                 var p = await profiles.RequireAsync(accountId, spec.Target, ct);
-                if (p.Row.IsRemoved) throw new RestException(CopernicaErrors.ProfileAlreadyRemoved);
+                if (p.Row.IsRemoved) throw new RequestRejectedException(CopernicaErrors.ProfileAlreadyRemoved);
                 return (p.Row.Id, p.Database.Id, 0);
             }
 
             case "subprofile":
             {
                 var s = await subprofiles.RequireAsync(accountId, spec.Target, ct);
-                if (s.Row.IsRemoved) throw new RestException(CopernicaErrors.SubprofileAlreadyRemoved);
+                if (s.Row.IsRemoved) throw new RequestRejectedException(CopernicaErrors.SubprofileAlreadyRemoved);
                 return (s.Row.Id, s.Database.Id, s.Collection.Id);
             }
 
             default:
-                throw new RestException($"Invalid targettype '{spec.TargetType}': expected one of {string.Join(", ", TargetTypes)}");
+                throw new RequestRejectedException($"Invalid targettype '{spec.TargetType}': expected one of {string.Join(", ", TargetTypes)}");
         }
     }
 
@@ -82,7 +83,7 @@ public sealed class MailingStore(IStorage storage, CopernicaTime time, DatabaseS
     }
 
     public async Task<MailingRecord> RequireAsync(long accountId, string id, CancellationToken ct) =>
-        await FindAsync(accountId, id, ct) ?? throw new RestException("No emailing with supplied ID");
+        await FindAsync(accountId, id, ct) ?? throw new RequestRejectedException("No emailing with supplied ID");
 
     /// <summary>Mailings of the account, newest last, with Copernica's list filters.</summary>
     public async Task<(IReadOnlyList<MailingRecord> Items, long Total)> ListAsync(long accountId, Paging paging, HttpRequest request, CancellationToken ct)

@@ -6,6 +6,7 @@ using MimeKit.Utils;
 using Tidings.Events;
 using Tidings.Journal;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.MtaResults;
 
@@ -32,7 +33,7 @@ public static partial class DsnReader
     [GeneratedRegex(@"^(?<id>[a-z0-9]{16})(?:[.\-+_=].*)?$")]
     private static partial Regex MessageIdLocalPart();
 
-    /// <summary>Parses a DSN; throws <see cref="RestException"/> with a clear reason when it is not a usable one.</summary>
+    /// <summary>Parses a DSN; throws <see cref="RequestRejectedException"/> with a clear reason when it is not a usable one.</summary>
     public static DsnReport Read(byte[] body, string? requestContentType, long nowMs, MtaResultsOptions options)
     {
         var raw = body;
@@ -50,20 +51,20 @@ public static partial class DsnReader
         }
         catch (Exception ex) when (ex is FormatException or ParseException)
         {
-            throw new RestException($"Not a delivery status notification: the message cannot be parsed ({ex.Message})");
+            throw new RequestRejectedException($"Not a delivery status notification: the message cannot be parsed ({ex.Message})");
         }
 
         var status = message.BodyParts.OfType<MessageDeliveryStatus>().FirstOrDefault()
-            ?? throw new RestException("Not a delivery status notification: no message/delivery-status part (expected multipart/report; report-type=delivery-status, RFC 3464)");
+            ?? throw new RequestRejectedException("Not a delivery status notification: no message/delivery-status part (expected multipart/report; report-type=delivery-status, RFC 3464)");
         if (status.StatusGroups.Count < 2)
         {
-            throw new RestException("The delivery status notification has no per-recipient fields (Final-Recipient, Action, Status)");
+            throw new RequestRejectedException("The delivery status notification has no per-recipient fields (Final-Recipient, Action, Status)");
         }
 
         var perMessage = status.StatusGroups[0];
         var original = message.BodyParts.OfType<MessagePart>().Select(p => p.Message).FirstOrDefault(m => m is not null);
         var messageId = FindMessageId(original, perMessage)
-            ?? throw new RestException($"No Tidings message id in the delivery status notification: expected the returned original headers (text/rfc822-headers or message/rfc822) with an {MessageIdHeader} header or a Message-ID whose local part starts with the message id, or an Original-Envelope-Id that is the message id");
+            ?? throw new RequestRejectedException($"No Tidings message id in the delivery status notification: expected the returned original headers (text/rfc822-headers or message/rfc822) with an {MessageIdHeader} header or a Message-ID whose local part starts with the message id, or an Original-Envelope-Id that is the message id");
 
         var text = Encoding.UTF8.GetString(body);
         var mime = MtaResultParser.Truncate(text, options.MaxStoredReportChars);
@@ -108,7 +109,7 @@ public static partial class DsnReader
 
         if (recipients.Count == 0)
         {
-            throw new RestException("The delivery status notification has no recipient with a known Action (failed, delayed, delivered, relayed, expanded)");
+            throw new RequestRejectedException("The delivery status notification has no recipient with a known Action (failed, delayed, delivered, relayed, expanded)");
         }
 
         return new DsnReport(messageId, recipients);

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Tidings.Events;
 using Tidings.Journal;
+using Tidings.Rejections;
 
 namespace Tidings.MtaResults;
 
@@ -70,16 +71,16 @@ public static partial class MtaResultParser
 
     /// <summary>
     /// The results of a body, numbered from 1: array elements by position, JSON lines by physical line (blank lines
-    /// are skipped but counted). Throws <see cref="Rest.RestException"/> when the body as a whole is unusable.
+    /// are skipped but counted). Throws <see cref="RequestRejectedException"/> when the body as a whole is unusable.
     /// </summary>
     public static List<ParsedResult> Parse(string? contentType, byte[] body, long nowMs, MtaResultsOptions options)
     {
-        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new Rest.RestException("The request body holds no results");
+        if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty) throw new RequestRejectedException("The request body holds no results");
         var items = IsJsonLines(contentType, body) ? SplitLines(body) : SplitArray(body);
-        if (items.Count == 0) throw new Rest.RestException("The request body holds no results");
+        if (items.Count == 0) throw new RequestRejectedException("The request body holds no results");
         if (items.Count > options.MaxResultsPerRequest)
         {
-            throw new Rest.RestException($"Too many results: {items.Count}, at most {options.MaxResultsPerRequest} per request (setting Delivery:MaxResultsPerRequest)");
+            throw new RequestRejectedException($"Too many results: {items.Count}, at most {options.MaxResultsPerRequest} per request (setting Delivery:MaxResultsPerRequest)");
         }
 
         var results = new List<ParsedResult>(items.Count);
@@ -113,10 +114,10 @@ public static partial class MtaResultParser
         }
         catch (JsonException ex)
         {
-            throw new Rest.RestException($"Invalid JSON in request body: {ex.Message} (send a JSON array of results, or JSON lines with Content-Type application/x-ndjson)");
+            throw new RequestRejectedException($"Invalid JSON in request body: {ex.Message} (send a JSON array of results, or JSON lines with Content-Type application/x-ndjson)");
         }
 
-        if (root.ValueKind != JsonValueKind.Array) throw new Rest.RestException("Expected a JSON array of results, or JSON lines");
+        if (root.ValueKind != JsonValueKind.Array) throw new RequestRejectedException("Expected a JSON array of results, or JSON lines");
 
         // Each element is checked on its own (text that is not valid Unicode, a key given twice): one bad result must not
         // cost the others.

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tidings.Events;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.MtaResults;
 
@@ -52,7 +53,7 @@ public static class MtaResultsEndpoints
         {
             var accountId = http.Caller().AccountId;
             var body = await RequestBody.ReadBytesAsync(http);
-            if (body.Length == 0) throw new RestException("The request body is empty: expected an RFC 3464 delivery status notification");
+            if (body.Length == 0) throw new RequestRejectedException("The request body is empty: expected an RFC 3464 delivery status notification");
             var report = DsnReader.Read(body, http.Request.ContentType, time.NowMs(), options.Value);
             var outcomes = await journal.AppendAllAsync(report.Recipients.Select(r => r.Event with { AccountId = accountId }), http.RequestAborted);
             var summary = Summary.Of(outcomes, report.Recipients.Select(r => r.Index).ToList());

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -227,7 +228,7 @@ public static class DatabaseEndpoints
     }
 
     internal static string? Text(JsonObject body, string name) =>
-        body[name] is { } node ? FieldTypes.ToScalarText(node) ?? throw new RestException($"Invalid value for '{name}': expected a string") : null;
+        body[name] is { } node ? FieldTypes.ToScalarText(node) ?? throw new RequestRejectedException($"Invalid value for '{name}': expected a string") : null;
 
     internal static bool? Flag(JsonObject body, string name) => body[name] is { } node ? QueryValues.IsTrue(FieldTypes.ToScalarText(node)) : null;
 
@@ -235,9 +236,9 @@ public static class DatabaseEndpoints
     {
         var o = body.Object;
         var behavior = Text(o, "behavior")?.Trim().ToLowerInvariant() ?? current;
-        if (!Behaviors.Contains(behavior)) throw new RestException($"Invalid behavior '{behavior}': expected nothing, remove or update");
+        if (!Behaviors.Contains(behavior)) throw new RequestRejectedException($"Invalid behavior '{behavior}': expected nothing, remove or update");
         var fields = o["fields"];
-        if (fields is not null and not JsonObject) throw new RestException("Invalid value for 'fields': expected an object of field names and values");
+        if (fields is not null and not JsonObject) throw new RequestRejectedException("Invalid value for 'fields': expected an object of field names and values");
         return (behavior, (fields as JsonObject)?.ToJsonString() ?? "{}");
     }
 

@@ -1,6 +1,7 @@
 using Dapper;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -33,7 +34,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
     }
 
     public async Task<DatabaseRecord> RequireDatabaseAsync(long accountId, string idOrName, CancellationToken ct) =>
-        await FindDatabaseAsync(accountId, idOrName, ct) ?? throw new RestException(CopernicaErrors.NoDatabase);
+        await FindDatabaseAsync(accountId, idOrName, ct) ?? throw new RequestRejectedException(CopernicaErrors.NoDatabase);
 
     internal static Task<DatabaseRecord?> FindDatabaseAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx, long accountId, string idOrName) =>
         RestIds.TryParse(idOrName, out var id)
@@ -47,7 +48,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
         {
             if (await w.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM databases WHERE account_id = @accountId AND name_key = @key", new { accountId, key = Key(name) }, w.Transaction) > 0)
             {
-                throw new RestException($"A database with the name '{name}' already exists");
+                throw new RequestRejectedException($"A database with the name '{name}' already exists");
             }
 
             var id = await w.Connection.ExecuteScalarAsync<long>(
@@ -68,7 +69,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
             if (name is not null && await w.Connection.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM databases WHERE account_id = @AccountId AND name_key = @key AND id <> @Id", new { database.AccountId, key = Key(name), database.Id }, w.Transaction) > 0)
             {
-                throw new RestException($"A database with the name '{name}' already exists");
+                throw new RequestRejectedException($"A database with the name '{name}' already exists");
             }
 
             return await w.Connection.ExecuteAsync(
@@ -107,7 +108,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
     }
 
     public async Task<CollectionRecord> RequireCollectionAsync(long accountId, string idOrName, CancellationToken ct) =>
-        await FindCollectionAsync(accountId, idOrName, null, ct) ?? throw new RestException(CopernicaErrors.NoCollection);
+        await FindCollectionAsync(accountId, idOrName, null, ct) ?? throw new RequestRejectedException(CopernicaErrors.NoCollection);
 
     public Task<long> CreateCollectionAsync(DatabaseRecord database, string name, string description, CancellationToken ct)
     {
@@ -116,7 +117,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
         {
             if (await w.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM collections WHERE database_id = @Id AND name_key = @key", new { database.Id, key = Key(name) }, w.Transaction) > 0)
             {
-                throw new RestException($"A collection with the name '{name}' already exists in this database");
+                throw new RequestRejectedException($"A collection with the name '{name}' already exists in this database");
             }
 
             var id = await w.Connection.ExecuteScalarAsync<long>(
@@ -140,7 +141,7 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
             if (name is not null && await w.Connection.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM collections WHERE database_id = @DatabaseId AND name_key = @key AND id <> @Id", new { collection.DatabaseId, key = Key(name), collection.Id }, w.Transaction) > 0)
             {
-                throw new RestException($"A collection with the name '{name}' already exists in this database");
+                throw new RequestRejectedException($"A collection with the name '{name}' already exists in this database");
             }
 
             return await w.Connection.ExecuteAsync(
@@ -162,8 +163,8 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
     /// <summary>Names are what clients use instead of ids: no digits-only names, nothing empty, nothing huge.</summary>
     internal static void ValidateName(string name, string what)
     {
-        if (string.IsNullOrWhiteSpace(name)) throw new RestException($"Invalid {what} name: a name is required");
-        if (name.Length > 255) throw new RestException($"Invalid {what} name: at most 255 characters");
-        if (name.All(char.IsAsciiDigit)) throw new RestException($"Invalid {what} name: a name cannot consist of digits only");
+        if (string.IsNullOrWhiteSpace(name)) throw new RequestRejectedException($"Invalid {what} name: a name is required");
+        if (name.Length > 255) throw new RequestRejectedException($"Invalid {what} name: at most 255 characters");
+        if (name.All(char.IsAsciiDigit)) throw new RequestRejectedException($"Invalid {what} name: a name cannot consist of digits only");
     }
 }

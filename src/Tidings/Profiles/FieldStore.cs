@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -14,7 +15,7 @@ public sealed record FieldSpec(string? Name, string? Type, string? Value, bool? 
         Text(body["name"]), Text(body["type"])?.Trim().ToLowerInvariant(), Text(body["value"]), Bool(body["displayed"]), Bool(body["ordered"]),
         Number(body["length"]), Number(body["textlines"]), Bool(body["hidden"]), Bool(body["index"]), Bool(body["lock"]));
 
-    private static string? Text(JsonNode? node) => node is null ? null : FieldTypes.ToScalarText(node) ?? throw new RestException(CopernicaErrors.InvalidData);
+    private static string? Text(JsonNode? node) => node is null ? null : FieldTypes.ToScalarText(node) ?? throw new RequestRejectedException(CopernicaErrors.InvalidData);
 
     private static bool? Bool(JsonNode? node) => node is null ? null : QueryValues.IsTrue(FieldTypes.ToScalarText(node));
 
@@ -45,23 +46,23 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
     {
         var fields = await ListAsync(databaseId, collectionId, ct);
         var field = RestIds.TryParse(idOrName, out var id) ? fields.All.FirstOrDefault(f => f.Id == id) : fields.Find(idOrName);
-        return field ?? throw new RestException(CopernicaErrors.NoField);
+        return field ?? throw new RequestRejectedException(CopernicaErrors.NoField);
     }
 
     public Task<long> CreateAsync(long accountId, long databaseId, long collectionId, FieldSpec spec, CancellationToken ct)
     {
-        var name = spec.Name ?? throw new RestException("Invalid field name: a name is required");
+        var name = spec.Name ?? throw new RequestRejectedException("Invalid field name: a name is required");
         ValidateFieldName(name);
         var type = spec.Type ?? "text";
-        if (!FieldTypes.IsKnown(type)) throw new RestException($"Invalid field type '{type}'; expected one of {string.Join(", ", FieldTypes.All)}");
+        if (!FieldTypes.IsKnown(type)) throw new RequestRejectedException($"Invalid field type '{type}'; expected one of {string.Join(", ", FieldTypes.All)}");
         var table = collectionId == 0 ? ProfileTables.ForDatabase(databaseId) : ProfileTables.ForCollection(collectionId);
         return cache.ChangeAsync(() => storage.WriteAsync(async w =>
         {
             var existing = await ListAsync(w.Connection, w.Transaction, databaseId, collectionId);
-            if (existing.Find(name) is not null) throw new RestException($"A field with the name '{name}' already exists");
+            if (existing.Find(name) is not null) throw new RequestRejectedException($"A field with the name '{name}' already exists");
             if (collectionId == 0 && FieldTypes.Unique.Contains(type) && existing.All.Any(f => f.Type == type))
             {
-                throw new RestException($"A database can have only one field of type '{type}'");
+                throw new RequestRejectedException($"A database can have only one field of type '{type}'");
             }
 
             var field = new FieldDefinition
@@ -85,22 +86,22 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
     {
         if (spec.Name is not null) ValidateFieldName(spec.Name);
         var newType = spec.Type ?? field.Type;
-        if (!FieldTypes.IsKnown(newType)) throw new RestException($"Invalid field type '{newType}'; expected one of {string.Join(", ", FieldTypes.All)}");
+        if (!FieldTypes.IsKnown(newType)) throw new RequestRejectedException($"Invalid field type '{newType}'; expected one of {string.Join(", ", FieldTypes.All)}");
         var table = field.CollectionId == 0 ? ProfileTables.ForDatabase(field.DatabaseId) : ProfileTables.ForCollection(field.CollectionId);
         return cache.ChangeAsync(() => storage.WriteAsync(async w =>
         {
             // Locks the row and reads the field as it is now: a concurrent change or delete may have committed since it was read.
-            if (await w.Connection.ExecuteAsync("UPDATE fields SET id = id WHERE id = @Id", new { field.Id }, w.Transaction) == 0) throw new RestException(CopernicaErrors.NoField);
+            if (await w.Connection.ExecuteAsync("UPDATE fields SET id = id WHERE id = @Id", new { field.Id }, w.Transaction) == 0) throw new RequestRejectedException(CopernicaErrors.NoField);
             var siblings = await ListAsync(w.Connection, w.Transaction, field.DatabaseId, field.CollectionId);
             field = siblings.All.Single(f => f.Id == field.Id);
             if (spec.Name is not null && siblings.Find(spec.Name) is { } clash && clash.Id != field.Id)
             {
-                throw new RestException($"A field with the name '{spec.Name}' already exists");
+                throw new RequestRejectedException($"A field with the name '{spec.Name}' already exists");
             }
 
             if (field.CollectionId == 0 && newType != field.Type && FieldTypes.Unique.Contains(newType) && siblings.All.Any(f => f.Type == newType && f.Id != field.Id))
             {
-                throw new RestException($"A database can have only one field of type '{newType}'");
+                throw new RequestRejectedException($"A database can have only one field of type '{newType}'");
             }
 
             var updated = new FieldDefinition
@@ -138,7 +139,7 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
         {
             // The row first, as it is now: a concurrent delete of the same field may have committed since it was read.
             var indexed = await w.Connection.QuerySingleOrDefaultAsync<long?>("DELETE FROM fields WHERE id = @Id RETURNING indexed", new { field.Id }, w.Transaction)
-                ?? throw new RestException(CopernicaErrors.NoField);
+                ?? throw new RequestRejectedException(CopernicaErrors.NoField);
             if (indexed != 0) await DropIndexAsync(w, table, field.Column);
             await w.Connection.ExecuteAsync($"ALTER TABLE {table} DROP COLUMN {field.Column}", transaction: w.Transaction);
             return 1;
@@ -192,12 +193,12 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
         DatabaseStore.ValidateName(name, "field");
         if (name.IndexOfAny(['=', '<', '>', '!', '~', '[', ']', '&']) >= 0)
         {
-            throw new RestException("Invalid field name: a field name cannot contain = < > ! ~ [ ] or &");
+            throw new RequestRejectedException("Invalid field name: a field name cannot contain = < > ! ~ [ ] or &");
         }
 
         if (name.Trim().ToLowerInvariant() is "id" or "code")
         {
-            throw new RestException($"Invalid field name: '{name}' is reserved");
+            throw new RequestRejectedException($"Invalid field name: '{name}' is reserved");
         }
     }
 }

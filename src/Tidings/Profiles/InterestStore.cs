@@ -1,6 +1,7 @@
 using Dapper;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -17,10 +18,10 @@ public sealed class InterestStore(IStorage storage)
 
     public async Task<InterestRecord> RequireAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!RestIds.TryParse(id, out var interestId)) throw new RestException(CopernicaErrors.NoInterest);
+        if (!RestIds.TryParse(id, out var interestId)) throw new RequestRejectedException(CopernicaErrors.NoInterest);
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<InterestRecord>($"SELECT {Columns} FROM interests WHERE account_id = @accountId AND id = @interestId", new { accountId, interestId })
-            ?? throw new RestException(CopernicaErrors.NoInterest);
+            ?? throw new RequestRejectedException(CopernicaErrors.NoInterest);
     }
 
     public Task<long> CreateAsync(DatabaseRecord database, string name, string group, CancellationToken ct)
@@ -30,7 +31,7 @@ public sealed class InterestStore(IStorage storage)
         {
             if (await w.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM interests WHERE database_id = @Id AND name_key = @key", new { database.Id, key = DatabaseStore.Key(name) }, w.Transaction) > 0)
             {
-                throw new RestException($"An interest with the name '{name}' already exists");
+                throw new RequestRejectedException($"An interest with the name '{name}' already exists");
             }
 
             return await w.Connection.ExecuteScalarAsync<long>(
@@ -47,7 +48,7 @@ public sealed class InterestStore(IStorage storage)
             if (name is not null && await w.Connection.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM interests WHERE database_id = @DatabaseId AND name_key = @key AND id <> @Id", new { interest.DatabaseId, key = DatabaseStore.Key(name), interest.Id }, w.Transaction) > 0)
             {
-                throw new RestException($"An interest with the name '{name}' already exists");
+                throw new RequestRejectedException($"An interest with the name '{name}' already exists");
             }
 
             return await w.Connection.ExecuteAsync(

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -38,7 +39,7 @@ public static class ProfileEndpoints
         {
             var d = await databases.RequireDatabaseAsync(http.Caller().AccountId, id, http.RequestAborted);
             var (fields, interests) = FieldsAndInterests(await RequestBody.ReadAsync(http)); // the body is checked first, as Copernica does
-            if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RestException(CopernicaErrors.FieldsParameterRequired);
+            if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RequestRejectedException(CopernicaErrors.FieldsParameterRequired);
             var conditions = FieldFilter.From(http.Request);
             var (_, created) = await profiles.BulkUpdateAsync(d, conditions, fields, interests, QueryValues.Flag(http.Request, "create"), "rest", http.RequestAborted);
             return created is { } newId ? RestResults.Created(http, "profile", newId) : RestResults.NoContent();
@@ -49,15 +50,15 @@ public static class ProfileEndpoints
             var d = await databases.RequireDatabaseAsync(http.Caller().AccountId, id, http.RequestAborted);
             var body = await RequestBody.ReadAsync(http);
             var list = (body.Root as JsonObject)?["profiles"] as JsonArray ?? body.Root as JsonArray
-                ?? throw new RestException("Invalid data provided: expected {\"profiles\":[ids]}");
+                ?? throw new RequestRejectedException("Invalid data provided: expected {\"profiles\":[ids]}");
             var ids = new List<long>();
             foreach (var item in list)
             {
-                if (!long.TryParse(FieldTypes.ToScalarText(item), out var pid)) throw new RestException($"Invalid profile id '{item?.ToJsonString()}' in profiles");
+                if (!long.TryParse(FieldTypes.ToScalarText(item), out var pid)) throw new RequestRejectedException($"Invalid profile id '{item?.ToJsonString()}' in profiles");
                 ids.Add(pid);
             }
 
-            if (ids.Count > options.Value.MaxBulkDelete) throw new RestException($"Too many profiles in one delete: at most {options.Value.MaxBulkDelete} (setting Rest:MaxBulkDelete)");
+            if (ids.Count > options.Value.MaxBulkDelete) throw new RequestRejectedException($"Too many profiles in one delete: at most {options.Value.MaxBulkDelete} (setting Rest:MaxBulkDelete)");
             var count = await profiles.BulkDeleteAsync(d, ids, "rest", keepModified: http.ApiVersion() == 2, http.RequestAborted);
             http.Response.Headers["X-deleted"] = $"profiles {string.Join(',', ids.Distinct())}";
             return RestResults.NoContent();
@@ -138,7 +139,7 @@ public static class ProfileEndpoints
     {
         var o = body.Object;
         var fields = o["fields"];
-        if (fields is not null and not JsonObject) throw new RestException(CopernicaErrors.InvalidData);
+        if (fields is not null and not JsonObject) throw new RequestRejectedException(CopernicaErrors.InvalidData);
         return ((JsonObject?)fields, o["interests"]);
     }
 }

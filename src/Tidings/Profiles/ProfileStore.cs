@@ -4,6 +4,7 @@ using Dapper;
 using Tidings.Journal;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -63,7 +64,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     }
 
     public async Task<ProfileView> RequireAsync(long accountId, string id, CancellationToken ct) =>
-        await FindAsync(accountId, id, ct) ?? throw new RestException(CopernicaErrors.NoProfile);
+        await FindAsync(accountId, id, ct) ?? throw new RequestRejectedException(CopernicaErrors.NoProfile);
 
     internal async Task<ProfileView?> FindAsync(DbConnection c, DbTransaction? tx, long accountId, long profileId)
     {
@@ -100,7 +101,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     public Task<bool> UpdateAsync(long accountId, long profileId, JsonObject? fields, JsonNode? interests, bool replaceInterests, string? secret, string source, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
-            var view = await FindAsync(w.Connection, w.Transaction, accountId, profileId) ?? throw new RestException(CopernicaErrors.NoProfile);
+            var view = await FindAsync(w.Connection, w.Transaction, accountId, profileId) ?? throw new RequestRejectedException(CopernicaErrors.NoProfile);
             return await UpdateInTransactionAsync(w, view, fields, interests, replaceInterests, secret, source);
         }, ct);
 
@@ -140,8 +141,8 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     public Task DeleteAsync(long accountId, long profileId, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
-            var view = await FindAsync(w.Connection, w.Transaction, accountId, profileId) ?? throw new RestException(CopernicaErrors.NoProfile);
-            if (view.Row.IsRemoved) throw new RestException(CopernicaErrors.ProfileAlreadyRemoved);
+            var view = await FindAsync(w.Connection, w.Transaction, accountId, profileId) ?? throw new RequestRejectedException(CopernicaErrors.NoProfile);
+            if (view.Row.IsRemoved) throw new RequestRejectedException(CopernicaErrors.ProfileAlreadyRemoved);
             await DeleteInTransactionAsync(w, view, source, keepModified);
             return 0;
         }, ct);
@@ -195,8 +196,8 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
             foreach (var id in ids.Distinct())
             {
                 var view = await FindAsync(w.Connection, w.Transaction, database.AccountId, id);
-                if (view is null || view.Database.Id != database.Id) throw new RestException($"{CopernicaErrors.NoProfile}: {id}");
-                if (view.Row.IsRemoved) throw new RestException($"{CopernicaErrors.ProfileAlreadyRemoved}: {id}");
+                if (view is null || view.Database.Id != database.Id) throw new RequestRejectedException($"{CopernicaErrors.NoProfile}: {id}");
+                if (view.Row.IsRemoved) throw new RequestRejectedException($"{CopernicaErrors.ProfileAlreadyRemoved}: {id}");
                 views.Add(view);
             }
 

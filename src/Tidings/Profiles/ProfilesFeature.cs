@@ -1,4 +1,5 @@
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -43,8 +44,8 @@ public static class RowFilter
                     return Text("secret", c, p, name, parameters, dialect);
                 case "modified":
                 {
-                    var ms = time.ParseLocal(c.Value) ?? throw new RestException($"Invalid value '{c.Value}' for modified in fields parameter: expected YYYY-MM-DD hh:mm:ss");
-                    if (c.Operator is "=~" or "!~") throw new RestException("The operators =~ and !~ cannot be used on modified");
+                    var ms = time.ParseLocal(c.Value) ?? throw new RequestRejectedException($"Invalid value '{c.Value}' for modified in fields parameter: expected YYYY-MM-DD hh:mm:ss");
+                    if (c.Operator is "=~" or "!~") throw new RequestRejectedException("The operators =~ and !~ cannot be used on modified");
                     parameters.Add(name, ms);
                     return $"modified {SqlOperator(c.Operator)} {p}";
                 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -14,7 +15,7 @@ public static class SubprofileEndpoints
         g.MapGet("/profile/{id}/subprofiles/{collection}", async (HttpContext http, string id, string collection, ProfileStore profiles, DatabaseStore databases, SubprofileStore subprofiles, CopernicaTime time) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var c = await databases.FindCollectionAsync(p.Database.AccountId, collection, p.Database, http.RequestAborted) ?? throw new RestException(CopernicaErrors.NoCollection);
+            var c = await databases.FindCollectionAsync(p.Database.AccountId, collection, p.Database, http.RequestAborted) ?? throw new RequestRejectedException(CopernicaErrors.NoCollection);
             var paging = Paging.From(http.Request);
             var page = await subprofiles.ListAsync(c, p.Row.Id, FieldFilter.From(http.Request), paging, http.Request, http.RequestAborted);
             var dataOnly = QueryValues.Flag(http.Request, "dataonly");
@@ -24,7 +25,7 @@ public static class SubprofileEndpoints
         g.MapPost("/profile/{id}/subprofiles/{collection}", async (HttpContext http, string id, string collection, ProfileStore profiles, DatabaseStore databases, SubprofileStore subprofiles) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var c = await databases.FindCollectionAsync(p.Database.AccountId, collection, p.Database, http.RequestAborted) ?? throw new RestException(CopernicaErrors.SubprofileNotCreated);
+            var c = await databases.FindCollectionAsync(p.Database.AccountId, collection, p.Database, http.RequestAborted) ?? throw new RequestRejectedException(CopernicaErrors.SubprofileNotCreated);
             var subprofileId = await subprofiles.CreateAsync(p, c, FlatFields(await RequestBody.ReadAsync(http)), "rest", http.RequestAborted);
             return RestResults.Created(http, "subprofile", subprofileId);
         }).WithSummary("Create a subprofile from a flat object of field values");
@@ -32,8 +33,8 @@ public static class SubprofileEndpoints
         g.MapPut("/profile/{id}/subprofiles/{collection}", async (HttpContext http, string id, string collection, ProfileStore profiles, DatabaseStore databases, SubprofileStore subprofiles) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var c = await databases.FindCollectionAsync(p.Database.AccountId, collection, p.Database, http.RequestAborted) ?? throw new RestException(CopernicaErrors.NoCollection);
-            if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RestException(CopernicaErrors.FieldsParameterRequired);
+            var c = await databases.FindCollectionAsync(p.Database.AccountId, collection, p.Database, http.RequestAborted) ?? throw new RequestRejectedException(CopernicaErrors.NoCollection);
+            if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RequestRejectedException(CopernicaErrors.FieldsParameterRequired);
             var (_, created) = await subprofiles.BulkUpdateAsync(p.Database, c, p.Row.Id, FieldFilter.From(http.Request), FlatFields(await RequestBody.ReadAsync(http)), QueryValues.Flag(http.Request, "create"), "rest", http.RequestAborted);
             return created is { } newId ? RestResults.Created(http, "subprofile", newId) : RestResults.NoContent();
         }).WithSummary("Update a profile's subprofiles matching fields[] (required); create=1 creates one when none match");
@@ -85,7 +86,7 @@ public static class SubprofileEndpoints
         g.MapPut("/collection/{id}/subprofiles", async (HttpContext http, string id, DatabaseStore databases, SubprofileStore subprofiles) =>
         {
             var c = await databases.RequireCollectionAsync(http.Caller().AccountId, id, http.RequestAborted);
-            if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RestException(CopernicaErrors.FieldsParameterRequired);
+            if (!FieldFilter.HasFieldsParameter(http.Request)) throw new RequestRejectedException(CopernicaErrors.FieldsParameterRequired);
             var d = await databases.RequireDatabaseAsync(c.AccountId, JsonShapes.Id(c.DatabaseId), http.RequestAborted);
             await subprofiles.BulkUpdateAsync(d, c, null, FieldFilter.From(http.Request), FlatFields(await RequestBody.ReadAsync(http)), false, "rest", http.RequestAborted);
             return RestResults.NoContent();

@@ -5,6 +5,7 @@ using Dapper;
 using Tidings.Journal;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -26,7 +27,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     /// <summary>Creates a subprofile of a (not removed) profile in a collection of the profile's database.</summary>
     public Task<long> CreateAsync(ProfileView profile, CollectionRecord collection, JsonObject? fields, string source, CancellationToken ct)
     {
-        if (collection.DatabaseId != profile.Database.Id || profile.Row.IsRemoved) throw new RestException(CopernicaErrors.SubprofileNotCreated);
+        if (collection.DatabaseId != profile.Database.Id || profile.Row.IsRemoved) throw new RequestRejectedException(CopernicaErrors.SubprofileNotCreated);
         return storage.WriteAsync(w => CreateInTransactionAsync(w, profile.Database, collection, profile.Row.Id, fields, source), ct);
     }
 
@@ -61,7 +62,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     }
 
     public async Task<SubprofileView> RequireAsync(long accountId, string id, CancellationToken ct) =>
-        await FindAsync(accountId, id, ct) ?? throw new RestException(CopernicaErrors.NoSubprofile);
+        await FindAsync(accountId, id, ct) ?? throw new RequestRejectedException(CopernicaErrors.NoSubprofile);
 
     private static async Task<SubprofileView?> FindAsync(DbConnection c, DbTransaction? tx, long accountId, long subprofileId)
     {
@@ -100,7 +101,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     public Task<bool> UpdateAsync(long accountId, long subprofileId, JsonObject? fields, string? secret, string source, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
-            var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RestException(CopernicaErrors.NoSubprofile);
+            var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RequestRejectedException(CopernicaErrors.NoSubprofile);
             return await UpdateInTransactionAsync(w, view, fields, secret, source);
         }, ct);
 
@@ -129,8 +130,8 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     public Task DeleteAsync(long accountId, long subprofileId, string source, bool keepModified, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
-            var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RestException(CopernicaErrors.NoSubprofile);
-            if (view.Row.IsRemoved) throw new RestException(CopernicaErrors.SubprofileAlreadyRemoved);
+            var view = await FindAsync(w.Connection, w.Transaction, accountId, subprofileId) ?? throw new RequestRejectedException(CopernicaErrors.NoSubprofile);
+            if (view.Row.IsRemoved) throw new RequestRejectedException(CopernicaErrors.SubprofileAlreadyRemoved);
             await DeleteInTransactionAsync(w, view.Database, view.Collection, view.Table, view.Row, time.NowMs(), source, keepModified);
             return 0;
         }, ct);

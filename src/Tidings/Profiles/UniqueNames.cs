@@ -1,5 +1,6 @@
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
@@ -18,7 +19,7 @@ internal static class UniqueNames
         }
         catch (Exception ex) when (dialect.IsUniqueViolation(ex))
         {
-            throw new RestException(message);
+            throw new RequestRejectedException(message);
         }
     }
 }

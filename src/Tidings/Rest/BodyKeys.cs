@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tidings.Rejections;
 
 namespace Tidings.Rest;
 
@@ -21,7 +22,7 @@ public sealed class BodyKeys
     /// <summary>These keys plus <paramref name="name"/>, whose value, when an object, may only have <paramref name="nested"/>'s keys.</summary>
     public BodyKeys With(string name, BodyKeys nested) => new(new Dictionary<string, BodyKeys?>(_keys, StringComparer.Ordinal) { [name] = nested });
 
-    /// <summary>Throws a <see cref="RestException"/> naming the first key of <paramref name="body"/> that is not allowed.</summary>
+    /// <summary>Throws a <see cref="RequestRejectedException"/> naming the first key of <paramref name="body"/> that is not allowed.</summary>
     public void Check(JsonObject body) => Check(body, "");
 
     private void Check(JsonObject body, string path)
@@ -32,7 +33,7 @@ public sealed class BodyKeys
             if (!_keys.TryGetValue(key, out var nested))
             {
                 var expected = _keys.Count == 0 ? "this call takes no body" : "expected " + string.Join(", ", _keys.Keys);
-                throw new RestException($"Unknown key '{keyPath}' in the request body ({expected})");
+                throw new RequestRejectedException($"Unknown key '{keyPath}' in the request body ({expected})");
             }
 
             if (nested is not null && value is JsonObject inner) nested.Check(inner, keyPath);

@@ -1,3 +1,5 @@
+using Tidings.Rejections;
+
 namespace Tidings.Rest;
 
 /// <summary>Whether the entity a path names exists for the account (id, or name where the entity allows names).</summary>
@@ -38,19 +40,19 @@ internal static class EntityPaths
         var segments = path[(RestApi.Prefix.Length + 1)..].Split('/');
         var root = http.RequestServices.GetRequiredService<EntityRoots>().Find(segments[0]);
         if (root is null) return;
-        var caller = await RestApi.AuthenticateAsync(http) ?? throw new RestException(CopernicaErrors.InvalidAccessToken);
-        if (segments.Length == 1) throw new RestException(CopernicaErrors.MissingPathElement(1));
+        var caller = await RestApi.AuthenticateAsync(http) ?? throw new RequestRejectedException(CopernicaErrors.InvalidAccessToken);
+        if (segments.Length == 1) throw new RequestRejectedException(CopernicaErrors.MissingPathElement(1));
 
         var id = segments[1];
         if (id.Length == 0 || !await root.Exists(http.RequestServices, caller.AccountId, id, http.RequestAborted))
         {
-            throw new RestException(root.NotFound);
+            throw new RequestRejectedException(root.NotFound);
         }
 
         if (segments.Length == 3 && root.ChildrenNeedingId.TryGetValue(segments[2], out var methods)
             && methods.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
         {
-            throw new RestException(CopernicaErrors.MissingPathElement(3));
+            throw new RequestRejectedException(CopernicaErrors.MissingPathElement(3));
         }
     }
 }

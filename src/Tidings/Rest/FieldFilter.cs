@@ -1,3 +1,5 @@
+using Tidings.Rejections;
+
 namespace Tidings.Rest;
 
 /// <summary>One condition of the <c>fields</c> query parameter: <c>&lt;field&gt;&lt;operator&gt;&lt;value&gt;</c>.</summary>
@@ -50,6 +52,6 @@ public static class FieldFilter
             }
         }
 
-        throw new RestException($"Invalid condition '{raw}' in fields parameter: expected <field><operator><value> with one of the operators == != <> < > <= >= =~ !~");
+        throw new RequestRejectedException($"Invalid condition '{raw}' in fields parameter: expected <field><operator><value> with one of the operators == != <> < > <= >= =~ !~");
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Tidings.Rejections;
 
 namespace Tidings.Rest;
 
@@ -36,13 +37,13 @@ public sealed class RequestBody
 
     /// <summary>
     /// The body as an object whose keys are all in <paramref name="keys"/>; a key given twice, an unknown key or a body
-    /// that is not an object is refused with a <see cref="RestException"/> naming the problem.
+    /// that is not an object is refused with a <see cref="RequestRejectedException"/> naming the problem.
     /// </summary>
     public JsonObject Strict(BodyKeys keys)
     {
-        if (DuplicateKeys.Count > 0) throw new RestException($"Duplicate key '{DuplicateKeys[0]}' in the request body: give each key once");
+        if (DuplicateKeys.Count > 0) throw new RequestRejectedException($"Duplicate key '{DuplicateKeys[0]}' in the request body: give each key once");
         if (Root is null) return [];
-        if (Root is not JsonObject o) throw new RestException("The request body must be a JSON object (or form-encoded keys)");
+        if (Root is not JsonObject o) throw new RequestRejectedException("The request body must be a JSON object (or form-encoded keys)");
         keys.Check(o);
         return o;
     }
@@ -53,7 +54,7 @@ public sealed class RequestBody
         var request = context.Request;
         if (request.ContentLength > limit)
         {
-            throw new RestException(TooLarge(limit));
+            throw new RequestRejectedException(TooLarge(limit));
         }
 
         var bytes = await ReadLimitedAsync(request.Body, limit, context.RequestAborted);
@@ -74,7 +75,7 @@ public sealed class RequestBody
         var limit = context.RequestServices.GetRequiredService<IOptions<RestOptions>>().Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
-            throw new RestException(TooLarge(limit));
+            throw new RequestRejectedException(TooLarge(limit));
         }
 
         return await ReadLimitedAsync(context.Request.Body, limit, context.RequestAborted);
@@ -85,7 +86,7 @@ public sealed class RequestBody
     public static RequestBody ParseJson(byte[] utf8)
     {
         // The reader does not check the UTF-8 of string contents until they are read, which would be a 500 later.
-        if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new RestException("Invalid JSON in request body: the body is not valid UTF-8");
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new RequestRejectedException("Invalid JSON in request body: the body is not valid UTF-8");
         JsonNode? node;
         var duplicates = new List<string>();
         try
@@ -96,7 +97,7 @@ public sealed class RequestBody
         }
         catch (JsonException ex)
         {
-            throw new RestException($"Invalid JSON in request body: {ex.Message}");
+            throw new RequestRejectedException($"Invalid JSON in request body: {ex.Message}");
         }
 
         return node switch
@@ -146,7 +147,7 @@ public sealed class RequestBody
             if (close < 0) break;
             path.Add(rest[1..close]);
             rest = rest[(close + 1)..];
-            if (path.Count > MaxFormDepth) throw new RestException($"Invalid form data in request body: key nested deeper than {MaxFormDepth} levels");
+            if (path.Count > MaxFormDepth) throw new RequestRejectedException($"Invalid form data in request body: key nested deeper than {MaxFormDepth} levels");
         }
 
         JsonNode container = root;
@@ -212,7 +213,7 @@ public sealed class RequestBody
         {
             if (buffer.Length + read > limit)
             {
-                throw new RestException(TooLarge(limit));
+                throw new RequestRejectedException(TooLarge(limit));
             }
 
             buffer.Write(chunk, 0, read);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tidings.Rejections;
 
 namespace Tidings.Rest;
 
@@ -41,7 +42,7 @@ public static partial class RestApi
             context.Request.Path = api.Path;
             try
             {
-                if (api.WrongCase) throw new RestException(CopernicaErrors.InvalidMethod);
+                if (api.WrongCase) throw new RequestRejectedException(CopernicaErrors.InvalidMethod);
                 V2Answers.SeeOtherOnPut(context, api);
                 await next();
                 if (!context.Response.HasStarted && context.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed)
@@ -49,7 +50,7 @@ public static partial class RestApi
                     await CopernicaJson.WriteErrorAsync(context, CopernicaErrors.InvalidMethod);
                 }
             }
-            catch (RestException ex) when (!context.Response.HasStarted)
+            catch (RequestRejectedException ex) when (!context.Response.HasStarted)
             {
                 context.Response.Clear();
                 await CopernicaJson.WriteErrorAsync(context, ex.Message);
@@ -72,7 +73,7 @@ public static partial class RestApi
             if (context.Items.ContainsKey(typeof(ApiPath)))
             {
                 await EntityPaths.CheckAsync(context);
-                if (!PathCase.MatchesRoute(context)) throw new RestException(CopernicaErrors.InvalidMethod);
+                if (!PathCase.MatchesRoute(context)) throw new RequestRejectedException(CopernicaErrors.InvalidMethod);
             }
 
             await next();
@@ -86,7 +87,7 @@ public static partial class RestApi
 
     /// <summary>The caller resolved from the request's token.</summary>
     public static Caller Caller(this HttpContext context) =>
-        context.Items[typeof(Caller)] as Caller ?? throw new RestException(CopernicaErrors.InvalidAccessToken);
+        context.Items[typeof(Caller)] as Caller ?? throw new RequestRejectedException(CopernicaErrors.InvalidAccessToken);
 
     /// <summary>The version the client asked for: 1, 2, 3, or null for an unversioned path (or no API path).</summary>
     public static int? ApiVersion(this HttpContext context) => (context.Items[typeof(ApiPath)] as ApiPath)?.Version;

@@ -7,6 +7,7 @@ using Tidings.Journal;
 using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Statistics;
 
@@ -101,7 +102,7 @@ public static class StatisticsEndpoints
     };
 
     private static async Task<DestinationRecord> RequireDestinationAsync(HttpContext http, string id, MailingStore mailings) =>
-        await mailings.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RestException("No destination with supplied ID");
+        await mailings.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RequestRejectedException("No destination with supplied ID");
 
     /// <summary><c>begintime</c> and <c>endtime</c> (local time, both inclusive; endtime to the end of its second).</summary>
     public static TimeWindow Window(HttpRequest request, CopernicaTime time)
@@ -109,7 +110,7 @@ public static class StatisticsEndpoints
         long? Parse(string name)
         {
             if (!request.Query.TryGetValue(name, out var value) || string.IsNullOrWhiteSpace(value.ToString())) return null;
-            return time.ParseLocal(value.ToString()) ?? throw new RestException($"Invalid value for '{name}': expected YYYY-MM-DD HH:MM:SS");
+            return time.ParseLocal(value.ToString()) ?? throw new RequestRejectedException($"Invalid value for '{name}': expected YYYY-MM-DD HH:MM:SS");
         }
 
         var from = Parse("begintime");

@@ -6,6 +6,7 @@ using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Tracking;
 
@@ -113,7 +114,7 @@ public sealed class UnsubscribeEndpoints(JournalWriter journal, IStorage storage
                     break;
             }
         }
-        catch (RestException)
+        catch (RequestRejectedException)
         {
             // Already removed (an earlier unsubscribe, or removed meanwhile): the wish is fulfilled all the same.
         }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Tidings.Profiles;
+using Tidings.Rejections;
 
 namespace Tidings.Tests.Storage;
 
@@ -29,7 +30,7 @@ public abstract partial class StorageContractTests
         score.Name.ShouldBe("Score");
         score.Indexed.ShouldBeFalse();
         (await IndexExistsAsync($"ix_{database.ProfileTable}_{flag.Column}")).ShouldBeFalse();
-        await Should.ThrowAsync<Tidings.Rest.RestException>(() => fields.RequireAsync(database.Id, 0, "Flag", Ct));
+        await Should.ThrowAsync<RequestRejectedException>(() => fields.RequireAsync(database.Id, 0, "Flag", Ct));
 
         await fields.DeleteAsync(score, Ct);
         (await fields.ListAsync(database.Id, 0, Ct)).All.Select(f => f.Name).ShouldBe(["City"]);

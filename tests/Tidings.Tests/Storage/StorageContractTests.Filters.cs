@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tidings.Profiles;
 using Tidings.Tests.Infrastructure;
+using Tidings.Rejections;
 
 namespace Tidings.Tests.Storage;
 
@@ -99,7 +100,7 @@ public abstract partial class StorageContractTests
         }
 
         outcomes.Count(e => e is null).ShouldBe(1);
-        outcomes.Where(e => e is not null).ShouldAllBe(e => e is Tidings.Rest.RestException && e.Message == $"A database with the name '{name}' already exists");
+        outcomes.Where(e => e is not null).ShouldAllBe(e => e is RequestRejectedException && e.Message == $"A database with the name '{name}' already exists");
         (await databases.ListDatabasesAsync(accountId, new Tidings.Rest.Paging(0, 100, true), Ct)).Total.ShouldBe(1);
     }
 

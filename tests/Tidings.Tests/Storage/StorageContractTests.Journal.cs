@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using Tidings.Journal;
 using Tidings.Profiles;
+using Tidings.Rejections;
 
 namespace Tidings.Tests.Storage;
 
@@ -41,7 +42,7 @@ public abstract partial class StorageContractTests
         }, Ct));
 
         // A bulk delete naming an unknown profile fails as a whole: the known profile stays and nothing is journalled.
-        await Should.ThrowAsync<Tidings.Rest.RestException>(() => Get<ProfileStore>().BulkDeleteAsync(database, [kept, kept + 1_000_000], "test", Ct));
+        await Should.ThrowAsync<RequestRejectedException>(() => Get<ProfileStore>().BulkDeleteAsync(database, [kept, kept + 1_000_000], "test", Ct));
 
         (await JournalAsync(accountId)).Count.ShouldBe(before);
         (await Get<ProfileStore>().RequireAsync(accountId, Id(kept), Ct)).Row.IsRemoved.ShouldBeFalse();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Tidings.Profiles;
+using Tidings.Rejections;
 
 namespace Tidings.Tests.Storage;
 
@@ -69,7 +70,7 @@ public abstract partial class StorageContractTests
         (await databases.FindCollectionAsync(other, Id(collectionId), null, Ct)).ShouldBeNull();
         (await Get<ProfileStore>().FindAsync(other, Id(profileId), Ct)).ShouldBeNull();
         (await databases.ListDatabasesAsync(other, new Tidings.Rest.Paging(0, 100, true), Ct)).Total.ShouldBe(0);
-        await Should.ThrowAsync<Tidings.Rest.RestException>(() => Get<ProfileStore>().DeleteAsync(other, profileId, "test", Ct));
+        await Should.ThrowAsync<RequestRejectedException>(() => Get<ProfileStore>().DeleteAsync(other, profileId, "test", Ct));
         (await Get<ProfileStore>().RequireAsync(owner, Id(profileId), Ct)).Row.IsRemoved.ShouldBeFalse();
 
         // The same name may exist once per account.

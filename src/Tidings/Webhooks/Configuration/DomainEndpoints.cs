@@ -2,6 +2,7 @@ using System.Text.Json;
 using Tidings.Rest;
 using Tidings.Webhooks.Domains;
 using Tidings.Webhooks.Outbound;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Configuration;
 
@@ -57,7 +58,7 @@ public static class DomainEndpoints
             var d = await store.RequireAsync(accountId, id, http.RequestAborted);
             var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("method", "url"));
             var method = WebhookInput.Text(body, "method")?.Trim().ToLowerInvariant();
-            if (method is not (null or "" or "dns" or "file")) throw new RestException($"Unknown validation method '{method}' (expected dns or file)");
+            if (method is not (null or "" or "dns" or "file")) throw new RequestRejectedException($"Unknown validation method '{method}' (expected dns or file)");
             var success = await ValidateAsync(d, method, WebhookInput.Text(body, "url"), verifier, webhooks, http.RequestAborted);
             await store.MarkValidatedAsync(d.Id, success.Method, http.RequestAborted);
             var updated = await store.RequireAsync(accountId, id, http.RequestAborted);
@@ -74,13 +75,13 @@ public static class DomainEndpoints
 
     /// <summary>
     /// Checks the TXT record and/or the verification file (<paramref name="method"/> <c>dns</c>, <c>file</c>, or empty
-    /// for DNS first and then the file); the successful result, or a <see cref="RestException"/> saying what was found.
+    /// for DNS first and then the file); the successful result, or a <see cref="RequestRejectedException"/> saying what was found.
     /// A loopback host has no DNS of its own: only its file counts.
     /// </summary>
     private static async Task<VerificationResult> ValidateAsync(DomainRecord d, string? method, string? url, DomainVerifier verifier, WebhookStore webhooks, CancellationToken ct)
     {
         var loopback = LoopbackHosts.Normalize(d.Domain) is not null;
-        if (loopback && method == "dns") throw new RestException($"{d.Domain} is this machine: it is validated by its verification file only (method file)");
+        if (loopback && method == "dns") throw new RequestRejectedException($"{d.Domain} is this machine: it is validated by its verification file only (method file)");
         if (loopback) method = "file";
 
         var results = new List<VerificationResult>();
@@ -92,14 +93,14 @@ public static class DomainEndpoints
                 : (await webhooks.HandlersAsync(d.AccountId, ct)).Where(h => Uri.TryCreate(h, UriKind.Absolute, out var u) && HostNames.IsUnder(u.IdnHost, d.Domain)).ToList();
             if (!string.IsNullOrWhiteSpace(url) && (!Uri.TryCreate(url, UriKind.Absolute, out var given) || !HostNames.IsUnder(given.IdnHost, d.Domain)))
             {
-                throw new RestException($"The url '{url}' is not an http(s) URL under {d.Domain}");
+                throw new RequestRejectedException($"The url '{url}' is not an http(s) URL under {d.Domain}");
             }
 
             results.Add(await verifier.VerifyFileAsync(d, urls, ct));
         }
 
         return results.FirstOrDefault(r => r.Validated)
-            ?? throw new RestException($"Domain {d.Domain} is not validated. " + string.Join(" ", results.Select(r => r.Message)));
+            ?? throw new RequestRejectedException($"Domain {d.Domain} is not validated. " + string.Join(" ", results.Select(r => r.Message)));
     }
 
     /// <summary>The <c>validate</c> key of a claim: a method (<c>dns</c>, <c>file</c>), a true value (either), or absent/false (none).</summary>
@@ -111,7 +112,7 @@ public static class DomainEndpoints
             null or "" or "0" or "false" or "no" => null,
             "dns" or "file" => value,
             "1" or "true" or "yes" => "",
-            _ => throw new RestException($"Unknown validate value '{text}' (expected dns, file or true)"),
+            _ => throw new RequestRejectedException($"Unknown validate value '{text}' (expected dns, file or true)"),
         };
     }
 

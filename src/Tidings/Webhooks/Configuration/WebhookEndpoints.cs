@@ -5,6 +5,7 @@ using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Webhooks.Outbound;
 using Tidings.Webhooks.Domains;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Configuration;
 

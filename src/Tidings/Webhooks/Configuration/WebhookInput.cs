@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tidings.Profiles;
 using Tidings.Rest;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Configuration;
 
@@ -36,22 +37,22 @@ public static class WebhookInput
             && !all.Any(t => string.Equals(t.Trim(), one.Trim(), StringComparison.OrdinalIgnoreCase)))
         {
             // A webhook sent back as GET shows it carries both; an edited 'trigger' must not be lost to the old 'triggers'.
-            throw new RestException($"'trigger' ({one}) is not among 'triggers': change both, or send only one of them");
+            throw new RequestRejectedException($"'trigger' ({one}) is not among 'triggers': change both, or send only one of them");
         }
         if (triggers is not null)
         {
             var normalised = triggers.Select(t => t.Trim().ToLowerInvariant()).Distinct().ToList();
-            if (normalised.Count == 0) throw new RestException("At least one trigger is required (" + string.Join(", ", WebhookTriggers.All) + ")");
+            if (normalised.Count == 0) throw new RequestRejectedException("At least one trigger is required (" + string.Join(", ", WebhookTriggers.All) + ")");
             foreach (var t in normalised)
             {
-                if (!WebhookTriggers.All.Contains(t)) throw new RestException($"Unknown trigger '{t}' (expected one of {string.Join(", ", WebhookTriggers.All)})");
+                if (!WebhookTriggers.All.Contains(t)) throw new RequestRejectedException($"Unknown trigger '{t}' (expected one of {string.Join(", ", WebhookTriggers.All)})");
             }
 
             webhook.Triggers = JsonSerializer.Serialize(normalised);
         }
         else if (creating)
         {
-            throw new RestException("A trigger is required (" + string.Join(", ", WebhookTriggers.All) + ")");
+            throw new RequestRejectedException("A trigger is required (" + string.Join(", ", WebhookTriggers.All) + ")");
         }
 
         var callers = Strings(body, "callers");
@@ -60,7 +61,7 @@ public static class WebhookInput
             var normalised = callers.Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().ToList();
             foreach (var c in normalised)
             {
-                if (!WebhookTriggers.Callers.Contains(c)) throw new RestException($"Unknown caller '{c}' (expected ms or publisher)");
+                if (!WebhookTriggers.Callers.Contains(c)) throw new RequestRejectedException($"Unknown caller '{c}' (expected ms or publisher)");
             }
 
             webhook.Callers = JsonSerializer.Serialize(normalised.Count == 0 ? WebhookTriggers.Callers : normalised);
@@ -75,14 +76,14 @@ public static class WebhookInput
         if (Text(body, "format") is { } format)
         {
             format = format.Trim().ToLowerInvariant();
-            if (!WebhookFormats.All.Contains(format)) throw new RestException($"Unknown format '{format}' (expected form or json)");
+            if (!WebhookFormats.All.Contains(format)) throw new RequestRejectedException($"Unknown format '{format}' (expected form or json)");
             webhook.Format = format;
         }
 
         if (Text(body, "signing") is { } signing)
         {
             signing = signing.Trim().ToLowerInvariant();
-            if (!WebhookSigningSchemes.All.Contains(signing)) throw new RestException($"Unknown signing '{signing}' (expected copernica, standard, both or none)");
+            if (!WebhookSigningSchemes.All.Contains(signing)) throw new RequestRejectedException($"Unknown signing '{signing}' (expected copernica, standard, both or none)");
             webhook.Signing = signing;
         }
 
@@ -137,7 +138,7 @@ public static class WebhookInput
                 database = await databases.RequireDatabaseAsync(webhook.AccountId, current.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
             }
 
-            var collection = await databases.FindCollectionAsync(webhook.AccountId, collectionText, database, ct) ?? throw new RestException(CopernicaErrors.NoCollection);
+            var collection = await databases.FindCollectionAsync(webhook.AccountId, collectionText, database, ct) ?? throw new RequestRejectedException(CopernicaErrors.NoCollection);
             webhook.CollectionId = collection.Id;
             webhook.DatabaseId = collection.DatabaseId;
         }
@@ -145,17 +146,17 @@ public static class WebhookInput
 
     private static string Handler(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) throw new RestException("A handler is required: the absolute http or https URL the webhook calls");
+        if (string.IsNullOrWhiteSpace(text)) throw new RequestRejectedException("A handler is required: the absolute http or https URL the webhook calls");
         text = text.Trim();
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
-            throw new RestException($"The handler '{text}' is not an absolute http or https URL");
+            throw new RequestRejectedException($"The handler '{text}' is not an absolute http or https URL");
         }
 
-        if (!string.IsNullOrEmpty(uri.UserInfo)) throw new RestException("The handler URL may not contain a user name or password");
+        if (!string.IsNullOrEmpty(uri.UserInfo)) throw new RequestRejectedException("The handler URL may not contain a user name or password");
         if (uri.HostNameType == UriHostNameType.Dns && Domains.HostNames.Normalize(uri.IdnHost) is null && Outbound.LoopbackHosts.Normalize(uri.Host) is null)
         {
-            throw new RestException($"The handler's host '{uri.Host}' is not a valid domain name");
+            throw new RequestRejectedException($"The handler's host '{uri.Host}' is not a valid domain name");
         }
 
         return text;
@@ -166,7 +167,7 @@ public static class WebhookInput
         if (Text(body, limit.Key) is not { } text || text.Length == 0) return current ?? limit.Default;
         if (!long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < limit.Min || value > limit.Max)
         {
-            throw new RestException($"{limit.Key} must be a whole number from {limit.Min} to {limit.Max}");
+            throw new RequestRejectedException($"{limit.Key} must be a whole number from {limit.Min} to {limit.Max}");
         }
 
         return value;
@@ -174,14 +175,14 @@ public static class WebhookInput
 
     /// <summary>A scalar body value as text; null when absent or JSON null.</summary>
     internal static string? Text(JsonObject body, string name) =>
-        body[name] is { } node ? FieldTypes.ToScalarText(node) ?? throw new RestException($"'{name}' must be a single value") : null;
+        body[name] is { } node ? FieldTypes.ToScalarText(node) ?? throw new RequestRejectedException($"'{name}' must be a single value") : null;
 
     /// <summary>A string or an array (or a form map <c>x[0]=…</c>) of strings; null when absent.</summary>
     private static List<string>? Strings(JsonObject body, string name) => body[name] switch
     {
         null => body.ContainsKey(name) ? [] : null,
-        JsonArray array => array.Select(n => n is null ? "" : FieldTypes.ToScalarText(n) ?? throw new RestException($"'{name}' must hold strings")).ToList(),
-        JsonObject map => map.Select(p => p.Value is null ? "" : FieldTypes.ToScalarText(p.Value) ?? throw new RestException($"'{name}' must hold strings")).ToList(),
+        JsonArray array => array.Select(n => n is null ? "" : FieldTypes.ToScalarText(n) ?? throw new RequestRejectedException($"'{name}' must hold strings")).ToList(),
+        JsonObject map => map.Select(p => p.Value is null ? "" : FieldTypes.ToScalarText(p.Value) ?? throw new RequestRejectedException($"'{name}' must hold strings")).ToList(),
         var node => (FieldTypes.ToScalarText(node) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
     };
 }

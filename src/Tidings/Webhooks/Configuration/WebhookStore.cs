@@ -1,6 +1,7 @@
 using Dapper;
 using Tidings.Rest;
 using Tidings.Storage;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Configuration;
 
@@ -58,10 +59,10 @@ public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerab
 
     public async Task<WebhookRecord> RequireAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!RestIds.TryParse(id, out var webhookId)) throw new RestException(WebhookInput.NoWebhook);
+        if (!RestIds.TryParse(id, out var webhookId)) throw new RequestRejectedException(WebhookInput.NoWebhook);
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<WebhookRecord>($"SELECT {Columns} FROM webhooks WHERE account_id = @accountId AND id = @webhookId", new { accountId, webhookId })
-            ?? throw new RestException(WebhookInput.NoWebhook);
+            ?? throw new RequestRejectedException(WebhookInput.NoWebhook);
     }
 
     /// <summary>A page of the account's webhooks, optionally only those of one database or one collection.</summary>

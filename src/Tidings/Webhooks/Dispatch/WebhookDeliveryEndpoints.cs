@@ -7,6 +7,7 @@ using Tidings.Rest;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Outbound;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Dispatch;
 
@@ -80,7 +81,7 @@ public static class WebhookDeliveryEndpoints
             var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var paging = Paging.From(http.Request);
             var status = http.Request.Query["status"].ToString();
-            if (status.Length > 0 && status is not ("pending" or "failed" or "delivered")) throw new RestException("Invalid status (expected pending, failed or delivered)");
+            if (status.Length > 0 && status is not ("pending" or "failed" or "delivered")) throw new RequestRejectedException("Invalid status (expected pending, failed or delivered)");
             var where = "webhook_id = @Id" + (status.Length > 0 ? " AND status = @status" : "");
             await using var c = await storage.OpenReadAsync(http.RequestAborted);
             var args = new { webhook.Id, status, take = paging.Take, skip = paging.Offset };
@@ -133,14 +134,14 @@ public static class WebhookDeliveryEndpoints
             }
             else if (Text("from") is { } fromText)
             {
-                var from = time.ParseLocal(fromText) ?? throw new RestException("Invalid value for from (expected YYYY-MM-DD HH:MM:SS)");
+                var from = time.ParseLocal(fromText) ?? throw new RequestRejectedException("Invalid value for from (expected YYYY-MM-DD HH:MM:SS)");
                 var toText = Text("to");
-                var to = toText is null ? time.NowMs() : time.ParseLocal(toText) ?? throw new RestException("Invalid value for to (expected YYYY-MM-DD HH:MM:SS)");
+                var to = toText is null ? time.NowMs() : time.ParseLocal(toText) ?? throw new RequestRejectedException("Invalid value for to (expected YYYY-MM-DD HH:MM:SS)");
                 replay = await replays.ReplayRangeAsync(webhook, from, to, http.RequestAborted);
             }
             else
             {
-                throw new RestException("Say what to replay: event, delivery, failed=true, or from (and to)");
+                throw new RequestRejectedException("Say what to replay: event, delivery, failed=true, or from (and to)");
             }
 
             return RestResults.Created(http, "webhook/" + webhook.Id.ToString(CultureInfo.InvariantCulture) + "/replay", replay);
@@ -167,7 +168,7 @@ public static class WebhookDeliveryEndpoints
             // data is the caller's own post data: its keys are not checked, only that none is given twice.
             var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("type", "data"));
             var result = await tester.TestAsync(webhook, body["type"] is { } type ? FieldText(type) : null, body["data"], http.RequestAborted);
-            if (!result.Validated) throw new RestException(result.Error!);
+            if (!result.Validated) throw new RequestRejectedException(result.Error!);
             return CopernicaJson.Write(w => WebhookTester.Write(w, result));
         }).WithSummary("Call the webhook now with a sample event of a type (type) or your own post data (data), and show the receiver's answer");
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Dispatch;
 
@@ -67,7 +68,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
             w.LeavesProfilesAlone();
             var found = (await w.Connection.QueryAsync<(long Seq, string Payload)>(
                 "SELECT seq, payload FROM journal WHERE event_id = @eventId AND account_id = @AccountId", new { eventId, webhook.AccountId }, w.Transaction)).ToList();
-            if (found.Count == 0) throw new RestException(NoEvent);
+            if (found.Count == 0) throw new RequestRejectedException(NoEvent);
             var row = found[0];
             var replay = await CreateAsync(w, webhook, "event", null, null, "done", 1);
             await InsertPendingAsync(w, webhook, replay, row.Seq, eventId, ProfileKeyOf(row.Payload));
@@ -80,14 +81,14 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
     /// <summary>Queues one delivery (a failed, pending or delivered one) to be sent again now.</summary>
     public async Task<long> ReplayDeliveryAsync(WebhookRecord webhook, string deliveryId, CancellationToken ct)
     {
-        if (!RestIds.TryParse(deliveryId, out var delivery)) throw new RestException(NoDelivery);
+        if (!RestIds.TryParse(deliveryId, out var delivery)) throw new RequestRejectedException(NoDelivery);
         var id = await storage.WriteAsync(async w =>
         {
             w.LeavesProfilesAlone();
             var kept = await w.Connection.QuerySingleOrDefaultAsync<bool?>(
                 $"SELECT {EventKept} FROM webhook_deliveries WHERE id = @delivery AND webhook_id = @Id", new { delivery, webhook.Id }, w.Transaction);
-            if (kept is null) throw new RestException(NoDelivery);
-            if (kept == false) throw new RestException(EventRemoved);
+            if (kept is null) throw new RequestRejectedException(NoDelivery);
+            if (kept == false) throw new RequestRejectedException(EventRemoved);
             var replay = await CreateAsync(w, webhook, "delivery", null, null, "done", 1);
             await w.Connection.ExecuteAsync(
                 "UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE id = @delivery",
@@ -124,7 +125,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
     /// <summary>Starts a replay of every event of the webhook's types and scope that happened in [from, to] (Unix ms).</summary>
     public async Task<long> ReplayRangeAsync(WebhookRecord webhook, long from, long to, CancellationToken ct)
     {
-        if (to < from) throw new RestException("The end of the time range lies before its start");
+        if (to < from) throw new RequestRejectedException("The end of the time range lies before its start");
         var types = ActiveWebhook.From(webhook, []).JournalTypes;
         var id = await storage.WriteAsync(async w =>
         {
@@ -198,10 +199,10 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
 
     public async Task<(ReplayRecord Replay, ReplayProgress Progress)> RequireAsync(long webhookId, string replayId, CancellationToken ct)
     {
-        if (!RestIds.TryParse(replayId, out var id)) throw new RestException(NoReplay);
+        if (!RestIds.TryParse(replayId, out var id)) throw new RequestRejectedException(NoReplay);
         await using var c = await storage.OpenReadAsync(ct);
         var replay = await c.QuerySingleOrDefaultAsync<ReplayRecord>(Select + " WHERE id = @id AND webhook_id = @webhookId", new { id, webhookId })
-            ?? throw new RestException(NoReplay);
+            ?? throw new RequestRejectedException(NoReplay);
         var counts = (await c.QueryAsync<(string Status, long Count)>("SELECT status, COUNT(*) FROM webhook_deliveries WHERE replay_id = @id GROUP BY status", new { id }))
             .ToDictionary(x => x.Status, x => x.Count);
         return (replay, new ReplayProgress(counts.GetValueOrDefault("delivered"), counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("failed")));

@@ -7,6 +7,7 @@ using Tidings.Rest;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Outbound;
 using Tidings.Webhooks.Domains;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Dispatch;
 
@@ -38,7 +39,7 @@ public sealed class WebhookTester(WebhookSender sender, DomainStore domains, Web
         var validated = await domains.ValidatedDomainsAsync(record.AccountId, ct);
         var webhook = ActiveWebhook.From(record, validated);
         type ??= record.TriggerList.FirstOrDefault() ?? "open";
-        if (!WebhookTriggers.All.Contains(type)) throw new RestException($"Unknown webhook type '{type}' (expected one of {string.Join(", ", WebhookTriggers.All)})");
+        if (!WebhookTriggers.All.Contains(type)) throw new RequestRejectedException($"Unknown webhook type '{type}' (expected one of {string.Join(", ", WebhookTriggers.All)})");
         var empty = new Dictionary<string, string>();
         if (webhook.DomainProblem is { } problem)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Storage;
 using Tidings.Webhooks.Outbound;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Domains;
 
@@ -39,12 +40,12 @@ public sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<W
 
     public async Task<long> CreateAsync(long accountId, string? domain, CancellationToken ct)
     {
-        var name = HostNames.Normalize(domain) ?? LoopbackClaim(domain) ?? throw new RestException($"'{domain}' is not a domain name (expected something like example.com)");
+        var name = HostNames.Normalize(domain) ?? LoopbackClaim(domain) ?? throw new RequestRejectedException($"'{domain}' is not a domain name (expected something like example.com)");
         return await storage.WriteAsync(async w =>
         {
             if (await w.Connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM validated_domains WHERE account_id = @accountId AND domain = @name", new { accountId, name }, w.Transaction) > 0)
             {
-                throw new RestException($"The domain '{name}' has already been added");
+                throw new RequestRejectedException($"The domain '{name}' has already been added");
             }
 
             return await w.Connection.ExecuteScalarAsync<long>(
@@ -65,7 +66,7 @@ public sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<W
     {
         if (LoopbackHosts.Normalize(domain) is not { } host) return null;
         if (development.Value.AllowLoopback) return host;
-        throw new RestException($"'{domain?.Trim()}' is this machine (loopback): it can be claimed only in development, with the setting {WebhookDevelopmentOptions.AllowLoopbackSetting}=true");
+        throw new RequestRejectedException($"'{domain?.Trim()}' is this machine (loopback): it can be claimed only in development, with the setting {WebhookDevelopmentOptions.AllowLoopbackSetting}=true");
     }
 
     /// <summary>Every claim of the account, validated or not.</summary>
@@ -86,10 +87,10 @@ public sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<W
 
     public async Task<DomainRecord> RequireAsync(long accountId, string id, CancellationToken ct)
     {
-        if (!RestIds.TryParse(id, out var domainId)) throw new RestException(NoDomain);
+        if (!RestIds.TryParse(id, out var domainId)) throw new RequestRejectedException(NoDomain);
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<DomainRecord>($"SELECT {Columns} FROM validated_domains WHERE account_id = @accountId AND id = @domainId", new { accountId, domainId })
-            ?? throw new RestException(NoDomain);
+            ?? throw new RequestRejectedException(NoDomain);
     }
 
     public Task MarkValidatedAsync(long id, string method, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using Tidings.Rest;
 using Tidings.Webhooks.Outbound;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Domains;
 
@@ -28,9 +29,9 @@ internal static class HandlerRules
         return null;
     }
 
-    /// <summary>Throws a <see cref="RestException"/> (400) when <see cref="WhyNeverValidated"/> has a reason.</summary>
+    /// <summary>Throws a <see cref="RequestRejectedException"/> (400) when <see cref="WhyNeverValidated"/> has a reason.</summary>
     public static void Require(string handler, bool allowLoopback)
     {
-        if (WhyNeverValidated(handler, allowLoopback) is { } why) throw new RestException(why);
+        if (WhyNeverValidated(handler, allowLoopback) is { } why) throw new RequestRejectedException(why);
     }
 }

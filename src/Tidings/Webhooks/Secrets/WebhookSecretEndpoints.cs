@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Signing;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Secrets;
 
@@ -23,7 +24,7 @@ public static class WebhookSecretEndpoints
         {
             var webhook = await RequireAsync(http, id, webhooks);
             // Whoever holds a secret can forge calls to the receiver: read-only (reporting) tokens do not get it.
-            if (!http.Caller().CanWrite) throw new RestException(CopernicaErrors.ReadOnlyToken);
+            if (!http.Caller().CanWrite) throw new RequestRejectedException(CopernicaErrors.ReadOnlyToken);
             var list = await ListAsync(store, webhook.Id, http.RequestAborted);
             return Private(http, w =>
             {
@@ -78,7 +79,7 @@ public static class WebhookSecretEndpoints
         }
         catch (KeyNotFoundException)
         {
-            throw new RestException(WebhookInput.NoWebhook);
+            throw new RequestRejectedException(WebhookInput.NoWebhook);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Tidings.Rest;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Signing;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Secrets;
 
@@ -19,7 +20,7 @@ public static class WebhookSecretInput
     {
         var kind = WebhookInput.Text(body, "kind")?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(kind)) return WebhookSecretKinds.Hmac;
-        return WebhookSecretKinds.All.Contains(kind) ? kind : throw new RestException($"Unknown kind '{kind}' (expected hmac or ed25519)");
+        return WebhookSecretKinds.All.Contains(kind) ? kind : throw new RequestRejectedException($"Unknown kind '{kind}' (expected hmac or ed25519)");
     }
 
     /// <summary>How long the replaced secret keeps signing: <c>grace</c> seconds, or the configured default.</summary>
@@ -29,7 +30,7 @@ public static class WebhookSecretInput
         if (string.IsNullOrEmpty(text)) return TimeSpan.FromSeconds(options.DefaultGraceSeconds);
         if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > options.MaxGraceSeconds)
         {
-            throw new RestException($"grace must be a whole number of seconds from 0 to {options.MaxGraceSeconds}");
+            throw new RequestRejectedException($"grace must be a whole number of seconds from 0 to {options.MaxGraceSeconds}");
         }
 
         return TimeSpan.FromSeconds(seconds);
@@ -42,7 +43,7 @@ public static class WebhookSecretInput
     public static (string Kind, string Secret) Secret(JsonObject body, WebhookSecretsOptions options)
     {
         var text = WebhookInput.Text(body, "secret")?.Trim();
-        if (string.IsNullOrEmpty(text)) throw new RestException("A secret is required: whsec_… (HMAC, signs v1) or whsk_… (ed25519, signs v1a)");
+        if (string.IsNullOrEmpty(text)) throw new RequestRejectedException("A secret is required: whsec_… (HMAC, signs v1) or whsk_… (ed25519, signs v1a)");
 
         if (text.StartsWith(WebhookSecret.Prefix, StringComparison.Ordinal))
         {
@@ -50,7 +51,7 @@ public static class WebhookSecretInput
             var length = secret.Key.Length;
             if (length < options.MinImportedSecretBytes || length > options.MaxImportedSecretBytes)
             {
-                throw new RestException($"Invalid secret: a whsec_ secret must decode to {options.MinImportedSecretBytes} to {options.MaxImportedSecretBytes} bytes, this one is {length}");
+                throw new RequestRejectedException($"Invalid secret: a whsec_ secret must decode to {options.MinImportedSecretBytes} to {options.MaxImportedSecretBytes} bytes, this one is {length}");
             }
 
             return (WebhookSecretKinds.Hmac, secret.ToString());
@@ -63,10 +64,10 @@ public static class WebhookSecretInput
 
         if (text.StartsWith(Ed25519WebhookKey.PublicPrefix, StringComparison.Ordinal))
         {
-            throw new RestException("Invalid secret: whpk_ is a public key; import the secret key (whsk_…), whose public key Tidings then shows");
+            throw new RequestRejectedException("Invalid secret: whpk_ is a public key; import the secret key (whsk_…), whose public key Tidings then shows");
         }
 
-        throw new RestException("Invalid secret: it must start with whsec_ (HMAC, signs v1) or whsk_ (ed25519, signs v1a)");
+        throw new RequestRejectedException("Invalid secret: it must start with whsec_ (HMAC, signs v1) or whsk_ (ed25519, signs v1a)");
     }
 
     private static T Parse<T>(Func<T> parse)
@@ -77,7 +78,7 @@ public static class WebhookSecretInput
         }
         catch (InvalidWebhookSecretException ex)
         {
-            throw new RestException("Invalid secret: " + ex.Message);
+            throw new RequestRejectedException("Invalid secret: " + ex.Message);
         }
     }
 }

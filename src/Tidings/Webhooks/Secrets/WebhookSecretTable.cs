@@ -5,6 +5,7 @@ using Tidings.SecretProtection;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Signing;
+using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Secrets;
 
@@ -54,7 +55,7 @@ public sealed class WebhookSecretTable(IStorage storage, ISecretProtector protec
     public Task<StoredWebhookSecret> ReplaceAsync(long accountId, long webhookId, string kind, string secret, TimeSpan grace, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
-            if (await LockWebhookAsync(w, webhookId, accountId) is null) throw new RestException(WebhookInput.NoWebhook);
+            if (await LockWebhookAsync(w, webhookId, accountId) is null) throw new RequestRejectedException(WebhookInput.NoWebhook);
             var now = Now();
             var current = await w.Connection.QuerySingleOrDefaultAsync<StoredWebhookSecret>(
                 $"SELECT {Columns} FROM webhook_secrets WHERE webhook_id = @webhookId AND kind = @kind AND expires IS NULL",
@@ -81,7 +82,7 @@ public sealed class WebhookSecretTable(IStorage storage, ISecretProtector protec
     public Task<int> RemoveKindAsync(long accountId, long webhookId, string kind, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
-            if (await LockWebhookAsync(w, webhookId, accountId) is null) throw new RestException(WebhookInput.NoWebhook);
+            if (await LockWebhookAsync(w, webhookId, accountId) is null) throw new RequestRejectedException(WebhookInput.NoWebhook);
             return await w.Connection.ExecuteAsync(
                 "DELETE FROM webhook_secrets WHERE webhook_id = @webhookId AND kind = @kind", new { webhookId, kind }, w.Transaction);
         }, ct);

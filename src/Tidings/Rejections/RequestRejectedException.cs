@@ -1,10 +1,11 @@
-namespace Tidings.Rest;
+namespace Tidings.Rejections;
 
 /// <summary>
-/// A request that cannot be carried out. Rendered as HTTP 400 with Copernica's error body
-/// <c>{"error":{"message":"…"}}</c>; nothing was changed.
+/// A request that cannot be carried out, thrown by feature services whoever called them; nothing was changed. The
+/// REST API renders it as HTTP 400 with Copernica's error body <c>{"error":{"message":"…"}}</c>; other front ends
+/// (SOAP, the dashboard) render the same message their own way.
 /// </summary>
-public sealed class RestException(string message) : Exception(message);
+public sealed class RequestRejectedException(string message) : Exception(message);
 
 /// <summary>Copernica's exact error texts (clients match on some of them).</summary>
 public static class CopernicaErrors

@@ -18,6 +18,13 @@ public interface IStorage
     /// none of its changes are kept and the exception is rethrown to the caller.
     /// </summary>
     Task<T> WriteAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raised once a transaction that appended journal rows (<see cref="WriteContext.LockJournalAsync"/>) has committed,
+    /// never before: whoever follows the journal may read the new rows then. Handlers run on the writer and must be
+    /// as cheap as a flag or a channel write.
+    /// </summary>
+    event Action? JournalAppendCommitted;
 }
 
 /// <summary>The connection and transaction a unit of write work runs in.</summary>
@@ -49,6 +56,9 @@ public sealed record WriteContext(DbConnection Connection, DbTransaction Transac
         ProfilesUntouched = false;
     }
 
+    /// <summary>Whether a unit of this transaction appended journal rows (the store then raises <see cref="IStorage.JournalAppendCommitted"/>).</summary>
+    public bool AppendedToJournal { get; private set; }
+
     /// <summary>
     /// Makes journal sequence numbers commit in order: on PostgreSQL, concurrent transactions would otherwise commit
     /// their journal rows out of <c>seq</c> order, and a consumer following the journal by <c>seq</c> could pass a row
@@ -56,6 +66,7 @@ public sealed record WriteContext(DbConnection Connection, DbTransaction Transac
     /// </summary>
     public async Task LockJournalAsync()
     {
+        AppendedToJournal = true;
         if (_journalLocked || Dialect.JournalAppendLock is not { } sql) return;
         await using var command = Connection.CreateCommand();
         command.Transaction = Transaction;

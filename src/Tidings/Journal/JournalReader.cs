@@ -14,9 +14,9 @@ namespace Tidings.Journal;
 /// The visibility promise, which every position-keeping reader relies on (webhook cursors, the statistics cursor,
 /// log-file resume tokens <c>afterSeq</c>): <b>having seen row N, every row below N is committed</b>, so a reader that
 /// remembers N and later reads after N misses nothing. Rows commit in <c>seq</c> order because appends are serialised:
-/// SQLite has one writer, and on PostgreSQL each appending transaction takes the journal append lock
-/// (<see cref="WriteContext.LockJournalAsync"/>) before its first row. A change to how appends are ordered or read
-/// (several PostgreSQL writers) must keep this promise here, in this folder.
+/// SQLite has one writer, and on PostgreSQL each appending transaction takes the journal append lock before its first
+/// row (<see cref="JournalAppendOrder"/>). A change to how appends are ordered or read (several PostgreSQL writers)
+/// must keep this promise here, in this folder.
 /// </para>
 /// </summary>
 public sealed class JournalReader(IStorage storage)

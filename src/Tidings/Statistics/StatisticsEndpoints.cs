@@ -29,7 +29,7 @@ public static class StatisticsEndpoints
         {
             var (begin, end) = Window(http.Request, time);
             var statistics = await service.MailingStatisticsAsync(http.Caller().AccountId, id, begin, end, http.RequestAborted);
-            return CopernicaJson.Write(w => MailingStatistics(w, statistics.Destinations, statistics.Counts));
+            return CopernicaJson.Write(w => WriteMailingStatistics(w, statistics.Destinations, statistics.Counts));
         }).WithSummary("Totals and unique counts of a mailing's results, and its dominant results; begintime/endtime count only the events in that window")
           .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
 
@@ -37,7 +37,7 @@ public static class StatisticsEndpoints
         {
             var (begin, end) = Window(http.Request, time);
             var statistics = await service.DestinationStatisticsAsync(http.Caller().AccountId, id, begin, end, http.RequestAborted);
-            return CopernicaJson.Write(w => DestinationStatistics(w, statistics));
+            return CopernicaJson.Write(w => WriteDestinationStatistics(w, statistics));
         }).WithSummary("Result counts of one message (numeric id or message id); clicks.unique counts different links")
           .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
 
@@ -109,7 +109,7 @@ public static class StatisticsEndpoints
         return paging.Result(items, total, (w, e) => Record(w, e, list, kind, time));
     }
 
-    private static void MailingStatistics(Utf8JsonWriter w, long destinations, MailingCounts counts)
+    private static void WriteMailingStatistics(Utf8JsonWriter w, long destinations, MailingCounts counts)
     {
         w.WriteStartObject();
         w.WriteNumber("destinations", destinations);
@@ -132,7 +132,7 @@ public static class StatisticsEndpoints
         w.WriteEndObject();
     }
 
-    private static void DestinationStatistics(Utf8JsonWriter w, DestinationStatistics statistics)
+    private static void WriteDestinationStatistics(Utf8JsonWriter w, DestinationStatistics statistics)
     {
         var count = statistics.Counts;
         var distinctLinks = statistics.DistinctLinksClicked;

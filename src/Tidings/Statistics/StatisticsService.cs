@@ -67,7 +67,8 @@ internal sealed class StatisticsService(MailingStore mailings, StatisticsStore s
     }
 
     /// <summary>
-    /// A page of the events of one list (<see cref="StatisticsEndpoints.Lists"/>) in a scope and window, oldest first.
+    /// A page of the events of one list (deliveries, impressions, clicks, errors, unsubscribes or abuses) in a scope and
+    /// window, oldest first.
     /// <paramref name="unique"/>: only the first click per destination and link, or the first unsubscribe per destination.
     /// </summary>
     public Task<(IReadOnlyList<EventRow> Items, long? Total)> ListAsync(

@@ -11,8 +11,4 @@ public sealed record SearchCondition(string Field, string Operator, string Value
 /// (<c>OrderBy</c>: a field name or id, <c>id</c>, <c>modified</c> or <c>random</c>; <c>Order</c>: <c>desc</c> or
 /// ascending) and the window of rows wanted, with or without the total count.
 /// </summary>
-public sealed record ProfileSearch(IReadOnlyList<SearchCondition> Conditions, string? OrderBy, string? Order, long Offset, long Take, bool WithTotal)
-{
-    /// <summary>Every row matching the conditions, in id order, no total (what bulk changes work on).</summary>
-    public static ProfileSearch All(IReadOnlyList<SearchCondition> conditions) => new(conditions, null, null, 0, long.MaxValue, false);
-}
+public sealed record ProfileSearch(IReadOnlyList<SearchCondition> Conditions, string? OrderBy, string? Order, long Offset, long Take, bool WithTotal);

@@ -7,10 +7,10 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>
-/// Turns search conditions (REST's <c>fields[]</c>) into SQL over a value table. Field names match case-insensitively and conditions
-/// are ANDed; conditions on unknown fields are ignored (as Copernica does). Text compares case-insensitively, numbers
-/// numerically; <c>=~</c>/<c>!~</c> are SQL LIKE with <c>%</c> and <c>_</c>. The special fields <c>id</c>,
-/// <c>code</c> (the secret) and <c>modified</c> work without existing in the database.
+/// Turns search conditions (REST's <c>fields[]</c>) into SQL over a value table. Field names match case-insensitively
+/// and conditions are ANDed; conditions on unknown fields are ignored (as Copernica does). Text compares
+/// case-insensitively, numbers numerically; <c>=~</c>/<c>!~</c> are SQL LIKE with <c>%</c> and <c>_</c>. The special
+/// fields <c>id</c>, <c>code</c> (the secret) and <c>modified</c> work without existing in the database.
 /// </summary>
 public static class RowFilter
 {

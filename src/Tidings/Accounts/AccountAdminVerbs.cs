@@ -15,17 +15,16 @@ public sealed class AccountAdminVerbs : IAdminVerbs
 
     public async Task<int> RunAsync(IServiceProvider services, string[] args)
     {
-        var accounts = services.GetRequiredService<AccountStore>();
+        var accounts = services.GetRequiredService<AccountService>();
         var verb = string.Join(' ', args.Take(2));
         switch (verb)
         {
             case "accounts list":
-                foreach (var a in await accounts.ListAccountsAsync()) Console.WriteLine($"{a.Id}\t{a.Name}");
+                foreach (var a in await accounts.ListAsync(CancellationToken.None)) Console.WriteLine($"{a.Id}\t{a.Name}");
                 return 0;
             case "accounts create" when args.Length >= 3:
             {
-                var account = await accounts.CreateAccountAsync(args[2]);
-                var token = await accounts.CreateTokenAsync(account.Id, "default", canWrite: true);
+                var (account, token) = await accounts.CreateAsync(args[2], CancellationToken.None);
                 Console.WriteLine($"Account {account.Id} \"{account.Name}\" created. Read-write access token (shown only now):");
                 Console.WriteLine(token.Token);
                 return 0;
@@ -33,23 +32,22 @@ public sealed class AccountAdminVerbs : IAdminVerbs
 
             case "tokens create" when args.Length >= 3 && long.TryParse(args[2], out var accountId):
             {
-                if (await accounts.FindAccountAsync(accountId) is null)
+                var readOnly = args.Contains("--read-only");
+                var nameAt = Array.IndexOf(args, "--name");
+                var name = nameAt > 0 && nameAt + 1 < args.Length ? args[nameAt + 1] : (readOnly ? "read-only" : "read-write");
+                if (await accounts.CreateTokenAsync(accountId, name, canWrite: !readOnly, CancellationToken.None) is not { } token)
                 {
                     Console.Error.WriteLine($"No account {accountId}.");
                     return 1;
                 }
 
-                var readOnly = args.Contains("--read-only");
-                var nameAt = Array.IndexOf(args, "--name");
-                var name = nameAt > 0 && nameAt + 1 < args.Length ? args[nameAt + 1] : (readOnly ? "read-only" : "read-write");
-                var token = await accounts.CreateTokenAsync(accountId, name, canWrite: !readOnly);
                 Console.WriteLine($"Token {token.TokenId} ({(readOnly ? "read-only" : "read-write")}) for account {accountId} (shown only now):");
                 Console.WriteLine(token.Token);
                 return 0;
             }
 
             case "tokens revoke" when args.Length >= 3 && long.TryParse(args[2], out var tokenId):
-                var revoked = await accounts.RevokeTokenAsync(tokenId);
+                var revoked = await accounts.RevokeTokenAsync(tokenId, CancellationToken.None);
                 Console.WriteLine(revoked ? $"Token {tokenId} revoked." : $"No active token {tokenId}.");
                 return revoked ? 0 : 1;
             default:

@@ -13,7 +13,7 @@ namespace Tidings.Accounts;
 /// shows the address the server actually listens on.
 /// </summary>
 internal sealed partial class FirstStartAccount(
-    AccountStore accounts, IOptions<AccountsOptions> options, IOptions<StorageOptions> storage, OperatorConsole console, IServer server,
+    AccountService accounts, IOptions<AccountsOptions> options, IOptions<StorageOptions> storage, OperatorConsole console, IServer server,
     ILogger<FirstStartAccount> logger) : IHostedLifecycleService
 {
     public const string TokenFileName = "first-access-token";
@@ -24,9 +24,9 @@ internal sealed partial class FirstStartAccount(
     /// </summary>
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.CreateDefaultAccount || await accounts.CountAccountsAsync(cancellationToken) > 0) return;
-        var account = await accounts.CreateAccountAsync(options.Value.DefaultAccountName, ct: cancellationToken);
-        var token = (await accounts.CreateTokenAsync(account.Id, "default", canWrite: true, cancellationToken)).Token;
+        if (!options.Value.CreateDefaultAccount || await accounts.CountAsync(cancellationToken) > 0) return;
+        var (account, created) = await accounts.CreateAsync(options.Value.DefaultAccountName, cancellationToken);
+        var token = created.Token;
         LogCreated(account.Id, account.Name);
         var identity = ListenAddress().TrimEnd('/') + "/v3/identity?access_token=";
         var output = console.Out;

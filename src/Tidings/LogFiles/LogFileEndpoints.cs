@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tidings.Rest;
-using Tidings.Rejections;
 
 namespace Tidings.LogFiles;
 
@@ -15,57 +14,21 @@ public static class LogFileEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("").WithTags("Log files");
-        g.MapGet("/logfiles", async (HttpContext http, LogFileStore store) =>
+        g.MapGet("/logfiles", async (HttpContext http, LogFileService service) =>
         {
-            var accountId = http.Caller().AccountId;
-            var dateText = http.Request.Query["date"].ToString();
-            var type = http.Request.Query["type"].ToString();
-            if (dateText.Length == 0 && type.Length == 0)
-            {
-                var dates = await store.DatesAsync(accountId, http.RequestAborted);
-                return CopernicaJson.Write(w => StringArray(w, dates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))));
-            }
-
-            DateOnly? date = null;
-            if (dateText.Length > 0) date = LogFileName.ParseDate(dateText) ?? throw new RequestRejectedException(LogFileName.InvalidDate);
-            var names = await store.NamesAsync(accountId, date, type.Length > 0 ? type : null, http.RequestAborted);
-            return CopernicaJson.Write(w => StringArray(w, names));
+            var query = http.Request.Query;
+            var items = await service.ListAsync(http.Caller().AccountId, query["date"].ToString(), query["type"].ToString(), http.RequestAborted);
+            return CopernicaJson.Write(w => StringArray(w, items));
         }).WithSummary("Without parameters: the dates (YYYY-MM-DD, oldest first) that have log files. With date and/or type: the names of those log files");
 
-        g.MapGet("/logfile/{name}/{format}", async (HttpContext http, string name, string format, LogFileStore store, LogFileStreamer streamer, IOptions<LogFilesOptions> options) =>
+        g.MapGet("/logfile/{name}/{format}", async (HttpContext http, string name, string format, LogFileService service, LogFileStreamer streamer) =>
         {
-            if (format is not ("csv" or "json" or "xml")) throw new RequestRejectedException(CopernicaErrors.InvalidMethod);
-            var file = LogFileName.Parse(name);
             var query = http.Request.Query;
-            var fromMs = query["from"].ToString() is { Length: > 0 } from ? ParseFrom(from) : (long?)null;
-            var after = query["after"].ToString() is { Length: > 0 } a ? ParseAfter(a) : (long?)null;
-            var header = format == "csv" && (query["header"].ToString() is { Length: > 0 } h ? ParseFlag(h) : options.Value.CsvHeaderByDefault);
-            var plan = await store.PlanAsync(http.Caller().AccountId, file, fromMs, after, http.RequestAborted);
-            return new LogFileResult(streamer, plan, format, header);
+            var download = await service.PlanDownloadAsync(
+                http.Caller().AccountId, name, format, query["from"].ToString(), query["after"].ToString(), query["header"].ToString(), http.RequestAborted);
+            return new LogFileResult(streamer, download);
         }).WithSummary("Download a log file (<type>.<YYYY-MM-DD>.log) as csv, json or xml. from=<unix time>: only entries after it; after=<seq>: only entries after the one with that seq (see the X-Tidings-Last-Seq header); header=true: CSV with a header row");
     }
-
-    /// <summary>A Unix timestamp in seconds, fractions allowed, as whole milliseconds (rounded down).</summary>
-    internal static long ParseFrom(string text)
-    {
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds)
-            || seconds < -62_135_596_800m || seconds > 253_402_300_799m)
-        {
-            throw new RequestRejectedException("Invalid from parameter");
-        }
-
-        return (long)decimal.Floor(seconds * 1000m);
-    }
-
-    private static long ParseAfter(string text) =>
-        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : throw new RequestRejectedException("Invalid after parameter");
-
-    private static bool ParseFlag(string text) => text.ToLowerInvariant() switch
-    {
-        "true" or "1" or "yes" or "on" => true,
-        "false" or "0" or "no" or "off" => false,
-        _ => throw new RequestRejectedException("Invalid header parameter"),
-    };
 
     private static void StringArray(Utf8JsonWriter w, IEnumerable<string> values)
     {
@@ -74,14 +37,14 @@ public static class LogFileEndpoints
         w.WriteEndArray();
     }
 
-    private sealed class LogFileResult(LogFileStreamer streamer, LogFileQuery plan, string format, bool header) : IResult
+    private sealed class LogFileResult(LogFileStreamer streamer, LogFileDownload download) : IResult
     {
         public Task ExecuteAsync(HttpContext http)
         {
             http.Response.StatusCode = StatusCodes.Status200OK;
-            http.Response.ContentType = LogFileWriter.ContentType(format);
-            http.Response.Headers[LastSeqHeader] = (plan.LastSeq ?? plan.AfterSeq).ToString(CultureInfo.InvariantCulture);
-            return streamer.WriteAsync(http.Response, plan, format, header, http.RequestAborted);
+            http.Response.ContentType = LogFileWriter.ContentType(download.Format);
+            http.Response.Headers[LastSeqHeader] = download.LastSeq.ToString(CultureInfo.InvariantCulture);
+            return streamer.WriteAsync(http.Response, download.Plan, download.Format, download.CsvHeader, http.RequestAborted);
         }
     }
 }

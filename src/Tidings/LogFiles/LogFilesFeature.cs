@@ -10,6 +10,7 @@ public static class LogFilesFeature
         builder.Services.AddSingleton<LocalDays>();
         builder.Services.AddSingleton<LogFileStore>();
         builder.Services.AddSingleton<LogFileStreamer>();
+        builder.Services.AddSingleton<LogFileService>();
         builder.Services.AddSingleton<LogRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogRetention>());
         return builder;

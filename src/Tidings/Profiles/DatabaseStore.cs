@@ -16,12 +16,15 @@ public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
 
     public SqlDialect Dialect => storage.Dialect;
 
-    public async Task<(IReadOnlyList<DatabaseRecord> Items, long Total)> ListDatabasesAsync(long accountId, Paging paging, CancellationToken ct)
+    public Task<(IReadOnlyList<DatabaseRecord> Items, long Total)> ListDatabasesAsync(long accountId, Paging paging, CancellationToken ct) =>
+        ListDatabasesAsync(accountId, paging.Offset, paging.Take, ct);
+
+    public async Task<(IReadOnlyList<DatabaseRecord> Items, long Total)> ListDatabasesAsync(long accountId, long offset, long take, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);
         var items = (await c.QueryAsync<DatabaseRecord>(
             $"SELECT {DatabaseColumns} FROM databases WHERE account_id = @accountId ORDER BY id LIMIT @take OFFSET @skip",
-            new { accountId, take = paging.Take, skip = paging.Offset })).ToList();
+            new { accountId, take, skip = offset })).ToList();
         var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM databases WHERE account_id = @accountId", new { accountId });
         return (items, total);
     }

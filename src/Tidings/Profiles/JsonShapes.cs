@@ -10,17 +10,18 @@ public static class JsonShapes
 {
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 
-    public static void Database(Utf8JsonWriter w, DatabaseRecord d, FieldSet fields, IReadOnlyList<InterestRecord> interests, IReadOnlyList<(CollectionRecord Collection, FieldSet Fields)> collections, CopernicaTime time)
+    internal static void Database(Utf8JsonWriter w, DatabaseDetails details, CopernicaTime time)
     {
+        var d = details.Database;
         w.WriteStartObject();
         w.WriteString("ID", Id(d.Id));
         w.WriteString("name", d.Name);
         w.WriteString("description", d.Description);
         w.WriteBoolean("archived", d.Archived);
         w.WriteString("created", time.FormatMs(d.Created));
-        Paging.WriteWhole(w, "fields", fields.All, Field);
-        Paging.WriteWhole(w, "interests", interests, Interest);
-        Paging.WriteWhole(w, "collections", collections, (writer, c) => Collection(writer, c.Collection, c.Fields));
+        Paging.WriteWhole(w, "fields", details.Fields.All, Field);
+        Paging.WriteWhole(w, "interests", details.Interests, Interest);
+        Paging.WriteWhole(w, "collections", details.Collections, Collection);
         WriteRaw(w, "intentions", d.Intentions);
         w.WriteEndObject();
     }
@@ -50,8 +51,9 @@ public static class JsonShapes
         w.WriteEndObject();
     }
 
-    public static void Collection(Utf8JsonWriter w, CollectionRecord c, FieldSet fields)
+    internal static void Collection(Utf8JsonWriter w, CollectionDetails details)
     {
+        var (c, fields) = (details.Collection, details.Fields);
         w.WriteStartObject();
         w.WriteString("ID", Id(c.Id));
         w.WriteString("name", c.Name);

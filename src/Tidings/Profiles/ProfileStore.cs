@@ -80,13 +80,13 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
         return new ProfileView(database, table, row, interests, mine);
     }
 
-    public async Task<ProfilePage> ListAsync(DatabaseRecord database, IReadOnlyList<FieldCondition> conditions, Paging paging, HttpRequest request, CancellationToken ct)
+    public async Task<ProfilePage> ListAsync(DatabaseRecord database, ProfileSearch search, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);
         var table = await TableAsync(c, null, database);
-        var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, conditions, time);
-        var rows = paging.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(storage.Dialect, request, table.Fields), paging.Take, paging.Offset);
-        long? total = paging.WithTotal ? await table.CountAsync(c, null, where, parameters) : null;
+        var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, search.Conditions, time);
+        var rows = search.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(storage.Dialect, search.OrderBy, search.Order, table.Fields), search.Take, search.Offset);
+        long? total = search.WithTotal ? await table.CountAsync(c, null, where, parameters) : null;
         var interests = await InterestNamesAsync(c, rows.Select(r => r.Id).ToList());
         return new ProfilePage(table, rows, interests, total);
     }
@@ -163,7 +163,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     /// <c>PUT database/{id}/profiles</c>: updates every (not removed) profile matching the conditions; when none match
     /// and <paramref name="create"/> is set, creates one. Returns the number updated and the id created, if any.
     /// </summary>
-    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, IReadOnlyList<FieldCondition> conditions, JsonObject? fields, JsonNode? interests, bool create, string source, CancellationToken ct) =>
+    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, JsonNode? interests, bool create, string source, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var table = await TableAsync(w.Connection, w.Transaction, database);
@@ -183,6 +183,10 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
 
             return (updated, (long?)null);
         }, ct);
+
+    /// <summary>The same with conditions as REST's <c>fields[]</c> parser gives them.</summary>
+    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, IReadOnlyList<FieldCondition> conditions, JsonObject? fields, JsonNode? interests, bool create, string source, CancellationToken ct) =>
+        BulkUpdateAsync(database, conditions.Select(c => new SearchCondition(c.Field, c.Operator, c.Value)).ToList(), fields, interests, create, source, ct);
 
     /// <summary>Removes the listed profiles of a database; unknown or already removed ids are an error and nothing is removed.</summary>
     public Task<int> BulkDeleteAsync(DatabaseRecord database, IReadOnlyList<long> ids, string source, CancellationToken ct) =>

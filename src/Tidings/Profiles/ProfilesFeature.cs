@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Tidings.Rest;
 using Tidings.Rejections;
 
@@ -13,6 +14,13 @@ public static class ProfilesFeature
         builder.Services.AddSingleton<InterestStore>();
         builder.Services.AddSingleton<ProfileStore>();
         builder.Services.AddSingleton<SubprofileStore>();
+        builder.Services.AddOptions<ProfileLimits>().Configure<IOptions<RestOptions>>((limits, rest) => limits.MaxBulkDelete = rest.Value.MaxBulkDelete);
+        builder.Services.AddSingleton<DatabaseService>();
+        builder.Services.AddSingleton<CollectionService>();
+        builder.Services.AddSingleton<FieldService>();
+        builder.Services.AddSingleton<InterestService>();
+        builder.Services.AddSingleton<ProfileService>();
+        builder.Services.AddSingleton<SubprofileService>();
         AddEntityRoots(builder.Services);
         return builder;
     }
@@ -37,6 +45,9 @@ public static class ProfilesFeature
     {
         var api = app.MapCopernicaGroup();
         DatabaseEndpoints.Map(api);
+        FieldEndpoints.Map(api);
+        InterestEndpoints.Map(api);
+        CollectionEndpoints.Map(api);
         ProfileEndpoints.Map(api);
         SubprofileEndpoints.Map(api);
         return app;

@@ -7,14 +7,14 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>
-/// Turns <c>fields[]</c> conditions into SQL over a value table. Field names match case-insensitively and conditions
-/// are ANDed; conditions on unknown fields are ignored (as Copernica does). Text compares case-insensitively, numbers
-/// numerically; <c>=~</c>/<c>!~</c> are SQL LIKE with <c>%</c> and <c>_</c>. The special fields <c>id</c>,
-/// <c>code</c> (the secret) and <c>modified</c> work without existing in the database.
+/// Turns search conditions (REST's <c>fields[]</c>) into SQL over a value table. Field names match case-insensitively
+/// and conditions are ANDed; conditions on unknown fields are ignored (as Copernica does). Text compares
+/// case-insensitively, numbers numerically; <c>=~</c>/<c>!~</c> are SQL LIKE with <c>%</c> and <c>_</c>. The special
+/// fields <c>id</c>, <c>code</c> (the secret) and <c>modified</c> work without existing in the database.
 /// </summary>
 public static class RowFilter
 {
-    public static (string Where, DynamicParameters Parameters) Build(SqlDialect dialect, FieldSet fields, IReadOnlyList<FieldCondition> conditions, CopernicaTime time, bool includeRemoved = false)
+    public static (string Where, DynamicParameters Parameters) Build(SqlDialect dialect, FieldSet fields, IReadOnlyList<SearchCondition> conditions, CopernicaTime time, bool includeRemoved = false)
     {
         var where = new StringBuilder(includeRemoved ? "1 = 1" : "removed IS NULL");
         var parameters = new DynamicParameters();
@@ -29,7 +29,7 @@ public static class RowFilter
         return (where.ToString(), parameters);
     }
 
-    private static string? Clause(SqlDialect dialect, FieldSet fields, FieldCondition c, string p, string name, DynamicParameters parameters, CopernicaTime time)
+    private static string? Clause(SqlDialect dialect, FieldSet fields, SearchCondition c, string p, string name, DynamicParameters parameters, CopernicaTime time)
     {
         var fieldName = c.Field;
         var field = fields.Find(fieldName);
@@ -60,7 +60,7 @@ public static class RowFilter
             : Text(field.Column, c, p, name, parameters, dialect);
     }
 
-    private static string Numeric(string column, FieldCondition c, string p, string name, DynamicParameters parameters, bool integer, SqlDialect dialect)
+    private static string Numeric(string column, SearchCondition c, string p, string name, DynamicParameters parameters, bool integer, SqlDialect dialect)
     {
         if (c.Operator is "=~" or "!~")
         {
@@ -72,7 +72,7 @@ public static class RowFilter
         return $"{column} {SqlOperator(c.Operator)} {p}";
     }
 
-    private static string Text(string column, FieldCondition c, string p, string name, DynamicParameters parameters, SqlDialect dialect)
+    private static string Text(string column, SearchCondition c, string p, string name, DynamicParameters parameters, SqlDialect dialect)
     {
         parameters.Add(name, c.Value);
         return c.Operator is "=~" or "!~"
@@ -91,10 +91,10 @@ public static class RowFilter
     /// ORDER BY for <c>orderby</c> (field name or id, or <c>id</c>, <c>random</c>, <c>modified</c>; unknown values
     /// fall back to id) and <c>order</c> (<c>desc</c>/<c>descending</c>, case-insensitive; anything else ascends).
     /// </summary>
-    public static string OrderBy(SqlDialect dialect, HttpRequest request, FieldSet fields)
+    public static string OrderBy(SqlDialect dialect, string? orderByText, string? orderText, FieldSet fields)
     {
-        var orderBy = (QueryValues.Get(request, "orderby") ?? "").Trim();
-        var order = (QueryValues.Get(request, "order") ?? "").Trim().ToLowerInvariant();
+        var orderBy = (orderByText ?? "").Trim();
+        var order = (orderText ?? "").Trim().ToLowerInvariant();
         var direction = order is "desc" or "descending" ? " DESC" : " ASC";
         if (orderBy.Equals("random", StringComparison.OrdinalIgnoreCase)) return "random()";
         var field = fields.Find(orderBy) ?? (long.TryParse(orderBy, out var id) ? fields.All.FirstOrDefault(f => f.Id == id) : null);

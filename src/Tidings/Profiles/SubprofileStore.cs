@@ -76,19 +76,19 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     }
 
     /// <summary>Subprofiles of a collection, optionally only those of one profile.</summary>
-    public async Task<SubprofilePage> ListAsync(CollectionRecord collection, long? profileId, IReadOnlyList<FieldCondition> conditions, Paging paging, HttpRequest request, CancellationToken ct)
+    public async Task<SubprofilePage> ListAsync(CollectionRecord collection, long? profileId, ProfileSearch search, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);
         var table = await TableAsync(c, null, collection);
-        var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, conditions, time);
+        var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, search.Conditions, time);
         if (profileId is not null)
         {
             where += " AND profile_id = @ownerProfile";
             parameters.Add("ownerProfile", profileId.Value);
         }
 
-        var rows = paging.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(storage.Dialect, request, table.Fields), paging.Take, paging.Offset);
-        long? total = paging.WithTotal ? await table.CountAsync(c, null, where, parameters) : null;
+        var rows = search.Take == 0 ? [] : await table.ReadAsync(c, null, where, parameters, RowFilter.OrderBy(storage.Dialect, search.OrderBy, search.Order, table.Fields), search.Take, search.Offset);
+        long? total = search.WithTotal ? await table.CountAsync(c, null, where, parameters) : null;
         return new SubprofilePage(collection, table, rows, total);
     }
 
@@ -164,7 +164,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     /// Bulk update of a collection's subprofiles matching the conditions (optionally only one profile's); with
     /// <paramref name="createForProfile"/> and no match, creates one for that profile.
     /// </summary>
-    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, CollectionRecord collection, long? profileId, IReadOnlyList<FieldCondition> conditions, JsonObject? fields, bool createForProfile, string source, CancellationToken ct) =>
+    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, CollectionRecord collection, long? profileId, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, bool createForProfile, string source, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var table = await TableAsync(w.Connection, w.Transaction, collection);

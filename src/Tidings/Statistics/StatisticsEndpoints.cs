@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Tidings.Journal;
-using Tidings.Mailings;
 using Tidings.Profiles;
 using Tidings.Rest;
 using Tidings.Rejections;
@@ -26,35 +25,19 @@ public static class StatisticsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var g = api.MapGroup("").WithTags("Statistics");
-        g.MapGet("/ms/emailing/{id}/statistics", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+        g.MapGet("/ms/emailing/{id}/statistics", async (HttpContext http, string id, StatisticsService service, CopernicaTime time) =>
         {
-            var window = Window(http.Request, time);
-            var m = await mailings.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var counts = window.IsOpen
-                ? await store.MailingCountersAsync(m.Id, http.RequestAborted)
-                : await store.WindowAsync(EventScope.Mailing(m.Id), window, http.RequestAborted);
-            return CopernicaJson.Write(w => MailingStatistics(w, m.Destinations, counts));
+            var (begin, end) = Window(http.Request, time);
+            var statistics = await service.MailingStatisticsAsync(http.Caller().AccountId, id, begin, end, http.RequestAborted);
+            return CopernicaJson.Write(w => WriteMailingStatistics(w, statistics.Destinations, statistics.Counts));
         }).WithSummary("Totals and unique counts of a mailing's results, and its dominant results; begintime/endtime count only the events in that window")
           .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
 
-        g.MapGet("/ms/destination/{id}/statistics", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+        g.MapGet("/ms/destination/{id}/statistics", async (HttpContext http, string id, StatisticsService service, CopernicaTime time) =>
         {
-            var window = Window(http.Request, time);
-            var d = await RequireDestinationAsync(http, id, mailings);
-            Func<string, long> count;
-            if (window.IsOpen)
-            {
-                var results = await store.DestinationResultsAsync(d.Id, http.RequestAborted);
-                count = metric => results?.Count(metric) ?? 0;
-            }
-            else
-            {
-                var counts = await store.WindowAsync(EventScope.Destination(d.Id, d.MailingId), window, http.RequestAborted);
-                count = metric => counts[metric].Total;
-            }
-
-            var links = count(MailingCounters.Clicks) > 0 ? await store.DistinctLinksClickedAsync(EventScope.Destination(d.Id, d.MailingId), window, http.RequestAborted) : 0;
-            return CopernicaJson.Write(w => DestinationStatistics(w, d.Id, count, links));
+            var (begin, end) = Window(http.Request, time);
+            var statistics = await service.DestinationStatisticsAsync(http.Caller().AccountId, id, begin, end, http.RequestAborted);
+            return CopernicaJson.Write(w => WriteDestinationStatistics(w, statistics));
         }).WithSummary("Result counts of one message (numeric id or message id); clicks.unique counts different links")
           .AddOpenApiOperationTransformer(Parameters(list: false, unique: false));
 
@@ -62,18 +45,18 @@ public static class StatisticsEndpoints
         {
             var parameters = Parameters(list: true, unique: list is MailingCounters.Clicks or MailingCounters.Unsubscribes);
             var uniqueNote = list is MailingCounters.Clicks or MailingCounters.Unsubscribes ? "; unique=true: only the first per destination" + (list == MailingCounters.Clicks ? " and link" : "") : "";
-            g.MapGet($"/ms/{list}", async (HttpContext http, StatisticsStore store, CopernicaTime time) =>
-                await ListAsync(http, store, time, EventScope.Account(http.Caller().AccountId), list, Scope.Account))
+            g.MapGet($"/ms/{list}", async (HttpContext http, StatisticsService service, CopernicaTime time) =>
+                await ListAsync(http, service, time, StatisticsService.AccountScope(http.Caller().AccountId), list, Scope.Account))
                 .WithSummary($"The account's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
-            g.MapGet($"/ms/emailing/{{id}}/{list}", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+            g.MapGet($"/ms/emailing/{{id}}/{list}", async (HttpContext http, string id, StatisticsService service, CopernicaTime time) =>
             {
-                var m = await mailings.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-                return await ListAsync(http, store, time, EventScope.Mailing(m.Id), list, Scope.Mailing);
+                var scope = await service.MailingScopeAsync(http.Caller().AccountId, id, http.RequestAborted);
+                return await ListAsync(http, service, time, scope, list, Scope.Mailing);
             }).WithSummary($"A mailing's {list}, oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
-            g.MapGet($"/ms/destination/{{id}}/{list}", async (HttpContext http, string id, MailingStore mailings, StatisticsStore store, CopernicaTime time) =>
+            g.MapGet($"/ms/destination/{{id}}/{list}", async (HttpContext http, string id, StatisticsService service, CopernicaTime time) =>
             {
-                var d = await RequireDestinationAsync(http, id, mailings);
-                return await ListAsync(http, store, time, EventScope.Destination(d.Id, d.MailingId), list, Scope.Destination);
+                var scope = await service.DestinationScopeAsync(http.Caller().AccountId, id, http.RequestAborted);
+                return await ListAsync(http, service, time, scope, list, Scope.Destination);
             }).WithSummary($"One message's {list} (numeric id or message id), oldest first; begintime/endtime (YYYY-MM-DD HH:MM:SS){uniqueNote}").AddOpenApiOperationTransformer(parameters);
         }
     }
@@ -101,11 +84,11 @@ public static class StatisticsEndpoints
         Schema = new OpenApiSchema { Type = JsonSchemaType.String },
     };
 
-    private static async Task<DestinationRecord> RequireDestinationAsync(HttpContext http, string id, MailingStore mailings) =>
-        await mailings.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RequestRejectedException("No destination with supplied ID");
-
-    /// <summary><c>begintime</c> and <c>endtime</c> (local time, both inclusive; endtime to the end of its second).</summary>
-    public static TimeWindow Window(HttpRequest request, CopernicaTime time)
+    /// <summary>
+    /// <c>begintime</c> and <c>endtime</c>, local <c>YYYY-MM-DD HH:MM:SS</c>, as Unix ms (either absent: null); the
+    /// service counts endtime to the end of its second.
+    /// </summary>
+    private static (long? Begin, long? End) Window(HttpRequest request, CopernicaTime time)
     {
         long? Parse(string name)
         {
@@ -114,20 +97,19 @@ public static class StatisticsEndpoints
         }
 
         var from = Parse("begintime");
-        var to = Parse("endtime");
-        return new TimeWindow(from, to is { } t ? t + 999 : null);
+        return (from, Parse("endtime"));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, StatisticsStore store, CopernicaTime time, EventScope scope, string metric, Scope kind)
+    private static async Task<IResult> ListAsync(HttpContext http, StatisticsService service, CopernicaTime time, EventScope scope, string list, Scope kind)
     {
-        var window = Window(http.Request, time);
+        var (begin, end) = Window(http.Request, time);
         var paging = Paging.From(http.Request);
         var unique = QueryValues.Flag(http.Request, "unique");
-        var (items, total) = await store.ListAsync(scope, metric, window, unique, paging.Offset, paging.Take, paging.WithTotal, http.RequestAborted);
-        return paging.Result(items, total, (w, e) => Record(w, e, metric, kind, time));
+        var (items, total) = await service.ListAsync(scope, list, begin, end, unique, paging.Offset, paging.Take, paging.WithTotal, http.RequestAborted);
+        return paging.Result(items, total, (w, e) => Record(w, e, list, kind, time));
     }
 
-    private static void MailingStatistics(Utf8JsonWriter w, long destinations, MailingCounts counts)
+    private static void WriteMailingStatistics(Utf8JsonWriter w, long destinations, MailingCounts counts)
     {
         w.WriteStartObject();
         w.WriteNumber("destinations", destinations);
@@ -150,17 +132,19 @@ public static class StatisticsEndpoints
         w.WriteEndObject();
     }
 
-    private static void DestinationStatistics(Utf8JsonWriter w, long id, Func<string, long> count, long distinctLinks)
+    private static void WriteDestinationStatistics(Utf8JsonWriter w, DestinationStatistics statistics)
     {
+        var count = statistics.Counts;
+        var distinctLinks = statistics.DistinctLinksClicked;
         w.WriteStartObject();
-        w.WriteString("ID", JsonShapes.Id(id));
-        Counter(w, MailingCounters.Abuses, new Counter(count(MailingCounters.Abuses), 0), withUnique: false);
-        Counter(w, MailingCounters.Clicks, new Counter(count(MailingCounters.Clicks), distinctLinks));
-        Counter(w, MailingCounters.Deliveries, new Counter(count(MailingCounters.Deliveries), 0), withUnique: false);
-        Counter(w, MailingCounters.Errors, new Counter(count(MailingCounters.Errors), 0), withUnique: false);
-        Counter(w, MailingCounters.Impressions, new Counter(count(MailingCounters.Impressions), 0), withUnique: false);
-        Counter(w, MailingCounters.Retries, new Counter(count(MailingCounters.Retries), 0), withUnique: false);
-        var unsubscribes = count(MailingCounters.Unsubscribes);
+        w.WriteString("ID", JsonShapes.Id(statistics.DestinationId));
+        Counter(w, MailingCounters.Abuses, new Counter(count[MailingCounters.Abuses], 0), withUnique: false);
+        Counter(w, MailingCounters.Clicks, new Counter(count[MailingCounters.Clicks], distinctLinks));
+        Counter(w, MailingCounters.Deliveries, new Counter(count[MailingCounters.Deliveries], 0), withUnique: false);
+        Counter(w, MailingCounters.Errors, new Counter(count[MailingCounters.Errors], 0), withUnique: false);
+        Counter(w, MailingCounters.Impressions, new Counter(count[MailingCounters.Impressions], 0), withUnique: false);
+        Counter(w, MailingCounters.Retries, new Counter(count[MailingCounters.Retries], 0), withUnique: false);
+        var unsubscribes = count[MailingCounters.Unsubscribes];
         Counter(w, MailingCounters.Unsubscribes, new Counter(unsubscribes, Math.Min(unsubscribes, 1)));
         w.WriteEndObject();
     }

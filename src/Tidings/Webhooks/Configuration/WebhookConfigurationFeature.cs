@@ -18,6 +18,8 @@ public static class WebhookConfigurationFeature
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<DomainStore>();
         builder.Services.AddSingleton<DomainVerifier>();
+        builder.Services.AddSingleton<WebhookService>();
+        builder.Services.AddSingleton<DomainService>();
         return builder;
     }
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Tidings.Profiles;
 using Tidings.Rest;
-using Tidings.Webhooks.Outbound;
-using Tidings.Webhooks.Domains;
 using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Configuration;
@@ -20,72 +16,61 @@ public static class WebhookEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var webhooks = api.MapGroup("").WithTags("Webhooks");
-        webhooks.MapPost("/webhooks", async (HttpContext http, WebhookStore store, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development) =>
+        webhooks.MapPost("/webhooks", async (HttpContext http, WebhookService service) =>
         {
             var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
-            var webhook = store.New(http.Caller().AccountId);
-            await WebhookInput.ApplyAsync(body, webhook, creating: true, databases, http.RequestAborted);
-            HandlerRules.Require(webhook.Handler, development.Value.AllowLoopback);
-            var id = await store.CreateAsync(webhook, http.RequestAborted);
+            var id = await service.CreateAsync(http.Caller().AccountId, body, http.RequestAborted);
             return RestResults.Created(http, "webhook", id);
         }).WithSummary("Create a webhook (handler, trigger or triggers, callers, database, collection, format, signing, limits, enabled)");
 
-        webhooks.MapGet("/webhooks", async (HttpContext http, WebhookStore store, DomainStore domains, CopernicaTime time) =>
-            await ListAsync(http, store, domains, time, null, null)).WithSummary("The account's webhooks");
+        webhooks.MapGet("/webhooks", async (HttpContext http, WebhookService service, CopernicaTime time) =>
+        {
+            var paging = Paging.From(http.Request);
+            var (items, total) = await service.ListAsync(http.Caller().AccountId, paging.Offset, paging.Take, http.RequestAborted);
+            return paging.Result(items, total, (w, x) => Write(w, x, time));
+        }).WithSummary("The account's webhooks");
 
         webhooks.MapGet("/webhook", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(1))).ExcludeFromDescription();
-        webhooks.MapGet("/webhook/{id}", async (HttpContext http, string id, WebhookStore store, DomainStore domains, CopernicaTime time) =>
+        webhooks.MapGet("/webhook/{id}", async (HttpContext http, string id, WebhookService service, CopernicaTime time) =>
         {
-            var accountId = http.Caller().AccountId;
-            var webhook = await store.RequireAsync(accountId, id, http.RequestAborted);
-            var validated = await domains.ValidatedDomainsAsync(accountId, http.RequestAborted);
-            return CopernicaJson.Write(w => Write(w, webhook, validated, time));
+            var webhook = await service.GetAsync(http.Caller().AccountId, id, http.RequestAborted);
+            return CopernicaJson.Write(w => Write(w, webhook, time));
         }).WithSummary("A webhook in Copernica's shape plus Tidings' keys, with whether its handler's domain is validated");
 
-        webhooks.MapMethods("/webhook/{id}", PutOrPost, async (HttpContext http, string id, WebhookStore store, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development) =>
+        webhooks.MapMethods("/webhook/{id}", PutOrPost, async (HttpContext http, string id, WebhookService service) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            // The webhook is looked up before the body is read, so a missing one is reported first.
+            var webhook = await service.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var body = await RequestBody.ReadStrictAsync(http, WebhookInput.Keys);
-            var handler = webhook.Handler;
-            await WebhookInput.ApplyAsync(body, webhook, creating: false, databases, http.RequestAborted);
-            // Only a new handler is judged: a webhook stored before this rule can still be changed otherwise.
-            if (webhook.Handler != handler) HandlerRules.Require(webhook.Handler, development.Value.AllowLoopback);
-            await store.UpdateAsync(webhook, http.RequestAborted);
+            await service.UpdateAsync(webhook, body, http.RequestAborted);
             return RestResults.NoContent();
         }).WithSummary("Change a webhook; keys left out keep their value");
 
-        webhooks.MapDelete("/webhook/{id}", async (HttpContext http, string id, WebhookStore store) =>
+        webhooks.MapDelete("/webhook/{id}", async (HttpContext http, string id, WebhookService service) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            await store.DeleteAsync(webhook, http.RequestAborted);
-            return RestResults.Deleted(http, "webhook", webhook.Id);
+            var deleted = await service.DeleteAsync(http.Caller().AccountId, id, http.RequestAborted);
+            return RestResults.Deleted(http, "webhook", deleted);
         }).WithSummary("Remove a webhook");
 
-        webhooks.MapGet("/database/{id}/webhooks", async (HttpContext http, string id, DatabaseStore databases, WebhookStore store, DomainStore domains, CopernicaTime time) =>
+        webhooks.MapGet("/database/{id}/webhooks", async (HttpContext http, string id, WebhookService service, CopernicaTime time) =>
         {
-            var d = await databases.RequireDatabaseAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return await ListAsync(http, store, domains, time, d.Id, null);
+            var paging = Paging.From(http.Request);
+            var (items, total) = await service.ListOfDatabaseAsync(http.Caller().AccountId, id, paging.Offset, paging.Take, http.RequestAborted);
+            return paging.Result(items, total, (w, x) => Write(w, x, time));
         }).WithSummary("The webhooks linked to a database (including those of its collections)");
 
-        webhooks.MapGet("/collection/{id}/webhooks", async (HttpContext http, string id, DatabaseStore databases, WebhookStore store, DomainStore domains, CopernicaTime time) =>
+        webhooks.MapGet("/collection/{id}/webhooks", async (HttpContext http, string id, WebhookService service, CopernicaTime time) =>
         {
-            var c = await databases.RequireCollectionAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return await ListAsync(http, store, domains, time, null, c.Id);
+            var paging = Paging.From(http.Request);
+            var (items, total) = await service.ListOfCollectionAsync(http.Caller().AccountId, id, paging.Offset, paging.Take, http.RequestAborted);
+            return paging.Result(items, total, (w, x) => Write(w, x, time));
         }).WithSummary("The webhooks linked to a collection");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, WebhookStore store, DomainStore domains, CopernicaTime time, long? databaseId, long? collectionId)
-    {
-        var accountId = http.Caller().AccountId;
-        var paging = Paging.From(http.Request);
-        var (items, total) = await store.ListAsync(accountId, paging, http.RequestAborted, databaseId, collectionId);
-        var validated = await domains.ValidatedDomainsAsync(accountId, http.RequestAborted);
-        return paging.Result(items, total, (w, x) => Write(w, x, validated, time));
-    }
-
     /// <summary>Copernica's keys first (<c>ID</c>, <c>handler</c>, <c>trigger</c>, <c>callers</c>), then Tidings' extensions.</summary>
-    internal static void Write(Utf8JsonWriter w, WebhookRecord x, IReadOnlyList<string> validatedDomains, CopernicaTime time)
+    private static void Write(Utf8JsonWriter w, ValidatedWebhook validated, CopernicaTime time)
     {
+        var x = validated.Webhook;
         var triggers = x.TriggerList;
         w.WriteStartObject();
         w.WriteString("ID", x.Id.ToString(CultureInfo.InvariantCulture));
@@ -104,9 +89,8 @@ public static class WebhookEndpoints
         w.WriteBoolean("ordered", x.Ordered);
         w.WriteBoolean("enabled", x.Enabled);
         if (x.DisabledReason is { } reason) w.WriteString("disabled_reason", reason); else w.WriteNull("disabled_reason");
-        var why = DomainStore.WhyNotAllowed(x.Handler, validatedDomains);
-        w.WriteBoolean("validated", why is null);
-        if (why is null) w.WriteNull("validation_error"); else w.WriteString("validation_error", why);
+        w.WriteBoolean("validated", validated.Validated);
+        if (validated.ValidationError is { } why) w.WriteString("validation_error", why); else w.WriteNull("validation_error");
         w.WriteString("created", time.FormatMs(x.Created));
         w.WriteEndObject();
     }

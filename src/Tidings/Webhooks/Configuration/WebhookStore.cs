@@ -66,12 +66,12 @@ public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerab
     }
 
     /// <summary>A page of the account's webhooks, optionally only those of one database or one collection.</summary>
-    public async Task<(IReadOnlyList<WebhookRecord> Items, long Total)> ListAsync(long accountId, Paging paging, CancellationToken ct, long? databaseId = null, long? collectionId = null)
+    public async Task<(IReadOnlyList<WebhookRecord> Items, long Total)> ListAsync(long accountId, long offset, long take, CancellationToken ct, long? databaseId = null, long? collectionId = null)
     {
         var where = "account_id = @accountId"
             + (databaseId is null ? "" : " AND database_id = @databaseId")
             + (collectionId is null ? "" : " AND collection_id = @collectionId");
-        var args = new { accountId, databaseId, collectionId, take = paging.Take, skip = paging.Offset };
+        var args = new { accountId, databaseId, collectionId, take, skip = offset };
         await using var c = await storage.OpenReadAsync(ct);
         var items = (await c.QueryAsync<WebhookRecord>($"SELECT {Columns} FROM webhooks WHERE {where} ORDER BY id LIMIT @take OFFSET @skip", args)).ToList();
         var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM webhooks WHERE {where}", args);

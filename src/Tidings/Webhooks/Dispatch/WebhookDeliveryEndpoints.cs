@@ -1,12 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Dapper;
-using Microsoft.Extensions.Options;
 using Tidings.Rest;
-using Tidings.Storage;
-using Tidings.Webhooks.Configuration;
-using Tidings.Webhooks.Outbound;
 using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Dispatch;
@@ -21,10 +15,9 @@ public static class WebhookDeliveryEndpoints
     {
         var g = api.MapGroup("").WithTags("Webhook delivery");
 
-        g.MapGet("/webhook/{id}/status", async (HttpContext http, string id, WebhookStore store, WebhookDispatcher dispatcher, CopernicaTime time) =>
+        g.MapGet("/webhook/{id}/status", async (HttpContext http, string id, WebhookDeliveryService service, CopernicaTime time) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var status = dispatcher.Status(webhook.Id);
+            var (webhook, status) = await service.StatusAsync(http.Caller().AccountId, id, http.RequestAborted);
             return CopernicaJson.Write(w =>
             {
                 w.WriteStartObject();
@@ -49,15 +42,10 @@ public static class WebhookDeliveryEndpoints
             });
         }).WithSummary("Where the webhook's delivery stands: running, queued, behind, paused, current rate, health");
 
-        g.MapGet("/webhook/{id}/attempts", async (HttpContext http, string id, WebhookStore store, IStorage storage, CopernicaTime time) =>
+        g.MapGet("/webhook/{id}/attempts", async (HttpContext http, string id, WebhookDeliveryService service, CopernicaTime time) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var paging = Paging.From(http.Request);
-            await using var c = await storage.OpenReadAsync(http.RequestAborted);
-            var items = (await c.QueryAsync<AttemptListRow>(
-                "SELECT id, event_id AS EventId, events, attempt, attempted, status, latency_ms AS LatencyMs, error, response, remote_ip AS RemoteIp " +
-                "FROM webhook_attempts WHERE webhook_id = @Id ORDER BY id DESC LIMIT @take OFFSET @skip", new { webhook.Id, take = paging.Take, skip = paging.Offset })).ToList();
-            var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = @Id", new { webhook.Id });
+            var (items, total) = await service.AttemptsAsync(http.Caller().AccountId, id, paging.Offset, paging.Take, http.RequestAborted);
             return paging.Result(items, total, (w, a) =>
             {
                 w.WriteStartObject();
@@ -76,19 +64,11 @@ public static class WebhookDeliveryEndpoints
             });
         }).WithSummary("Every call made for the webhook, newest first: time, status, latency, response excerpt");
 
-        g.MapGet("/webhook/{id}/deliveries", async (HttpContext http, string id, WebhookStore store, IStorage storage, CopernicaTime time) =>
+        g.MapGet("/webhook/{id}/deliveries", async (HttpContext http, string id, WebhookDeliveryService service, CopernicaTime time) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var paging = Paging.From(http.Request);
             var status = http.Request.Query["status"].ToString();
-            if (status.Length > 0 && status is not ("pending" or "failed" or "delivered")) throw new RequestRejectedException("Invalid status (expected pending, failed or delivered)");
-            var where = "webhook_id = @Id" + (status.Length > 0 ? " AND status = @status" : "");
-            await using var c = await storage.OpenReadAsync(http.RequestAborted);
-            var args = new { webhook.Id, status, take = paging.Take, skip = paging.Offset };
-            var items = (await c.QueryAsync<DeliveryRow>(
-                "SELECT id, event_id AS EventId, journal_seq AS Seq, status, attempts, first_attempt AS FirstAttempt, last_attempt AS LastAttempt, next_attempt AS NextAttempt, " +
-                $"last_status AS LastStatus, last_error AS LastError, replay_id AS ReplayId FROM webhook_deliveries WHERE {where} ORDER BY id DESC LIMIT @take OFFSET @skip", args)).ToList();
-            var total = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM webhook_deliveries WHERE {where}", args);
+            var (items, total) = await service.DeliveriesAsync(http.Caller().AccountId, id, status, paging.Offset, paging.Take, http.RequestAborted);
             return paging.Result(items, total, (w, d) =>
             {
                 w.WriteStartObject();
@@ -106,83 +86,48 @@ public static class WebhookDeliveryEndpoints
             });
         }).WithSummary("Deliveries that needed more than one try, or were replayed: pending (with when next), failed, delivered");
 
-        g.MapPost("/webhook/{id}/delivery/{deliveryId}/retry", async (HttpContext http, string id, string deliveryId, WebhookStore store, WebhookReplays replays) =>
+        g.MapPost("/webhook/{id}/delivery/{deliveryId}/retry", async (HttpContext http, string id, string deliveryId, WebhookDeliveryService service) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var webhook = await service.RequireWebhookAsync(http.Caller().AccountId, id, http.RequestAborted);
             await RequestBody.ReadStrictAsync(http, BodyKeys.None);
-            var replay = await replays.ReplayDeliveryAsync(webhook, deliveryId, http.RequestAborted);
+            var replay = await service.RetryDeliveryAsync(webhook, deliveryId, http.RequestAborted);
             return RestResults.Created(http, "webhook/" + webhook.Id.ToString(CultureInfo.InvariantCulture) + "/replay", replay);
         }).WithSummary("Send one delivery again now");
 
-        g.MapPost("/webhook/{id}/replay", async (HttpContext http, string id, WebhookStore store, WebhookReplays replays, CopernicaTime time) =>
+        g.MapPost("/webhook/{id}/replay", async (HttpContext http, string id, WebhookDeliveryService service, CopernicaTime time) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var webhook = await service.RequireWebhookAsync(http.Caller().AccountId, id, http.RequestAborted);
             var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("event", "delivery", "failed", "from", "to"));
-            string? Text(string key) => body[key] is { } node ? FieldText(node) : null;
-            long replay;
-            if (Text("event") is { Length: > 0 } eventId)
-            {
-                replay = await replays.ReplayEventAsync(webhook, eventId, http.RequestAborted);
-            }
-            else if (Text("delivery") is { Length: > 0 } delivery)
-            {
-                replay = await replays.ReplayDeliveryAsync(webhook, delivery, http.RequestAborted);
-            }
-            else if (Text("failed") is { } failed && QueryValues.IsTrue(failed))
-            {
-                replay = await replays.ReplayFailedAsync(webhook, http.RequestAborted);
-            }
-            else if (Text("from") is { } fromText)
-            {
-                var from = time.ParseLocal(fromText) ?? throw new RequestRejectedException("Invalid value for from (expected YYYY-MM-DD HH:MM:SS)");
-                var toText = Text("to");
-                var to = toText is null ? time.NowMs() : time.ParseLocal(toText) ?? throw new RequestRejectedException("Invalid value for to (expected YYYY-MM-DD HH:MM:SS)");
-                replay = await replays.ReplayRangeAsync(webhook, from, to, http.RequestAborted);
-            }
-            else
-            {
-                throw new RequestRejectedException("Say what to replay: event, delivery, failed=true, or from (and to)");
-            }
-
+            var replay = await service.ReplayAsync(webhook, ReplayRequestOf(body, time), http.RequestAborted);
             return RestResults.Created(http, "webhook/" + webhook.Id.ToString(CultureInfo.InvariantCulture) + "/replay", replay);
         }).WithSummary("Send again: one event, one delivery, every failed delivery, or every event of a time range (from, to)");
 
-        g.MapGet("/webhook/{id}/replays", async (HttpContext http, string id, WebhookStore store, WebhookReplays replays, CopernicaTime time) =>
+        g.MapGet("/webhook/{id}/replays", async (HttpContext http, string id, WebhookDeliveryService service, CopernicaTime time) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var paging = Paging.From(http.Request);
-            var (items, total) = await replays.ListAsync(webhook.Id, paging, http.RequestAborted);
+            var (items, total) = await service.ReplaysAsync(http.Caller().AccountId, id, paging.Offset, paging.Take, http.RequestAborted);
             return paging.Result(items, total, (w, r) => WriteReplay(w, r, null, time));
         }).WithSummary("The webhook's replays, newest first");
 
-        g.MapGet("/webhook/{id}/replay/{replayId}", async (HttpContext http, string id, string replayId, WebhookStore store, WebhookReplays replays, CopernicaTime time) =>
+        g.MapGet("/webhook/{id}/replay/{replayId}", async (HttpContext http, string id, string replayId, WebhookDeliveryService service, CopernicaTime time) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var (replay, progress) = await replays.RequireAsync(webhook.Id, replayId, http.RequestAborted);
+            var (replay, progress) = await service.GetReplayAsync(http.Caller().AccountId, id, replayId, http.RequestAborted);
             return CopernicaJson.Write(w => WriteReplay(w, replay, progress, time));
         }).WithSummary("A replay's progress: journal records scanned of total, deliveries queued, delivered, pending, failed");
 
-        g.MapPost("/webhook/{id}/test", async (HttpContext http, string id, WebhookStore store, WebhookTester tester) =>
+        g.MapPost("/webhook/{id}/test", async (HttpContext http, string id, WebhookDeliveryService service) =>
         {
-            var webhook = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
+            var webhook = await service.RequireWebhookAsync(http.Caller().AccountId, id, http.RequestAborted);
             // data is the caller's own post data: its keys are not checked, only that none is given twice.
             var body = await RequestBody.ReadStrictAsync(http, BodyKeys.Of("type", "data"));
-            var result = await tester.TestAsync(webhook, body["type"] is { } type ? FieldText(type) : null, body["data"], http.RequestAborted);
-            if (!result.Validated) throw new RequestRejectedException(result.Error!);
+            var result = await service.TestAsync(webhook, body["type"] is { } type ? FieldText(type) : null, body["data"], http.RequestAborted);
             return CopernicaJson.Write(w => WebhookTester.Write(w, result));
         }).WithSummary("Call the webhook now with a sample event of a type (type) or your own post data (data), and show the receiver's answer");
 
-        g.MapPost("/webhooks/check", async (HttpContext http, WebhookStore store, WebhookTester tester, IOptions<DispatchOptions> options) =>
+        g.MapPost("/webhooks/check", async (HttpContext http, WebhookDeliveryService service) =>
         {
-            var accountId = http.Caller().AccountId;
             await RequestBody.ReadStrictAsync(http, BodyKeys.None);
-            var (webhooks, _) = await store.ListAsync(accountId, new Paging(0, int.MaxValue, false), http.RequestAborted);
-            var results = new List<WebhookTestResult>();
-            foreach (var chunk in webhooks.Chunk(options.Value.CheckConcurrency))
-            {
-                results.AddRange(await Task.WhenAll(chunk.Select(x => tester.TestAsync(x, null, null, http.RequestAborted))));
-            }
-
+            var results = await service.CheckAllAsync(http.Caller().AccountId, http.RequestAborted);
             return CopernicaJson.Write(w =>
             {
                 w.WriteStartObject();
@@ -194,6 +139,22 @@ public static class WebhookDeliveryEndpoints
                 w.WriteEndObject();
             });
         }).WithSummary("Check now: a test call to every webhook of the account, with each result");
+    }
+
+    /// <summary>
+    /// The replay body as a request: the first of <c>event</c>, <c>delivery</c>, <c>failed=true</c> and <c>from</c> (with
+    /// <c>to</c>) that is given; the times, local <c>YYYY-MM-DD HH:MM:SS</c>, are read only when they are what counts.
+    /// </summary>
+    private static ReplayRequest ReplayRequestOf(System.Text.Json.Nodes.JsonObject body, CopernicaTime time)
+    {
+        string? Text(string key) => body[key] is { } node ? FieldText(node) : null;
+        if (Text("event") is { Length: > 0 } eventId) return new ReplayRequest(EventId: eventId);
+        if (Text("delivery") is { Length: > 0 } delivery) return new ReplayRequest(DeliveryId: delivery);
+        if (Text("failed") is { } failed && QueryValues.IsTrue(failed)) return new ReplayRequest(Failed: true);
+        if (Text("from") is not { } fromText) return new ReplayRequest();
+        var from = time.ParseLocal(fromText) ?? throw new RequestRejectedException("Invalid value for from (expected YYYY-MM-DD HH:MM:SS)");
+        var to = Text("to") is { } toText ? time.ParseLocal(toText) ?? throw new RequestRejectedException("Invalid value for to (expected YYYY-MM-DD HH:MM:SS)") : (long?)null;
+        return new ReplayRequest(FromMs: from, ToMs: to);
     }
 
     private static string FieldText(System.Text.Json.Nodes.JsonNode node) => Profiles.FieldTypes.ToScalarText(node) ?? "";
@@ -226,34 +187,5 @@ public static class WebhookDeliveryEndpoints
     private static void WriteTime(Utf8JsonWriter w, string name, long? ms, CopernicaTime time)
     {
         if (ms is { } v) w.WriteString(name, time.FormatMs(v)); else w.WriteNull(name);
-    }
-
-    private sealed class AttemptListRow
-    {
-        public long Id { get; set; }
-        public string EventId { get; set; } = "";
-        public long Events { get; set; }
-        public long Attempt { get; set; }
-        public long Attempted { get; set; }
-        public long? Status { get; set; }
-        public long LatencyMs { get; set; }
-        public string? Error { get; set; }
-        public string? Response { get; set; }
-        public string? RemoteIp { get; set; }
-    }
-
-    private sealed class DeliveryRow
-    {
-        public long Id { get; set; }
-        public string EventId { get; set; } = "";
-        public long Seq { get; set; }
-        public string Status { get; set; } = "";
-        public long Attempts { get; set; }
-        public long? FirstAttempt { get; set; }
-        public long? LastAttempt { get; set; }
-        public long NextAttempt { get; set; }
-        public long? LastStatus { get; set; }
-        public string? LastError { get; set; }
-        public long? ReplayId { get; set; }
     }
 }

@@ -24,6 +24,8 @@ public static class WebhookDispatchFeature
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddSingleton<WebhookReplays>();
         builder.Services.AddHostedService<ReplayWorker>();
+        builder.Services.AddSingleton<DeliveryHistoryStore>();
+        builder.Services.AddSingleton<WebhookDeliveryService>();
         return builder;
     }
 

@@ -204,11 +204,11 @@ public sealed class WebhookReplays(IStorage storage, JournalReader journal, Jour
         return (replay, new ReplayProgress(counts.GetValueOrDefault("delivered"), counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("failed")));
     }
 
-    public async Task<(IReadOnlyList<ReplayRecord> Items, long Total)> ListAsync(long webhookId, Paging paging, CancellationToken ct)
+    public async Task<(IReadOnlyList<ReplayRecord> Items, long Total)> ListAsync(long webhookId, long offset, long take, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);
         var items = (await c.QueryAsync<ReplayRecord>(Select + " WHERE webhook_id = @webhookId ORDER BY id DESC LIMIT @take OFFSET @skip",
-            new { webhookId, take = paging.Take, skip = paging.Offset })).ToList();
+            new { webhookId, take, skip = offset })).ToList();
         return (items, await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_replays WHERE webhook_id = @webhookId", new { webhookId }));
     }
 

@@ -76,11 +76,11 @@ public sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<W
         return (await c.QueryAsync<DomainRecord>($"SELECT {Columns} FROM validated_domains WHERE account_id = @accountId ORDER BY id", new { accountId })).ToList();
     }
 
-    public async Task<(IReadOnlyList<DomainRecord> Items, long Total)> ListAsync(long accountId, Paging paging, CancellationToken ct)
+    public async Task<(IReadOnlyList<DomainRecord> Items, long Total)> ListAsync(long accountId, long offset, long take, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);
         var items = (await c.QueryAsync<DomainRecord>($"SELECT {Columns} FROM validated_domains WHERE account_id = @accountId ORDER BY id LIMIT @take OFFSET @skip",
-            new { accountId, take = paging.Take, skip = paging.Offset })).ToList();
+            new { accountId, take, skip = offset })).ToList();
         var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM validated_domains WHERE account_id = @accountId", new { accountId });
         return (items, total);
     }

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Tidings.Rest;
-using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Signing;
-using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Secrets;
 
@@ -20,67 +17,43 @@ public static class WebhookSecretEndpoints
     {
         var secrets = api.MapGroup("/webhook/{id}/secrets").WithTags("Webhooks");
 
-        secrets.MapGet("", async (HttpContext http, string id, WebhookStore webhooks, WebhookSecretStore store, CopernicaTime time) =>
+        secrets.MapGet("", async (HttpContext http, string id, WebhookSecretService service, CopernicaTime time) =>
         {
-            var webhook = await RequireAsync(http, id, webhooks);
-            // Whoever holds a secret can forge calls to the receiver: read-only (reporting) tokens do not get it.
-            if (!http.Caller().CanWrite) throw new RequestRejectedException(CopernicaErrors.ReadOnlyToken);
-            var list = await ListAsync(store, webhook.Id, http.RequestAborted);
+            var caller = http.Caller();
+            var found = await service.ListAsync(caller.AccountId, id, caller.CanWrite, http.RequestAborted);
             return Private(http, w =>
             {
                 w.WriteStartObject();
-                w.WriteString("webhook", webhook.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("webhook", found.WebhookId.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 w.WriteStartArray("secrets");
-                foreach (var s in list) WriteSecret(w, s, time);
+                foreach (var s in found.Secrets) WriteSecret(w, s, time);
                 w.WriteEndArray();
-                var ed25519 = list.FirstOrDefault(s => s.Kind == WebhookSecretKinds.Ed25519 && s.IsCurrent);
-                if (ed25519 is null) w.WriteNull("ed25519_public_key"); else w.WriteString("ed25519_public_key", PublicKey(ed25519));
+                if (found.CurrentEd25519 is { } ed25519) w.WriteString("ed25519_public_key", PublicKey(ed25519)); else w.WriteNull("ed25519_public_key");
                 w.WriteEndObject();
             });
         }).WithSummary("The webhook's Standard Webhooks secrets (current and those still in their grace period) and its ed25519 public key");
 
-        secrets.MapPost("/rotate", async (HttpContext http, string id, WebhookStore webhooks, WebhookSecretStore store, CopernicaTime time, IOptions<WebhookSecretsOptions> options) =>
+        secrets.MapPost("/rotate", async (HttpContext http, string id, WebhookSecretService service, CopernicaTime time) =>
         {
-            var webhook = await RequireAsync(http, id, webhooks);
+            var webhook = await service.RequireWebhookAsync(http.Caller().AccountId, id, http.RequestAborted);
             var body = await RequestBody.ReadStrictAsync(http, WebhookSecretInput.RotateKeys);
-            var kind = WebhookSecretInput.Kind(body);
-            var grace = WebhookSecretInput.Grace(body, options.Value);
-            var created = await store.RotateAsync(webhook.AccountId, webhook.Id, kind, grace, http.RequestAborted);
+            var created = await service.RotateAsync(webhook, body, http.RequestAborted);
             return Private(http, w => WriteSecret(w, created, time));
         }).WithSummary("Generate a new secret (kind hmac or ed25519); the replaced hmac secret keeps signing for grace seconds");
 
-        secrets.MapMethods("", PutOrPost, async (HttpContext http, string id, WebhookStore webhooks, WebhookSecretStore store, CopernicaTime time, IOptions<WebhookSecretsOptions> options) =>
+        secrets.MapMethods("", PutOrPost, async (HttpContext http, string id, WebhookSecretService service, CopernicaTime time) =>
         {
-            var webhook = await RequireAsync(http, id, webhooks);
+            var webhook = await service.RequireWebhookAsync(http.Caller().AccountId, id, http.RequestAborted);
             var body = await RequestBody.ReadStrictAsync(http, WebhookSecretInput.ImportKeys);
-            var (kind, secret) = WebhookSecretInput.Secret(body, options.Value);
-            var grace = WebhookSecretInput.Grace(body, options.Value);
-            var stored = await store.ImportAsync(webhook.AccountId, webhook.Id, kind, secret, grace, http.RequestAborted);
+            var stored = await service.ImportAsync(webhook, body, http.RequestAborted);
             return Private(http, w => WriteSecret(w, stored, time));
         }).WithSummary("Import a secret (whsec_… or whsk_…), e.g. from Svix; the replaced hmac secret keeps signing for grace seconds");
 
-        secrets.MapDelete("/ed25519", async (HttpContext http, string id, WebhookStore webhooks, WebhookSecretStore store) =>
+        secrets.MapDelete("/ed25519", async (HttpContext http, string id, WebhookSecretService service) =>
         {
-            var webhook = await RequireAsync(http, id, webhooks);
-            await store.RemoveEd25519Async(webhook.AccountId, webhook.Id, http.RequestAborted);
+            await service.RemoveEd25519Async(http.Caller().AccountId, id, http.RequestAborted);
             return RestResults.NoContent();
         }).WithSummary("Remove the webhook's ed25519 key: calls no longer carry a v1a signature");
-    }
-
-    private static Task<WebhookRecord> RequireAsync(HttpContext http, string id, WebhookStore webhooks) =>
-        webhooks.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-
-    /// <summary>The webhook may be deleted between the check and the read: answer as for a missing one.</summary>
-    private static async Task<IReadOnlyList<StoredWebhookSecret>> ListAsync(WebhookSecretStore store, long webhookId, CancellationToken ct)
-    {
-        try
-        {
-            return await store.ListAsync(webhookId, ct);
-        }
-        catch (KeyNotFoundException)
-        {
-            throw new RequestRejectedException(WebhookInput.NoWebhook);
-        }
     }
 
     /// <summary>Secrets must not stay in shared or browser caches.</summary>

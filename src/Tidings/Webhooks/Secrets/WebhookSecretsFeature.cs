@@ -17,6 +17,7 @@ public static class WebhookSecretsFeature
         builder.Services.AddSecretColumn(WebhookSecretTable.SecretColumn);
         builder.Services.AddSingleton<WebhookSecretStore>();
         builder.Services.AddSingleton<IWebhookDeletionHook>(sp => sp.GetRequiredService<WebhookSecretStore>());
+        builder.Services.AddSingleton<WebhookSecretService>();
         return builder;
     }
 

@@ -1,0 +1,50 @@
+using Tidings.Rejections;
+
+namespace Tidings.Profiles;
+
+/// <summary>
+/// Collections of a database: found by id (anywhere in the account) or by name within a database, listed with their
+/// fields, created, renamed, and their unsubscribe behaviour and intentions.
+/// </summary>
+internal sealed class CollectionService(DatabaseStore store, FieldStore fields)
+{
+    /// <summary>A collection of the account by id; Copernica's "No collection" rejection otherwise.</summary>
+    public Task<CollectionRecord> RequireAsync(long accountId, string id, CancellationToken ct) =>
+        store.RequireCollectionAsync(accountId, id, ct);
+
+    /// <summary>A collection of <paramref name="database"/> by id or (case-insensitive) name, or null.</summary>
+    public Task<CollectionRecord?> FindInAsync(DatabaseRecord database, string idOrName, CancellationToken ct) =>
+        store.FindCollectionAsync(database.AccountId, idOrName, database, ct);
+
+    /// <summary>A collection of <paramref name="database"/> by id or name; <paramref name="notFound"/> otherwise.</summary>
+    public async Task<CollectionRecord> RequireInAsync(DatabaseRecord database, string idOrName, string notFound, CancellationToken ct) =>
+        await FindInAsync(database, idOrName, ct) ?? throw new RequestRejectedException(notFound);
+
+    public async Task<IReadOnlyList<CollectionDetails>> ListAsync(DatabaseRecord database, CancellationToken ct)
+    {
+        var list = new List<CollectionDetails>();
+        foreach (var c in await store.ListCollectionsAsync(database.Id, ct)) list.Add(new CollectionDetails(c, await fields.ListAsync(database.Id, c.Id, ct)));
+        return list;
+    }
+
+    public async Task<CollectionDetails> GetAsync(long accountId, string id, CancellationToken ct)
+    {
+        var c = await RequireAsync(accountId, id, ct);
+        return new CollectionDetails(c, await fields.ListAsync(c.DatabaseId, c.Id, ct));
+    }
+
+    public Task<long> CreateAsync(DatabaseRecord database, DatabaseChange change, CancellationToken ct) =>
+        store.CreateCollectionAsync(database, change.Name ?? "", change.Description ?? "", ct);
+
+    public Task UpdateAsync(CollectionRecord collection, DatabaseChange change, CancellationToken ct) =>
+        store.UpdateCollectionAsync(collection, change.Name, change.Description, ct);
+
+    public Task SetUnsubscribeAsync(CollectionRecord collection, UnsubscribeChange change, CancellationToken ct)
+    {
+        var (behavior, fieldsJson) = UnsubscribeRules.Apply(change, collection.UnsubscribeBehavior);
+        return store.SetCollectionUnsubscribeAsync(collection.Id, behavior, fieldsJson, ct);
+    }
+
+    public Task SetIntentionsAsync(CollectionRecord collection, IntentionsChange change, CancellationToken ct) =>
+        store.SetCollectionIntentionsAsync(collection.Id, UnsubscribeRules.Intentions(change, collection.Intentions), ct);
+}

@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Tidings.Rejections;
+using Tidings.Webhooks.Configuration;
+
+namespace Tidings.Webhooks.Dispatch;
+
+/// <summary>A webhook and where its delivery stands (null while no runner delivers for it).</summary>
+internal sealed record WebhookDeliveryStatus(WebhookRecord Webhook, RunnerStatus? Runner);
+
+/// <summary>What to send again: one event, one delivery, every failed delivery, or a time range (Unix ms; no end: now).</summary>
+internal sealed record ReplayRequest(string? EventId = null, string? DeliveryId = null, bool Failed = false, long? FromMs = null, long? ToMs = null);
+
+/// <summary>
+/// A webhook's delivery for every front end: its live status, attempt log and deliveries, replays and their progress,
+/// a test call, and "check now" for all webhooks of an account. A webhook of another account is answered as a missing one.
+/// </summary>
+internal sealed class WebhookDeliveryService(
+    WebhookStore webhooks, WebhookDispatcher dispatcher, DeliveryHistoryStore history, WebhookReplays replays, WebhookTester tester,
+    TimeProvider time, IOptions<DispatchOptions> options)
+{
+    public const string NothingToReplay = "Say what to replay: event, delivery, failed=true, or from (and to)";
+
+    /// <summary>The account's webhook with this id, or a rejection saying there is none.</summary>
+    public Task<WebhookRecord> RequireWebhookAsync(long accountId, string id, CancellationToken ct) => webhooks.RequireAsync(accountId, id, ct);
+
+    public async Task<WebhookDeliveryStatus> StatusAsync(long accountId, string id, CancellationToken ct)
+    {
+        var webhook = await webhooks.RequireAsync(accountId, id, ct);
+        return new WebhookDeliveryStatus(webhook, dispatcher.Status(webhook.Id));
+    }
+
+    /// <summary>Every call made for the webhook, newest first.</summary>
+    public async Task<(IReadOnlyList<AttemptListItem> Items, long Total)> AttemptsAsync(long accountId, string id, long offset, long take, CancellationToken ct)
+    {
+        var webhook = await webhooks.RequireAsync(accountId, id, ct);
+        return await history.AttemptsAsync(webhook.Id, offset, take, ct);
+    }
+
+    /// <summary>The webhook's deliveries, all or of one <paramref name="status"/> (pending, failed or delivered; empty: all).</summary>
+    public async Task<(IReadOnlyList<DeliveryListItem> Items, long Total)> DeliveriesAsync(long accountId, string id, string status, long offset, long take, CancellationToken ct)
+    {
+        var webhook = await webhooks.RequireAsync(accountId, id, ct);
+        if (status.Length > 0 && status is not ("pending" or "failed" or "delivered")) throw new RequestRejectedException("Invalid status (expected pending, failed or delivered)");
+        return await history.DeliveriesAsync(webhook.Id, status, offset, take, ct);
+    }
+
+    /// <summary>Sends one delivery (a failed, pending or delivered one) again now; the replay's id.</summary>
+    public Task<long> RetryDeliveryAsync(WebhookRecord webhook, string deliveryId, CancellationToken ct) => replays.ReplayDeliveryAsync(webhook, deliveryId, ct);
+
+    /// <summary>Starts a replay; its id.</summary>
+    public Task<long> ReplayAsync(WebhookRecord webhook, ReplayRequest request, CancellationToken ct)
+    {
+        if (request.EventId is { Length: > 0 } eventId) return replays.ReplayEventAsync(webhook, eventId, ct);
+        if (request.DeliveryId is { Length: > 0 } delivery) return replays.ReplayDeliveryAsync(webhook, delivery, ct);
+        if (request.Failed) return replays.ReplayFailedAsync(webhook, ct);
+        if (request.FromMs is { } from) return replays.ReplayRangeAsync(webhook, from, request.ToMs ?? time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        throw new RequestRejectedException(NothingToReplay);
+    }
+
+    /// <summary>The webhook's replays, newest first.</summary>
+    public async Task<(IReadOnlyList<ReplayRecord> Items, long Total)> ReplaysAsync(long accountId, string id, long offset, long take, CancellationToken ct)
+    {
+        var webhook = await webhooks.RequireAsync(accountId, id, ct);
+        return await replays.ListAsync(webhook.Id, offset, take, ct);
+    }
+
+    /// <summary>A replay with its progress.</summary>
+    public async Task<(ReplayRecord Replay, ReplayProgress Progress)> GetReplayAsync(long accountId, string id, string replayId, CancellationToken ct)
+    {
+        var webhook = await webhooks.RequireAsync(accountId, id, ct);
+        return await replays.RequireAsync(webhook.Id, replayId, ct);
+    }
+
+    /// <summary>
+    /// Calls the webhook now with a sample event of <paramref name="type"/> or the caller's own <paramref name="data"/>.
+    /// A handler whose domain is not validated is not called: that is a rejection saying why.
+    /// </summary>
+    public async Task<WebhookTestResult> TestAsync(WebhookRecord webhook, string? type, JsonNode? data, CancellationToken ct)
+    {
+        var result = await tester.TestAsync(webhook, type, data, ct);
+        if (!result.Validated) throw new RequestRejectedException(result.Error!);
+        return result;
+    }
+
+    /// <summary>"Check now": a test call to every webhook of the account, at most <see cref="DispatchOptions.CheckConcurrency"/> at a time.</summary>
+    public async Task<IReadOnlyList<WebhookTestResult>> CheckAllAsync(long accountId, CancellationToken ct)
+    {
+        var (all, _) = await webhooks.ListAsync(accountId, 0, int.MaxValue, ct);
+        var results = new List<WebhookTestResult>();
+        foreach (var chunk in all.Chunk(options.Value.CheckConcurrency))
+        {
+            results.AddRange(await Task.WhenAll(chunk.Select(x => tester.TestAsync(x, null, null, ct))));
+        }
+
+        return results;
+    }
+}

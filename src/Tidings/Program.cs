@@ -4,6 +4,7 @@ using Tidings.Consumption;
 using Tidings.MtaResults;
 using Tidings.Events;
 using Tidings.Hosting;
+using Tidings.Journal;
 using Tidings.LogFiles;
 using Tidings.LogRedaction;
 using Tidings.Mailings;
@@ -31,6 +32,7 @@ if (ServerStart.CreateBuilder(args) is not { } builder) return ServerStart.Faile
 builder.AddLogRedaction();
 builder.AddHosting();
 builder.AddStorage();
+builder.AddJournal();
 builder.AddSecretProtection();
 builder.AddRest();
 builder.AddAccounts();

@@ -46,7 +46,7 @@ public sealed class JournalInserter : IAsyncDisposable
     /// <summary>Inserts a row whose payload is already serialised; false when its dedupe key was already recorded.</summary>
     public async Task<bool> InsertAsync(long accountId, string type, long occurredMs, string payloadJson, long? mailingId, long? destinationId, string? dedupeKey)
     {
-        await _context.LockJournalAsync();
+        await JournalAppendOrder.BeforeAppendAsync(_context);
         _id.Value = ChangeJournal.NewEventId();
         _account.Value = accountId;
         _type.Value = type;

@@ -1,11 +1,14 @@
-using System.Data.Common;
-using Dapper;
+using Tidings.Journal;
 using Tidings.Storage;
 
 namespace Tidings.LogFiles;
 
-/// <summary>Which log files exist: distinct (local day, type) pairs of an account's journal, found by index seeks.</summary>
-public sealed class LogFileStore(IStorage storage, LocalDays days)
+/// <summary>
+/// Which log files exist (distinct (local day, type) pairs of an account's journal, found by index seeks), and what a
+/// download holds, read through <see cref="JournalReader"/>: a download's last seq is a resume token (<c>afterSeq</c>)
+/// that, by the reader's promise, misses nothing when the next download starts after it.
+/// </summary>
+public sealed class LogFileStore(IStorage storage, JournalReader journal, JournalLogScans scans, LocalDays days)
 {
     /// <summary>The local days that have records of any log file type, oldest first.</summary>
     public async Task<IReadOnlyList<DateOnly>> DatesAsync(long accountId, CancellationToken cancellationToken)
@@ -40,9 +43,7 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
                 var cursor = lowest;
                 while (true)
                 {
-                    var next = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                        $"SELECT MIN(occurred) FROM journal {storage.Dialect.UseIndex("ix_journal_type_time")} WHERE account_id = @accountId AND type = @source AND occurred >= @cursor AND occurred < @highest",
-                        new { accountId, source, cursor, highest }, cancellationToken: cancellationToken));
+                    var next = await scans.FirstOccurredAsync(c, accountId, source, cursor, highest, cancellationToken);
                     if (next is not { } occurred) break;
                     var day = days.DayOf(occurred);
                     result.Add(new LogFileName(type, day));
@@ -69,9 +70,10 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
         await using var c = await storage.OpenReadAsync(cancellationToken);
         foreach (var source in name.Type.SourceTypes)
         {
-            var max = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                $"SELECT MAX(seq) FROM journal {storage.Dialect.UseIndex("ix_journal_type_time")} WHERE account_id = @accountId AND type = @source AND occurred >= @start AND occurred < @end AND seq > @after",
-                new { accountId, source, start, end, after }, cancellationToken: cancellationToken));
+            var max = await journal.RangeEndAsync(c, new JournalRange(after)
+            {
+                AccountId = accountId, Type = source, OccurredFrom = start, OccurredBefore = end, Index = JournalLogScans.TypeTimeIndex,
+            }, cancellationToken);
             if (max > (last ?? long.MinValue)) last = max;
         }
 
@@ -82,88 +84,16 @@ public sealed class LogFileStore(IStorage storage, LocalDays days)
     /// Streams the planned records in seq order, one reader per record type merged by seq, holding one row per type
     /// in memory: a file of any size is read in constant memory.
     /// </summary>
-    public async IAsyncEnumerable<JournalRecord> ReadAsync(LogFileQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<JournalEntry> ReadAsync(LogFileQuery query, CancellationToken cancellationToken)
     {
-        if (query.LastSeq is not { } last) yield break;
-        var cursors = new List<Cursor>();
-        try
+        if (query.LastSeq is not { } last) return journal.MergeAsync([], cancellationToken);
+        var ranges = query.Name.Type.SourceTypes.Select(source => new JournalRange(query.AfterSeq)
         {
-            foreach (var source in query.Name.Type.SourceTypes)
-            {
-                var connection = await storage.OpenReadAsync(cancellationToken);
-                var cursor = new Cursor(connection, storage.Dialect.UseIndex("ix_journal_type_seq"));
-                cursors.Add(cursor);
-                await cursor.OpenAsync(query, source, last, cancellationToken);
-            }
-
-            while (true)
-            {
-                Cursor? next = null;
-                foreach (var cursor in cursors)
-                {
-                    if (cursor.Current is { } r && (next is null || r.Seq < next.Current!.Seq)) next = cursor;
-                }
-
-                if (next is null) yield break;
-                yield return next.Current!;
-                await next.MoveAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            foreach (var cursor in cursors) await cursor.DisposeAsync();
-        }
-    }
-
-    private sealed class Cursor(DbConnection connection, string indexHint) : IAsyncDisposable
-    {
-        private DbCommand? _command;
-        private DbDataReader? _reader;
-
-        public JournalRecord? Current { get; private set; }
-
-        public async Task OpenAsync(LogFileQuery q, string source, long last, CancellationToken cancellationToken)
-        {
-            _command = connection.CreateCommand();
-            _command.CommandText =
-                $"SELECT seq, type, occurred, payload FROM journal {indexHint} WHERE account_id = @account AND type = @type AND seq > @after AND seq <= @last " +
-                "AND occurred >= @start AND occurred < @end ORDER BY seq";
-            Add("account", q.AccountId);
-            Add("type", source);
-            Add("after", q.AfterSeq);
-            Add("last", last);
-            Add("start", q.StartMs);
-            Add("end", q.EndMs);
-            _reader = await _command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
-            await MoveAsync(cancellationToken);
-        }
-
-        public async Task MoveAsync(CancellationToken cancellationToken)
-        {
-            Current = await _reader!.ReadAsync(cancellationToken)
-                ? new JournalRecord(_reader.GetInt64(0), _reader.GetString(1), _reader.GetInt64(2), _reader.GetString(3))
-                : null;
-        }
-
-        private void Add(string name, object value)
-        {
-            var p = _command!.CreateParameter();
-            p.ParameterName = "@" + name;
-            p.Value = value;
-            _command.Parameters.Add(p);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_reader is not null) await _reader.DisposeAsync();
-            if (_command is not null) await _command.DisposeAsync();
-            await connection.DisposeAsync();
-        }
+            AccountId = query.AccountId, Type = source, UpTo = last, OccurredFrom = query.StartMs, OccurredBefore = query.EndMs, Index = JournalLogScans.TypeSeqIndex,
+        }).ToList();
+        return journal.MergeAsync(ranges, cancellationToken);
     }
 }
 
 /// <summary>A planned download: the file, its millisecond range, the seq range (after, last] (null last: empty).</summary>
 public sealed record LogFileQuery(long AccountId, LogFileName Name, long StartMs, long EndMs, long AfterSeq, long? LastSeq);
-
-/// <summary>One journal record as a log file reads it.</summary>
-public sealed record JournalRecord(long Seq, string Type, long Occurred, string Payload);

@@ -1,15 +1,14 @@
-using Dapper;
 using Microsoft.Extensions.Options;
-using Tidings.Storage;
+using Tidings.Journal;
 
 namespace Tidings.LogFiles;
 
 /// <summary>
 /// Deletes journal records that log files show once they are older than <see cref="LogFilesOptions.RetentionDays"/>,
-/// but never a record at or beyond the lowest cursor in <c>consumer_cursors</c>: a consumer (statistics, webhooks)
+/// but never a record at or beyond the lowest consumer cursor: a consumer (statistics, webhooks)
 /// that has not passed a record yet still gets it. Works in bounded batches of seq, each its own short transaction.
 /// </summary>
-public sealed class LogRetention(IStorage storage, TimeProvider timeProvider, IOptions<LogFilesOptions> options, ILogger<LogRetention> logger) : BackgroundService
+public sealed class LogRetention(JournalRetention journal, TimeProvider timeProvider, IOptions<LogFilesOptions> options, ILogger<LogRetention> logger) : BackgroundService
 {
     /// <summary>Where the previous sweep stopped: rows before it were looked at already (reset on restart).</summary>
     private long _position;
@@ -44,35 +43,18 @@ public sealed class LogRetention(IStorage storage, TimeProvider timeProvider, IO
         var o = options.Value;
         if (o.RetentionDays == 0) return 0;
         var cutoff = timeProvider.GetUtcNow().AddDays(-o.RetentionDays).ToUnixTimeMilliseconds();
-        long limit;
-        await using (var c = await storage.OpenReadAsync(cancellationToken))
-        {
-            limit = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MIN(seq) FROM consumer_cursors", cancellationToken: cancellationToken)) ?? long.MaxValue;
-        }
+        var limit = await journal.LimitAsync(cancellationToken);
 
         var position = Math.Min(Interlocked.Read(ref _position), limit);
         long deleted = 0;
         var types = LogFileTypes.SourceTypes;
         while (!cancellationToken.IsCancellationRequested)
         {
-            (long? End, long? Oldest) window;
-            await using (var c = await storage.OpenReadAsync(cancellationToken))
-            {
-                window = await c.QuerySingleAsync<(long?, long?)>(new CommandDefinition(
-                    "SELECT MAX(seq), MIN(occurred) FROM (SELECT seq, occurred FROM journal WHERE seq > @position AND seq < @limit ORDER BY seq LIMIT @batch) w",
-                    new { position, limit, batch = o.RetentionBatchSize }, cancellationToken: cancellationToken));
-            }
+            var window = await journal.WindowAsync(position, limit, o.RetentionBatchSize, cancellationToken);
 
             // Records are appended roughly in time order: a window with nothing old enough ends the sweep.
             if (window.End is not { } end || window.Oldest >= cutoff) break;
-            var from = position;
-            deleted += await storage.WriteAsync(w =>
-            {
-                w.LeavesProfilesAlone();
-                return w.Connection.ExecuteAsync(
-                    $"DELETE FROM journal WHERE seq > @from AND seq <= @end AND occurred < @cutoff AND {storage.Dialect.InList("type", "@types")}",
-                    new { from, end, cutoff, types }, w.Transaction);
-            }, cancellationToken);
+            deleted += await journal.DeleteAsync(position, end, cutoff, types, cancellationToken);
             position = end;
             Interlocked.Exchange(ref _position, position);
             logger.LogInformation("Log file retention: {Deleted} journal records older than {Days} days deleted so far (up to seq {Seq})", deleted, o.RetentionDays, end);

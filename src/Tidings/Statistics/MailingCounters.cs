@@ -66,17 +66,9 @@ public static class MailingCounters
 
     public static readonly string[] CountedTypes = All.SelectMany(TypesOf).ToArray();
 
-    /// <summary>
-    /// Journal types as an SQL list for <c>IN (…)</c>, written out: they are fixed names, and Dapper does not expand a
-    /// list parameter for PostgreSQL (Npgsql takes it as one array).
-    /// </summary>
-    public static string SqlList(IEnumerable<string> types) => string.Join(", ", types.Select(t => $"'{t}'"));
-
-    /// <summary>SQL that maps the journal's <c>type</c> column to its metric name.</summary>
-    public static string MetricCase() =>
-        "CASE type " + string.Join(" ", All.SelectMany(m => TypesOf(m).Select(t => $"WHEN '{t}' THEN '{m}'"))) + " END";
-
-    /// <summary>SQL that maps the journal's <c>type</c> column to its dominant-result rank.</summary>
-    public static string RankCase() =>
-        "CASE type " + string.Join(" ", All.SelectMany((m, i) => TypesOf(m).Select(t => $"WHEN '{t}' THEN {Ranks[i]}"))) + " ELSE 0 END";
+    /// <summary>What the journal's window queries count, by journal type.</summary>
+    public static readonly CountedTypes ForJournal = new(
+        All.SelectMany(m => TypesOf(m).Select(t => (t, m))).ToList(),
+        All.SelectMany((m, i) => TypesOf(m).Select(t => (t, Ranks[i]))).ToList(),
+        TypesOf(Deliveries).Concat(TypesOf(Errors)).ToList());
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Tidings.Journal;
 using Tidings.Storage;
 
 namespace Tidings.Statistics;
@@ -11,9 +12,12 @@ namespace Tidings.Statistics;
 /// row <c>statistics</c>) in batches and, in one transaction per batch, updates the per-destination results
 /// (<c>destination_results</c>), the per-mailing counters (<c>mailing_statistics</c>) and the cursor. A batch is
 /// counted entirely or not at all, so a restart (or a crash) neither loses nor double counts an event. Reading the
-/// statistics then costs a handful of rows, however large the mailing.
+/// statistics then costs a handful of rows, however large the mailing. Appends wake it (<see cref="JournalSignal"/>; a
+/// burst wakes it once), and it looks anyway every <see cref="StatisticsOptions.PollIntervalMs"/> for what another
+/// node appended.
 /// </summary>
-public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOptions> options, ILogger<StatisticsConsumer> logger) : BackgroundService
+public sealed class StatisticsConsumer(
+    IStorage storage, JournalReader journal, JournalSignal signal, TimeProvider time, IOptions<StatisticsOptions> options, ILogger<StatisticsConsumer> logger) : BackgroundService
 {
     public const string CursorName = "statistics";
 
@@ -28,32 +32,30 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
     /// <summary>The journal sequence number up to which everything has been counted (as far as this node knows).</summary>
     public long Position => Volatile.Read(ref _position);
 
-    /// <summary>Makes the consumer look for new journal records now instead of after its poll interval.</summary>
+    /// <summary>Makes the consumer look for new journal records now instead of after its poll interval (coalesced: one pending wake at most).</summary>
     public void Wake() => _wake.Writer.TryWrite(true);
 
     /// <summary>Waits until everything in the journal now has been counted (tests, admin tools).</summary>
     public async Task CatchUpAsync(CancellationToken ct = default)
     {
-        long max;
-        await using (var c = await storage.OpenReadAsync(ct))
-        {
-            max = await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM journal");
-        }
-
+        var max = await journal.HeadAsync(ct);
         while (Position < max)
         {
             Wake();
-            await Task.Delay(10, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), time, ct);
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
+        signal.Subscribe(Wake);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Taken before the read, so an append that commits during it leaves a wake for the next round.
+                _wake.Reader.TryRead(out _);
                 var read = await CountNextBatchAsync(stoppingToken);
                 if (read >= o.BatchSize) continue;
             }
@@ -68,8 +70,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
 
             try
             {
-                _wake.Reader.TryRead(out _);
-                await _wake.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(o.PollIntervalMs), stoppingToken);
+                await _wake.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(TimeSpan.FromMilliseconds(o.PollIntervalMs), time, stoppingToken);
             }
             catch (TimeoutException)
             {
@@ -88,9 +89,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
         if (_started)
         {
             // Nothing new after what this node counted: no write transaction (the writer stays free for others).
-            await using var reader = await storage.OpenReadAsync(ct);
-            var next = await reader.ExecuteScalarAsync<long?>("SELECT MIN(seq) FROM journal WHERE seq > @position", new { position = Position });
-            if (next is null) return 0;
+            if (!await journal.HasAfterAsync(Position, ct)) return 0;
         }
 
         Batch batch;
@@ -116,22 +115,16 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
     private async Task<Batch> CountBatchAsync(WriteContext w, int batchSize)
     {
         w.LeavesProfilesAlone();
-        var c = w.Connection;
-        var tx = w.Transaction;
-        await c.ExecuteAsync("INSERT INTO consumer_cursors (name, seq) VALUES (@CursorName, 0) ON CONFLICT (name) DO NOTHING", new { CursorName }, tx);
-        // PostgreSQL: the row lock makes a second node wait for this batch and then continue after it.
-        var lockClause = storage.Dialect.Provider == StorageProvider.Postgres ? " FOR UPDATE" : "";
-        var cursor = await c.ExecuteScalarAsync<long>($"SELECT seq FROM consumer_cursors WHERE name = @CursorName{lockClause}", new { CursorName }, tx);
-        var rows = (await c.QueryAsync<Entry>(
-            "SELECT seq, type, mailing_id AS MailingId, destination_id AS DestinationId FROM journal WHERE seq > @cursor ORDER BY seq LIMIT @batchSize",
-            new { cursor, batchSize }, tx)).ToList();
+        // PostgreSQL: the cursor's row lock makes a second node wait for this batch and then continue after it.
+        var cursor = await ConsumerCursors.TakeAsync(w, CursorName);
+        var rows = await journal.ReadAsync(w, new JournalRange(cursor) { Limit = batchSize, View = JournalView.Counting });
         if (rows.Count == 0) return new Batch(0, cursor, null, false);
 
         // The cached results are what the table holds only if this node counted last, up to this very cursor.
         var usedCache = cursor == _cachedAt;
         var counted = await CountAsync(w, rows, usedCache ? _cache : null);
         var last = rows[^1].Seq;
-        await c.ExecuteAsync("UPDATE consumer_cursors SET seq = @last WHERE name = @CursorName", new { last, CursorName }, tx);
+        await ConsumerCursors.SetAsync(w, CursorName, last);
         return new Batch(rows.Count, last, counted, usedCache);
     }
 
@@ -152,7 +145,7 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
 
     }
 
-    private static async Task<Dictionary<long, DestinationState>> CountAsync(WriteContext w, List<Entry> rows, Dictionary<long, DestinationState>? cache)
+    private static async Task<Dictionary<long, DestinationState>> CountAsync(WriteContext w, List<JournalEntry> rows, Dictionary<long, DestinationState>? cache)
     {
         var counted = rows.Where(r => r.MailingId is not null && r.DestinationId is not null && MailingCounters.IndexOfType(r.Type) >= 0).ToList();
         var states = new Dictionary<long, DestinationState>();
@@ -222,14 +215,6 @@ public sealed class StatisticsConsumer(IStorage storage, IOptions<StatisticsOpti
             "ON CONFLICT (mailing_id, metric) DO UPDATE SET total = mailing_statistics.total + excluded.total, unique_count = mailing_statistics.unique_count + excluded.unique_count",
             deltas.Select(d => new { d.Key.Mailing, d.Key.Metric, d.Value.Total, d.Value.Unique }), w.Transaction);
         return states;
-    }
-
-    private sealed class Entry
-    {
-        public long Seq { get; set; }
-        public string Type { get; set; } = "";
-        public long? MailingId { get; set; }
-        public long? DestinationId { get; set; }
     }
 
     private sealed class Delta

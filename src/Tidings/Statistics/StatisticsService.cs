@@ -1,3 +1,4 @@
+using Tidings.Journal;
 using Tidings.Mailings;
 using Tidings.Rejections;
 

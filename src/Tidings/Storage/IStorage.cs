@@ -18,13 +18,18 @@ public interface IStorage
     /// none of its changes are kept and the exception is rethrown to the caller.
     /// </summary>
     Task<T> WriteAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raised once a transaction that appended journal rows (<see cref="WriteContext.AppendedToJournal"/>) has committed,
+    /// never before: whoever follows the journal may read the new rows then. Handlers run on the writer and must be
+    /// as cheap as a flag or a channel write.
+    /// </summary>
+    event Action? JournalAppendCommitted;
 }
 
 /// <summary>The connection and transaction a unit of write work runs in.</summary>
 public sealed record WriteContext(DbConnection Connection, DbTransaction Transaction, SqlDialect Dialect)
 {
-    private bool _journalLocked;
-
     /// <summary>
     /// Where the store runs every unit of work in one order on one connection (SQLite), the number of units before
     /// this one that may have changed profile data (profiles, subprofiles, fields, interests, databases); what was
@@ -49,18 +54,17 @@ public sealed record WriteContext(DbConnection Connection, DbTransaction Transac
         ProfilesUntouched = false;
     }
 
+    /// <summary>Whether a unit of this transaction appended journal rows (the store then raises <see cref="IStorage.JournalAppendCommitted"/>).</summary>
+    public bool AppendedToJournal { get; private set; }
+
     /// <summary>
-    /// Makes journal sequence numbers commit in order: on PostgreSQL, concurrent transactions would otherwise commit
-    /// their journal rows out of <c>seq</c> order, and a consumer following the journal by <c>seq</c> could pass a row
-    /// that commits late. Taken once per transaction, just before the first journal row is inserted.
+    /// Notes that this transaction appends journal rows; true the first time, when the journal orders its appends
+    /// against those of concurrent transactions (the journal folder decides how).
     /// </summary>
-    public async Task LockJournalAsync()
+    public bool NoteJournalAppend()
     {
-        if (_journalLocked || Dialect.JournalAppendLock is not { } sql) return;
-        await using var command = Connection.CreateCommand();
-        command.Transaction = Transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-        _journalLocked = true;
+        if (AppendedToJournal) return false;
+        AppendedToJournal = true;
+        return true;
     }
 }

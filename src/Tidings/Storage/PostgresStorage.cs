@@ -22,6 +22,8 @@ public sealed class PostgresStorage : IStorage, IAsyncDisposable
 
     public SqlDialect Dialect { get; } = new PostgresDialect();
 
+    public event Action? JournalAppendCommitted;
+
     public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
@@ -29,8 +31,10 @@ public sealed class PostgresStorage : IStorage, IAsyncDisposable
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        var result = await work(new WriteContext(connection, transaction, Dialect));
+        var context = new WriteContext(connection, transaction, Dialect);
+        var result = await work(context);
         await transaction.CommitAsync(cancellationToken);
+        if (context.AppendedToJournal) JournalAppendCommitted?.Invoke();
         return result;
     }
 

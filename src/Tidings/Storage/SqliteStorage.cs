@@ -64,6 +64,8 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
 
     public SqlDialect Dialect { get; } = new SqliteDialect();
 
+    public event Action? JournalAppendCommitted;
+
     public string DatabasePath => _writer.DataSource;
 
     public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default)
@@ -122,6 +124,7 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
                 }
 
                 transaction.Commit();
+                if (context.AppendedToJournal) JournalAppendCommitted?.Invoke();
                 foreach (var item in succeeded)
                 {
                     item.Complete();

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Journal;
 using Tidings.Storage;
@@ -75,11 +74,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!Enabled) return;
-        long recorded;
-        await using (var c = await _storage.OpenReadAsync(cancellationToken))
-        {
-            recorded = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT position FROM journal_intake WHERE id = 1", cancellationToken: cancellationToken)) ?? 0;
-        }
+        var recorded = await IntakePosition.ReadAsync(_storage, cancellationToken);
 
         _segments = IntakeSegments.Open(Directory, _options.IntakeSegmentBytes, _storageOptions.SqliteSynchronous == SqliteSynchronous.Full, recorded);
         if (_segments.DiscardedTail > 0)
@@ -143,7 +138,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
         {
             var progressed = Volatile.Read(ref _progressed).Task;
             if (Interlocked.Read(ref _materialized) >= target) break;
-            await Task.WhenAny(progressed, Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken)); // and look again at _stopping
+            await Task.WhenAny(progressed, Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken)); // and look again at _stopping
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
@@ -202,9 +197,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
                             await inserter.InsertAsync(r.AccountId, r.Type, r.OccurredMs, r.Payload, r.MailingId, r.DestinationId, dedupeKey: null);
                         }
 
-                        await w.Connection.ExecuteAsync(
-                            "INSERT INTO journal_intake (id, position) VALUES (1, @next) ON CONFLICT (id) DO UPDATE SET position = excluded.position",
-                            new { next }, w.Transaction);
+                        await IntakePosition.RecordAsync(w, next);
                         return true;
                     }, CancellationToken.None);
                 }
@@ -221,7 +214,7 @@ public sealed class JournalIntake : IHostedService, IDisposable
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Making intake log events into journal rows failed at position {Position}; retrying in 5 s", Interlocked.Read(ref _materialized));
-                try { await Task.Delay(TimeSpan.FromSeconds(5), token); } catch (OperationCanceledException) { break; }
+                try { await Task.Delay(TimeSpan.FromSeconds(5), _time, token); } catch (OperationCanceledException) { break; }
             }
         }
     }

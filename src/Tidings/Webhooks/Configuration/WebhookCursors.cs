@@ -1,22 +1,27 @@
-using Dapper;
+using Tidings.Journal;
 using Tidings.Storage;
 
 namespace Tidings.Webhooks.Configuration;
 
 /// <summary>
-/// Each enabled webhook's position in the journal: a <c>consumer_cursors</c> row <c>webhook:&lt;id&gt;</c>. A new or
-/// re-enabled webhook starts at the journal's end (it hears of what happens from then on; older events can be
-/// replayed). A disabled webhook has no cursor, so it does not hold back the journal's retention.
+/// Each enabled webhook's position in the journal: the consumer cursor <c>webhook:&lt;id&gt;</c>. A new or re-enabled
+/// webhook starts at the journal's end (it hears of what happens from then on; older events can be replayed). A
+/// disabled webhook has no cursor, so it does not hold back the journal's retention.
 /// </summary>
 public static class WebhookCursors
 {
-    public static string Name(long webhookId) => "webhook:" + webhookId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>What the names of all webhook cursors start with.</summary>
+    public const string Prefix = "webhook:";
+
+    public static string Name(long webhookId) => Prefix + webhookId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Creates the cursor at the journal's end unless the webhook has one.</summary>
-    public static Task StartAtEndAsync(WriteContext w, long webhookId) => w.Connection.ExecuteAsync(
-        "INSERT INTO consumer_cursors (name, seq) SELECT @name, COALESCE(MAX(seq), 0) FROM journal WHERE true ON CONFLICT (name) DO NOTHING",
-        new { name = Name(webhookId) }, w.Transaction);
+    public static Task StartAtEndAsync(WriteContext w, long webhookId) => ConsumerCursors.StartAtEndAsync(w, Name(webhookId));
 
-    public static Task RemoveAsync(WriteContext w, long webhookId) => w.Connection.ExecuteAsync(
-        "DELETE FROM consumer_cursors WHERE name = @name", new { name = Name(webhookId) }, w.Transaction);
+    public static Task<long> ReadAsync(WriteContext w, long webhookId) => ConsumerCursors.ReadAsync(w, Name(webhookId));
+
+    /// <summary>Moves the cursor forward; a webhook disabled meanwhile has no cursor, and does not get one back.</summary>
+    public static Task AdvanceAsync(WriteContext w, long webhookId, long seq) => ConsumerCursors.AdvanceAsync(w, Name(webhookId), seq);
+
+    public static Task RemoveAsync(WriteContext w, long webhookId) => ConsumerCursors.RemoveAsync(w, Name(webhookId));
 }

@@ -172,7 +172,7 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         // UPDATE, never insert: a webhook disabled meanwhile has no cursor, and must not get one back.
         foreach (var (webhookId, seq) in cursors)
         {
-            await c.ExecuteAsync("UPDATE consumer_cursors SET seq = @seq WHERE name = @name AND seq < @seq", new { seq, name = WebhookCursors.Name(webhookId) }, tx);
+            await WebhookCursors.AdvanceAsync(w, webhookId, seq);
         }
 
         if (retriesChanged) await UpdateRetriesCursorAsync(w);
@@ -244,10 +244,8 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
     /// <summary>Keeps the journal records that waiting retries still need out of the retention sweep's reach.</summary>
     private static async Task UpdateRetriesCursorAsync(WriteContext w)
     {
-        await w.Connection.ExecuteAsync("DELETE FROM consumer_cursors WHERE name = @RetriesCursor", new { RetriesCursor }, w.Transaction);
-        await w.Connection.ExecuteAsync(
-            "INSERT INTO consumer_cursors (name, seq) SELECT @RetriesCursor, MIN(journal_seq) - 1 FROM webhook_deliveries WHERE status = 'pending' HAVING COUNT(*) > 0",
-            new { RetriesCursor }, w.Transaction);
+        await ConsumerCursors.ReplaceAsync(w, RetriesCursor,
+            "SELECT MIN(journal_seq) - 1 AS seq FROM webhook_deliveries WHERE status = 'pending' HAVING COUNT(*) > 0");
     }
 
     /// <summary>Removes attempts, and delivered or failed deliveries, older than <see cref="DispatchOptions.AttemptRetentionDays"/> (every <see cref="DispatchOptions.AttemptSweepInterval"/>).</summary>

@@ -13,7 +13,6 @@ public static class WebhookDispatchFeature
     {
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DispatchOptions>>().Value);
-        builder.Services.AddSingleton<JournalHead>();
         builder.Services.AddSingleton<IWebhookDeletionHook, DeliveryStateCleanup>();
         builder.Services.AddSingleton<IWebhookKeySource>(sp => new SecretStoreKeys(sp.GetRequiredService<Secrets.WebhookSecretStore>()));
         builder.Services.AddSingleton<WebhookSender>();

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Tidings.Journal;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Outbound;
@@ -30,13 +31,13 @@ public sealed class WebhookDispatcher : BackgroundService
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
 
     public WebhookDispatcher(
-        IStorage storage, DeliveryLedger ledger, WebhookSender sender, WebhookPayloads payloads, JournalHead head,
+        IStorage storage, DeliveryLedger ledger, WebhookSender sender, WebhookPayloads payloads, JournalHead head, JournalReader journal,
         IOptions<DispatchOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
     {
         _storage = storage;
         _options = options.Value;
         _logger = logger;
-        _services = new RunnerServices(storage, ledger, sender, payloads, head, _options, time, new SemaphoreSlim(_options.MaxConcurrentCalls), logger);
+        _services = new RunnerServices(storage, ledger, sender, payloads, head, journal, _options, time, new SemaphoreSlim(_options.MaxConcurrentCalls), logger);
     }
 
     /// <summary>Reload the configuration now (instead of at the next refresh).</summary>
@@ -147,8 +148,7 @@ public sealed class WebhookDispatcher : BackgroundService
             records = (await c.QueryAsync<WebhookRecord>($"SELECT {WebhookStore.Columns} FROM webhooks WHERE enabled = 1")).ToList();
             domains = (await c.QueryAsync<(long AccountId, string Domain)>("SELECT account_id, domain FROM validated_domains WHERE validated_at IS NOT NULL"))
                 .GroupBy(d => d.AccountId).ToDictionary(g => g.Key, g => g.Select(d => d.Domain).ToList());
-            cursors = (await c.QueryAsync<(string Name, long Seq)>("SELECT name, seq FROM consumer_cursors WHERE name LIKE 'webhook:%'"))
-                .ToDictionary(r => r.Name, r => r.Seq);
+            cursors = await ConsumerCursors.ReadAllAsync(c, WebhookCursors.Prefix);
         }
 
         var wanted = records.Select(r => ActiveWebhook.From(r, domains.GetValueOrDefault(r.AccountId) ?? [])).Where(w => w.Deliverable).ToDictionary(w => w.Id);
@@ -192,6 +192,6 @@ public sealed class WebhookDispatcher : BackgroundService
         await _storage.WriteAsync(async w =>
         {
             await WebhookCursors.StartAtEndAsync(w, webhookId);
-            return await w.Connection.ExecuteScalarAsync<long>("SELECT seq FROM consumer_cursors WHERE name = @name", new { name = WebhookCursors.Name(webhookId) }, w.Transaction);
+            return await WebhookCursors.ReadAsync(w, webhookId);
         }, ct);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Tidings.Journal;
 using Tidings.Rest;
 using Tidings.Storage;
 using Tidings.Webhooks.Configuration;
@@ -38,7 +39,7 @@ public sealed record ReplayProgress(long Delivered, long Pending, long Failed);
 /// new events. A time range is scanned in steps by <see cref="ReplayWorker"/>, each step committed with its progress,
 /// so a restart resumes where it stopped.
 /// </summary>
-public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookDispatcher dispatcher)
+public sealed class WebhookReplays(IStorage storage, JournalReader journal, JournalLookups lookups, TimeProvider time, WebhookDispatcher dispatcher)
 {
     private readonly Channel<long> _work = Channel.CreateUnbounded<long>();
 
@@ -48,7 +49,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
     public const string EventRemoved = "The event of this delivery is no longer in the journal (log file retention removed it)";
 
     /// <summary>SQL condition: the delivery's journal record still exists (retention may have removed old ones).</summary>
-    private const string EventKept = "EXISTS (SELECT 1 FROM journal j WHERE j.seq = webhook_deliveries.journal_seq)";
+    private static readonly string EventKept = JournalLookups.RecordKept("webhook_deliveries.journal_seq");
 
     internal ChannelReader<long> Work => _work.Reader;
 
@@ -66,10 +67,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         var id = await storage.WriteAsync(async w =>
         {
             w.LeavesProfilesAlone();
-            var found = (await w.Connection.QueryAsync<(long Seq, string Payload)>(
-                "SELECT seq, payload FROM journal WHERE event_id = @eventId AND account_id = @AccountId", new { eventId, webhook.AccountId }, w.Transaction)).ToList();
-            if (found.Count == 0) throw new RequestRejectedException(NoEvent);
-            var row = found[0];
+            var row = await lookups.FindEventAsync(w, webhook.AccountId, eventId) ?? throw new RequestRejectedException(NoEvent);
             var replay = await CreateAsync(w, webhook, "event", null, null, "done", 1);
             await InsertPendingAsync(w, webhook, replay, row.Seq, eventId, ProfileKeyOf(row.Payload));
             return replay;
@@ -130,9 +128,7 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         var id = await storage.WriteAsync(async w =>
         {
             w.LeavesProfilesAlone();
-            var total = await w.Connection.ExecuteScalarAsync<long>(
-                $"SELECT COUNT(*) FROM journal WHERE account_id = @AccountId AND occurred >= @from AND occurred <= @to AND {storage.Dialect.InList("type", "@types")}",
-                new { webhook.AccountId, from, to, types }, w.Transaction);
+            var total = await lookups.CountAsync(w, webhook.AccountId, from, to, types);
             var replay = await CreateAsync(w, webhook, "range", from, to, "running", 0);
             await w.Connection.ExecuteAsync("UPDATE webhook_replays SET total = @total WHERE id = @replay", new { total, replay }, w.Transaction);
             return replay;
@@ -166,10 +162,10 @@ public sealed class WebhookReplays(IStorage storage, TimeProvider time, WebhookD
         var more = await storage.WriteAsync(async w =>
         {
             w.LeavesProfilesAlone();
-            var rows = (await w.Connection.QueryAsync<(long Seq, string EventId, string Type, string Payload)>(
-                "SELECT seq, event_id, type, payload FROM journal " +
-                $"WHERE account_id = @AccountId AND seq > @Position AND occurred >= @RangeFrom AND occurred <= @RangeTo AND {storage.Dialect.InList("type", "@types")} ORDER BY seq LIMIT @batchSize",
-                new { webhook.AccountId, replay.Position, replay.RangeFrom, replay.RangeTo, types = active.JournalTypes, batchSize }, w.Transaction)).ToList();
+            var rows = await journal.ReadAsync(w, new JournalRange(replay.Position)
+            {
+                AccountId = webhook.AccountId, OccurredFrom = replay.RangeFrom, OccurredTo = replay.RangeTo, Types = active.JournalTypes, Limit = batchSize,
+            });
             var queued = 0;
             foreach (var row in rows)
             {

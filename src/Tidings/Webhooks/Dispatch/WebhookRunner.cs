@@ -1,10 +1,5 @@
-// Over 400 lines for now: the journal feed and the workers' receiver-health loop still live here beside the lanes. They
-// move out when the journal gets one reader abstraction that this feed will use; the failure decision
-// (FailureDecision) and the rate share (ReceiverRate) already have files of their own.
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
-using Dapper;
+using Tidings.Journal;
 using Tidings.Storage;
 using Tidings.Webhooks.Outbound;
 
@@ -17,6 +12,7 @@ public sealed record RunnerServices(
     WebhookSender Sender,
     WebhookPayloads Payloads,
     JournalHead Head,
+    JournalReader Journal,
     DispatchOptions Options,
     TimeProvider Time,
     SemaphoreSlim GlobalCalls,
@@ -39,9 +35,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     private readonly RetryPolicy _policy;
     private readonly CancellationTokenSource _stopReading = new();
     private readonly CancellationTokenSource _stopCalls = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly HashSet<long> _retriesInMemory = [];
-    private readonly List<long> _retriesSettled = [];
+    private readonly WebhookFeed _feed;
     private readonly SemaphoreSlim _probe = new(1, 1);
     private readonly Lock _lock = new();
     private readonly int _capacity;
@@ -51,8 +45,6 @@ public sealed class WebhookRunner : IAsyncDisposable
     private int _failuresInARow;
     private long? _failingSince;
     private long _pausedUntil;
-    private long _cursorWritten;
-    private long _cursorWrittenAt;
     private long _delivered;
     private long _failed;
     private volatile bool _disabled;
@@ -67,7 +59,6 @@ public sealed class WebhookRunner : IAsyncDisposable
         _webhook = webhook;
         _policy = new RetryPolicy(services.Options);
         _tracker = new SeqTracker(cursor);
-        _cursorWritten = cursor;
         _failingSince = webhook.FailingSince;
         _bucket = new TokenBucket(services.Time);
         _rate = new ReceiverRate(_bucket, webhook.MaxPerSecond);
@@ -76,6 +67,7 @@ public sealed class WebhookRunner : IAsyncDisposable
         _lanes = Enumerable.Range(0, lanes)
             .Select(_ => Channel.CreateBounded<DeliveryItem>(new BoundedChannelOptions(Math.Max(1, _capacity / lanes)) { FullMode = BoundedChannelFullMode.Wait }))
             .ToArray();
+        _feed = new WebhookFeed(services, _tracker, cursor, () => Webhook, () => Paused, (item, ct) => LaneFor(item).Writer.WriteAsync(item, ct), () => Queued, _capacity);
     }
 
     public ActiveWebhook Webhook => Volatile.Read(ref _webhook);
@@ -85,7 +77,7 @@ public sealed class WebhookRunner : IAsyncDisposable
 
     public void Start()
     {
-        _feeder = Task.Run(FeedAsync);
+        _feeder = Task.Run(() => _feed.RunAsync(_stopReading.Token));
         var workers = _webhook.MaxConcurrency;
         _workers = Enumerable.Range(0, workers).Select(i => Task.Run(() => WorkAsync(_lanes[_lanes.Length == 1 ? 0 : i]))).ToArray();
     }
@@ -98,7 +90,7 @@ public sealed class WebhookRunner : IAsyncDisposable
     }
 
     /// <summary>Look for due retries now (after a replay was queued).</summary>
-    public void Wake() => _wake.Writer.TryWrite(true);
+    public void Wake() => _feed.Wake();
 
     public RunnerStatus Status()
     {
@@ -112,161 +104,7 @@ public sealed class WebhookRunner : IAsyncDisposable
 
     private int Queued => _lanes.Sum(l => l.Reader.Count);
 
-    // ---- Feeding: due retries first, then new journal records ----
-
-    private async Task FeedAsync()
-    {
-        var ct = _stopReading.Token;
-        while (!ct.IsCancellationRequested)
-        {
-            var progressed = false;
-            try
-            {
-                if (!Paused) progressed |= await FeedRetriesAsync(ct) > 0;
-                progressed |= await FeedJournalAsync(ct);
-                RecordCursorIfMoved(force: false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                _s.Logger.LogError(ex, "Webhook {WebhookId}: reading events failed; retrying shortly", _webhook.Id);
-                await Delay(TimeSpan.FromSeconds(1), ct);
-            }
-
-            if (progressed) continue;
-            try
-            {
-                _wake.Reader.TryRead(out _);
-                var head = _s.Head.Changed;
-                if (_s.Head.Value > _tracker.Read && Queued < _capacity) continue;
-                await Task.WhenAny(_wake.Reader.WaitToReadAsync(ct).AsTask(), head, Task.Delay(_s.Options.PollInterval, _s.Time, ct));
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-        }
-
-        RecordCursorIfMoved(force: true);
-    }
-
     private bool Paused => Interlocked.Read(ref _pausedUntil) > NowMs();
-
-    private async Task<bool> FeedJournalAsync(CancellationToken ct)
-    {
-        var room = _capacity - Queued;
-        var head = _s.Head.Value;
-        var from = _tracker.Read;
-        if (room <= 0 || head <= from) return false;
-
-        var webhook = _webhook;
-        var limit = Math.Min(room, _s.Options.ReadBatchSize);
-        var rows = new List<FeedRecord>(Math.Min(limit, 1024));
-        await using (var c = await _s.Storage.OpenReadAsync(ct))
-        await using (var reader = await c.ExecuteReaderAsync(new CommandDefinition(
-            "SELECT seq, event_id, type, occurred, payload FROM journal " +
-            $"WHERE account_id = @account AND seq > @from AND seq <= @head AND {_s.Storage.Dialect.InList("type", "@types")} ORDER BY seq LIMIT @limit",
-            new { account = webhook.AccountId, from, head, types = webhook.JournalTypes, limit }, cancellationToken: ct)))
-        {
-            // The payload as the UTF-8 the database holds (SQLite hands its bytes over as they are): it is parsed
-            // once and never needs to be a string.
-            var utf8 = _s.Storage.Dialect.Provider == StorageProvider.Sqlite;
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(new FeedRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3),
-                    utf8 ? reader.GetFieldValue<byte[]>(4) : Encoding.UTF8.GetBytes(reader.GetString(4))));
-            }
-        }
-
-        foreach (var row in rows)
-        {
-            DeliveryItem item;
-            using (var payload = JsonDocument.Parse(row.Payload))
-            {
-                if (!webhook.Matches(row.Type, payload.RootElement)) continue;
-                item = new DeliveryItem
-                {
-                    Seq = row.Seq, EventId = row.EventId, JournalType = row.Type, Occurred = row.Occurred, JournalPayload = row.Payload,
-                    ProfileKey = ActiveWebhook.ProfileKey(payload.RootElement),
-                };
-                // The body now, from the parse at hand (a batch is written at the call, from all its events).
-                if (!webhook.Batched) _s.Sender.WriteBody(item, webhook.Format, payload.RootElement);
-            }
-
-            _tracker.Open(row.Seq);
-            await LaneFor(item).Writer.WriteAsync(item, ct);
-        }
-
-        // Fewer rows than asked for: everything up to the head has been seen.
-        _tracker.ReadUpTo(rows.Count < limit ? head : rows[^1].Seq);
-        return true;
-    }
-
-    private async Task<int> FeedRetriesAsync(CancellationToken ct)
-    {
-        // At most half the queue, so a large replay or backlog of retries does not hold up new events.
-        var room = _capacity / 2 - Queued;
-        if (room <= 0) return 0;
-        int inMemory;
-        lock (_lock)
-        {
-            // Only now, before a fresh read: a read that began before their outcome committed would still see them pending.
-            foreach (var id in _retriesSettled) _retriesInMemory.Remove(id);
-            _retriesSettled.Clear();
-            inMemory = _retriesInMemory.Count;
-        }
-
-        List<RetryRecord> rows;
-        await using (var c = await _s.Storage.OpenReadAsync(ct))
-        {
-            rows = (await c.QueryAsync<RetryRecord>(new CommandDefinition(
-                "SELECT d.id, d.journal_seq AS Seq, d.event_id AS EventId, d.profile_key AS ProfileKey, d.attempts, d.first_attempt AS FirstAttempt, d.replay_id AS ReplayId, " +
-                "j.type, j.occurred, j.payload FROM webhook_deliveries d LEFT JOIN journal j ON j.seq = d.journal_seq " +
-                "WHERE d.webhook_id = @id AND d.status = 'pending' AND d.next_attempt <= @now ORDER BY d.next_attempt, d.id LIMIT @limit",
-                new { id = _webhook.Id, now = NowMs(), limit = Math.Min(room, _s.Options.ReadBatchSize) + inMemory }, cancellationToken: ct))).ToList();
-        }
-
-        await SettleRemovedEventsAsync(rows.Where(r => r.Payload is null).Select(r => r.Id).ToList(), ct);
-        var fed = 0;
-        foreach (var row in rows)
-        {
-            if (row is not { Payload: { } json, Type: { } type, Occurred: { } occurred }) continue;
-            lock (_lock)
-            {
-                if (!_retriesInMemory.Add(row.Id)) continue;
-            }
-
-            var item = new DeliveryItem
-            {
-                Seq = row.Seq, EventId = row.EventId, JournalType = type, Occurred = occurred, JournalPayload = Encoding.UTF8.GetBytes(json), ProfileKey = row.ProfileKey,
-                DeliveryId = row.Id, ReplayId = row.ReplayId, Attempts = (int)row.Attempts, FirstAttempt = row.FirstAttempt,
-            };
-            await LaneFor(item).Writer.WriteAsync(item, ct);
-            if (++fed >= room) break;
-        }
-
-        return fed;
-    }
-
-    /// <summary>
-    /// Pending deliveries whose journal record is gone (a replay of a delivery older than the log file retention) can
-    /// never be sent: they are marked failed with the reason, instead of waiting for ever.
-    /// </summary>
-    private async Task SettleRemovedEventsAsync(List<long> ids, CancellationToken ct)
-    {
-        if (ids.Count == 0) return;
-        await _s.Storage.WriteAsync(w =>
-        {
-            w.LeavesProfilesAlone();
-            return w.Connection.ExecuteAsync(
-                $"UPDATE webhook_deliveries SET status = 'failed', last_error = @error WHERE status = 'pending' AND {_s.Storage.Dialect.InList("id", "@ids")}",
-                new { error = WebhookReplays.EventRemoved, ids }, w.Transaction);
-        }, ct);
-        _s.Logger.LogWarning("Webhook {WebhookId}: {Count} pending deliveries failed because their events are no longer in the journal", _webhook.Id, ids.Count);
-    }
 
     private Channel<DeliveryItem> LaneFor(DeliveryItem item) =>
         _lanes.Length == 1 ? _lanes[0] : _lanes[(int)((uint)StableHash(item.ProfileKey ?? item.EventId) % (uint)_lanes.Length)];
@@ -276,16 +114,6 @@ public sealed class WebhookRunner : IAsyncDisposable
         var h = 17;
         foreach (var ch in s) h = unchecked(h * 31 + ch);
         return h;
-    }
-
-    private void RecordCursorIfMoved(bool force)
-    {
-        var safe = _tracker.SafeCursor;
-        var now = NowMs();
-        if (safe <= Interlocked.Read(ref _cursorWritten) || (!force && now - Interlocked.Read(ref _cursorWrittenAt) < 200)) return;
-        Interlocked.Exchange(ref _cursorWritten, safe);
-        Interlocked.Exchange(ref _cursorWrittenAt, now);
-        _ = _s.Ledger.RecordAsync(new CursorEntry(_webhook.Id, safe)).AsTask();
     }
 
     // ---- Calling the receiver ----
@@ -449,7 +277,7 @@ public sealed class WebhookRunner : IAsyncDisposable
         {
             foreach (var seq in seqs) _tracker.Settle(seq);
             if (retries.Length == 0) return;
-            lock (_lock) _retriesSettled.AddRange(retries);
+            _feed.RetriesSettled(retries);
         };
     }
 
@@ -520,24 +348,6 @@ public sealed class WebhookRunner : IAsyncDisposable
         _stopReading.Dispose();
         _stopCalls.Dispose();
         _probe.Dispose();
-    }
-
-    private sealed record FeedRecord(long Seq, string EventId, string Type, long Occurred, byte[] Payload);
-
-    private sealed class RetryRecord
-    {
-        public long Id { get; set; }
-        public long Seq { get; set; }
-        public string EventId { get; set; } = "";
-        public string? ProfileKey { get; set; }
-        public long Attempts { get; set; }
-        public long? FirstAttempt { get; set; }
-        public long? ReplayId { get; set; }
-
-        // Null when the journal record is gone (see SettleRemovedEventsAsync).
-        public string? Type { get; set; }
-        public long? Occurred { get; set; }
-        public string? Payload { get; set; }
     }
 }
 

@@ -1,15 +1,11 @@
-using Dapper;
-using Tidings.Storage;
-
-namespace Tidings.Webhooks.Dispatch;
+namespace Tidings.Journal;
 
 /// <summary>
 /// The journal's last sequence number, polled often and cheaply (one indexed MAX) so that webhooks learn of new events
 /// within milliseconds without each of them querying. Producers never call consumers, so this is how news travels.
-/// Journal records commit in <c>seq</c> order (one writer on SQLite, an append lock on PostgreSQL), so every record
-/// up to <see cref="Value"/> is visible once it is seen.
+/// Every record up to <see cref="Value"/> is visible once it is seen (the promise of <see cref="JournalReader"/>).
 /// </summary>
-public sealed class JournalHead(IStorage storage)
+public sealed class JournalHead(JournalReader reader)
 {
     private long _value;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -21,12 +17,7 @@ public sealed class JournalHead(IStorage storage)
 
     public async Task<long> RefreshAsync(CancellationToken cancellationToken)
     {
-        long max;
-        await using (var c = await storage.OpenReadAsync(cancellationToken))
-        {
-            max = await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(seq), 0) FROM journal", cancellationToken: cancellationToken));
-        }
-
+        var max = await reader.HeadAsync(cancellationToken);
         if (max > Interlocked.Read(ref _value))
         {
             Interlocked.Exchange(ref _value, max);

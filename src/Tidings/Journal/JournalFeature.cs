@@ -1,0 +1,17 @@
+namespace Tidings.Journal;
+
+public static class JournalFeature
+{
+    /// <summary>The journal's readers, head, signal and queries, shared by every consumer (webhooks, log files, statistics, replays).</summary>
+    public static WebApplicationBuilder AddJournal(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<JournalReader>();
+        builder.Services.AddSingleton<JournalHead>();
+        builder.Services.AddSingleton<JournalSignal>();
+        builder.Services.AddSingleton<JournalLogScans>();
+        builder.Services.AddSingleton<JournalRetention>();
+        builder.Services.AddSingleton<JournalStatistics>();
+        builder.Services.AddSingleton<JournalLookups>();
+        return builder;
+    }
+}

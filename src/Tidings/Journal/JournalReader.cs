@@ -1,0 +1,191 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Dapper;
+using Tidings.Storage;
+
+namespace Tidings.Journal;
+
+/// <summary>
+/// The one way to follow the journal in order: its head, a range after a position, and what a range holds now. Webhook
+/// feeds, the statistics consumer, log-file downloads and replays all read through it.
+/// <para>
+/// The visibility promise, which every position-keeping reader relies on (webhook cursors, the statistics cursor,
+/// log-file resume tokens <c>afterSeq</c>): <b>having seen row N, every row below N is committed</b>, so a reader that
+/// remembers N and later reads after N misses nothing. Rows commit in <c>seq</c> order because appends are serialised:
+/// SQLite has one writer, and on PostgreSQL each appending transaction takes the journal append lock before its first
+/// row (<see cref="JournalAppendOrder"/>). A change to how appends are ordered or read (several PostgreSQL writers)
+/// must keep this promise here, in this folder.
+/// </para>
+/// </summary>
+public sealed class JournalReader(IStorage storage)
+{
+    private readonly bool _utf8 = storage.Dialect.Provider == StorageProvider.Sqlite;
+
+    /// <summary>The highest sequence number committed (0 for an empty journal).</summary>
+    public async Task<long> HeadAsync(CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(seq), 0) FROM journal", cancellationToken: ct));
+    }
+
+    /// <summary>Whether a row after <paramref name="position"/> is committed (one index seek).</summary>
+    public async Task<bool> HasAfterAsync(long position, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MIN(seq) FROM journal WHERE seq > @position", new { position }, cancellationToken: ct)) is not null;
+    }
+
+    /// <summary>The last row of a range as it stands now (null: none); reading after it later misses none of the range.</summary>
+    public async Task<long?> RangeEndAsync(DbConnection c, JournalRange range, CancellationToken ct)
+    {
+        var (where, p) = Where(range);
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition($"SELECT MAX(seq) FROM journal {Hint(range)} WHERE {where}", p, cancellationToken: ct));
+    }
+
+    /// <summary>The rows of a range, in <c>seq</c> order, on a read connection of its own.</summary>
+    public async Task<List<JournalEntry>> ReadAsync(JournalRange range, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return await ReadAsync(c, null, range, ct);
+    }
+
+    /// <summary>The rows of a range, in <c>seq</c> order, inside a write transaction (counted or queued with it).</summary>
+    public Task<List<JournalEntry>> ReadAsync(WriteContext w, JournalRange range) => ReadAsync(w.Connection, w.Transaction, range, CancellationToken.None);
+
+    private async Task<List<JournalEntry>> ReadAsync(DbConnection c, DbTransaction? tx, JournalRange range, CancellationToken ct)
+    {
+        var rows = new List<JournalEntry>(Math.Min(range.Limit ?? 64, 1024));
+        await using var reader = await c.ExecuteReaderAsync(Command(range, tx, ct));
+        while (await reader.ReadAsync(ct)) rows.Add(Entry(reader, range.View));
+        return rows;
+    }
+
+    /// <summary>
+    /// Streams a range in <c>seq</c> order holding one row in memory, on a read connection of its own (a file of any
+    /// size is read in constant memory).
+    /// </summary>
+    public async IAsyncEnumerable<JournalEntry> StreamAsync(JournalRange range, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        await using var reader = await c.ExecuteReaderAsync(Command(range, null, ct), CommandBehavior.SequentialAccess);
+        while (await reader.ReadAsync(ct)) yield return Entry(reader, range.View);
+    }
+
+    /// <summary>Several ranges (one per record type, each on its own index) merged into one stream in <c>seq</c> order.</summary>
+    public async IAsyncEnumerable<JournalEntry> MergeAsync(IReadOnlyList<JournalRange> ranges, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var streams = new List<IAsyncEnumerator<JournalEntry>>(ranges.Count);
+        try
+        {
+            foreach (var range in ranges)
+            {
+                var stream = StreamAsync(range, ct).GetAsyncEnumerator(ct);
+                streams.Add(stream);
+                if (!await stream.MoveNextAsync())
+                {
+                    await stream.DisposeAsync();
+                    streams.Remove(stream);
+                }
+            }
+
+            while (streams.Count > 0)
+            {
+                var next = streams[0];
+                foreach (var s in streams)
+                {
+                    if (s.Current.Seq < next.Current.Seq) next = s;
+                }
+
+                yield return next.Current;
+                if (!await next.MoveNextAsync())
+                {
+                    await next.DisposeAsync();
+                    streams.Remove(next);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var s in streams) await s.DisposeAsync();
+        }
+    }
+
+    private CommandDefinition Command(JournalRange range, DbTransaction? tx, CancellationToken ct)
+    {
+        var (where, p) = Where(range);
+        var columns = range.View == JournalView.Counting
+            ? "seq, type, mailing_id, destination_id"
+            : "seq, event_id, type, occurred, mailing_id, destination_id, payload";
+        var limit = range.Limit is null ? "" : " LIMIT @limit";
+        return new CommandDefinition($"SELECT {columns} FROM journal {Hint(range)} WHERE {where} ORDER BY seq{limit}", p, tx, cancellationToken: ct);
+    }
+
+    private string Hint(JournalRange range) => range.Index is { } index ? storage.Dialect.UseIndex(index) : "";
+
+    private (string Where, DynamicParameters Parameters) Where(JournalRange r)
+    {
+        var sql = new StringBuilder("seq > @after");
+        var p = new DynamicParameters();
+        p.Add("after", r.After);
+        if (r.AccountId is { } account) { sql.Append(" AND account_id = @account"); p.Add("account", account); }
+        if (r.UpTo is { } upTo) { sql.Append(" AND seq <= @upTo"); p.Add("upTo", upTo); }
+        if (r.Type is { } type) { sql.Append(" AND type = @type"); p.Add("type", type); }
+        if (r.Types is { } types) { sql.Append(" AND ").Append(storage.Dialect.InList("type", "@types")); p.Add("types", types); }
+        if (r.OccurredFrom is { } from) { sql.Append(" AND occurred >= @occurredFrom"); p.Add("occurredFrom", from); }
+        if (r.OccurredTo is { } to) { sql.Append(" AND occurred <= @occurredTo"); p.Add("occurredTo", to); }
+        if (r.OccurredBefore is { } before) { sql.Append(" AND occurred < @occurredBefore"); p.Add("occurredBefore", before); }
+        if (r.Limit is { } limit) p.Add("limit", limit);
+        return (sql.ToString(), p);
+    }
+
+    private JournalEntry Entry(DbDataReader r, JournalView view)
+    {
+        if (view == JournalView.Counting)
+        {
+            return new JournalEntry(r.GetInt64(0), "", r.GetString(1), 0, NullableInt64(r, 2), NullableInt64(r, 3), []);
+        }
+
+        // Columns in order (a streamed reader reads each once). The payload as the UTF-8 the database holds (SQLite
+        // hands its bytes over as they are): consumers parse it and never need it as a string.
+        var seq = r.GetInt64(0);
+        var eventId = r.GetString(1);
+        var type = r.GetString(2);
+        var occurred = r.GetInt64(3);
+        var mailing = NullableInt64(r, 4);
+        var destination = NullableInt64(r, 5);
+        var payload = _utf8 ? r.GetFieldValue<byte[]>(6) : Encoding.UTF8.GetBytes(r.GetString(6));
+        return new JournalEntry(seq, eventId, type, occurred, mailing, destination, payload);
+    }
+
+    private static long? NullableInt64(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+}
+
+/// <summary>Which columns a read needs: everything, or only what counting needs (no payload).</summary>
+public enum JournalView
+{
+    Full,
+    Counting,
+}
+
+/// <summary>
+/// Rows after <see cref="After"/> (exclusive), optionally up to <see cref="UpTo"/>, of one account, of some types,
+/// in a window of event time, at most <see cref="Limit"/>; <see cref="Index"/> names the index a large scan must use.
+/// </summary>
+public sealed record JournalRange(long After)
+{
+    public long? UpTo { get; init; }
+    public long? AccountId { get; init; }
+    public string? Type { get; init; }
+    public IReadOnlyList<string>? Types { get; init; }
+    public long? OccurredFrom { get; init; }
+    public long? OccurredTo { get; init; }
+    public long? OccurredBefore { get; init; }
+    public int? Limit { get; init; }
+    public string? Index { get; init; }
+    public JournalView View { get; init; } = JournalView.Full;
+}
+
+/// <summary>One journal row as its readers see it (a <see cref="JournalView.Counting"/> read leaves event id, time and payload empty).</summary>
+public sealed record JournalEntry(long Seq, string EventId, string Type, long Occurred, long? MailingId, long? DestinationId, byte[] Payload);

@@ -1,0 +1,33 @@
+using Dapper;
+using Tidings.Storage;
+
+namespace Tidings.Journal;
+
+/// <summary>
+/// The journal's side of retention: rows are removed in bounded windows of <c>seq</c>, and never at or beyond the
+/// lowest consumer cursor (<see cref="ConsumerCursors"/>), so no consumer loses a row it has not passed.
+/// </summary>
+public sealed class JournalRetention(IStorage storage)
+{
+    /// <summary>Rows at or beyond this must stay (long.MaxValue when no consumer keeps a cursor).</summary>
+    public async Task<long> LimitAsync(CancellationToken ct) => await ConsumerCursors.LowestAsync(storage, ct) ?? long.MaxValue;
+
+    /// <summary>The next window of at most <paramref name="batch"/> rows after <paramref name="position"/>: its last seq and its oldest event time.</summary>
+    public async Task<(long? End, long? Oldest)> WindowAsync(long position, long limit, int batch, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        return await c.QuerySingleAsync<(long?, long?)>(new CommandDefinition(
+            "SELECT MAX(seq), MIN(occurred) FROM (SELECT seq, occurred FROM journal WHERE seq > @position AND seq < @limit ORDER BY seq LIMIT @batch) w",
+            new { position, limit, batch }, cancellationToken: ct));
+    }
+
+    /// <summary>Deletes the rows of some types in (from, end] whose event time is before <paramref name="cutoff"/>.</summary>
+    public Task<int> DeleteAsync(long from, long end, long cutoff, IReadOnlyList<string> types, CancellationToken ct) =>
+        storage.WriteAsync(w =>
+        {
+            w.LeavesProfilesAlone();
+            return w.Connection.ExecuteAsync(
+                $"DELETE FROM journal WHERE seq > @from AND seq <= @end AND occurred < @cutoff AND {storage.Dialect.InList("type", "@types")}",
+                new { from, end, cutoff, types }, w.Transaction);
+        }, ct);
+}

@@ -92,9 +92,6 @@ public sealed class WebhookRunner : IAsyncDisposable
 
     private int Queued => _lanes.Sum(l => l.Reader.Count);
 
-    /// <summary>The lanes are less than half full: the feeder may read on.</summary>
-    internal bool WantsMore => Queued < _capacity / 2;
-
     // ---- Feeding: due retries first, then new journal records ----
 
     private async Task FeedAsync()
@@ -271,7 +268,12 @@ public sealed class WebhookRunner : IAsyncDisposable
         _ = _s.Ledger.RecordAsync(new CursorEntry(_webhook.Id, safe)).AsTask();
     }
 
-    // ---- Settling what the workers delivered ----
+    // ---- Calling the receiver ----
+
+    // The calls are the workers' (WebhookWorkers); the runner settles what they sent and tells the feed when to read on.
+
+    /// <summary>The lanes are less than half full: the feeder may read on.</summary>
+    internal bool WantsMore => Queued < _capacity / 2;
 
     /// <summary>What runs once the outcome is durable: the events are settled (the cursor may pass them).</summary>
     internal Action Settling(List<DeliveryItem> items)

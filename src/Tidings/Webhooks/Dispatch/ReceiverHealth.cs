@@ -9,8 +9,8 @@ namespace Tidings.Webhooks.Dispatch;
 /// Thread safety: all the webhook's workers report here at once. Every change of the counts, the failure run and the
 /// pause happens under one lock, so a success and a failure at the same moment leave either the one's state or the
 /// other's, never a mix (a cleared count with the run still open, a failure with no start). The single values the hot
-/// path checks before each call (pause, count) may be read without the lock. The rate share has its own lock
-/// (<see cref="ReceiverRate"/>), taken after this one and never the other way round.
+/// path checks before each call (pause, count) may be read without the lock. The rate share keeps its own lock
+/// (<see cref="ReceiverRate"/>); the two are never held together.
 /// </remarks>
 internal sealed class ReceiverHealth : IDisposable
 {

@@ -1,10 +1,14 @@
 namespace Tidings.Hosting;
 
-/// <summary>The server as a process: its console, its data folder's lock (see <see cref="ServerStart"/>).</summary>
+/// <summary>
+/// The server as a process: its console, its data folder's lock (see <see cref="ServerStart"/>), and its clock: the one
+/// <see cref="TimeProvider"/> everything that reads the time or waits takes, so tests can run it on a fake clock.
+/// </summary>
 internal static class HostingFeature
 {
     public static WebApplicationBuilder AddHosting(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OperatorConsole>();
         builder.Services.AddSingleton<ServerLock>();
         return builder;

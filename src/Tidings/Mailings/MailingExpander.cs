@@ -27,7 +27,9 @@ public sealed class MailingExpansionSignal
 /// and an <c>attempt</c> event, a batch per transaction. The progress (<c>destinations</c>, <c>expansion_cursor</c>)
 /// is stored with each batch, so the work is visible while it runs and resumes after a restart where it stopped.
 /// </summary>
-public sealed class MailingExpander(IStorage storage, Enricher enricher, CopernicaTime time, MailingExpansionSignal signal, IOptions<MailingsOptions> options, ILogger<MailingExpander> logger) : BackgroundService
+public sealed class MailingExpander(
+    IStorage storage, Enricher enricher, CopernicaTime time, TimeProvider clock, MailingExpansionSignal signal, IOptions<MailingsOptions> options, ILogger<MailingExpander> logger)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,13 +45,13 @@ public sealed class MailingExpander(IStorage storage, Enricher enricher, Coperni
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(ex, "Preparing mailings failed; retrying shortly");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
                 continue;
             }
 
             try
             {
-                await signal.WaitAsync(stoppingToken).AsTask().WaitAsync(TimeSpan.FromSeconds(5), stoppingToken);
+                await signal.WaitAsync(stoppingToken).AsTask().WaitAsync(TimeSpan.FromSeconds(5), clock, stoppingToken);
             }
             catch (TimeoutException)
             {

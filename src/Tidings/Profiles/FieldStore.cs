@@ -76,7 +76,7 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
                 "VALUES (@accountId, @DatabaseId, @CollectionId, @Name, @key, @Type, @DefaultValue, @Displayed, @Ordered, @Length, @Textlines, @Hidden, @Indexed, @Locked) RETURNING id",
                 new { accountId, field.DatabaseId, field.CollectionId, field.Name, key = DatabaseStore.Key(field.Name), field.Type, field.DefaultValue, Displayed = B(field.Displayed), Ordered = B(field.Ordered), field.Length, field.Textlines, Hidden = B(field.Hidden), Indexed = B(field.Indexed), Locked = B(field.Locked) },
                 w.Transaction);
-            await AddColumnAsync(w, table, field.Column, type, FieldTypes.DefaultFor(field, time.Zone));
+            await AddColumnAsync(w, table, field.Column, type, FieldTypes.DefaultFor(field, time));
             if (field.Indexed) await CreateIndexAsync(w, table, field.Column, type);
             return field.Id;
         }, ct).OrNameTaken(storage.Dialect, $"A field with the name '{name}' already exists"));
@@ -160,11 +160,11 @@ public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache 
     private async Task RetypeColumnAsync(WriteContext w, string table, FieldDefinition field)
     {
         var temporary = field.Column + "_retype";
-        await AddColumnAsync(w, table, temporary, field.Type, FieldTypes.DefaultFor(field, time.Zone));
+        await AddColumnAsync(w, table, temporary, field.Type, FieldTypes.DefaultFor(field, time));
         var rows = (await w.Connection.QueryAsync<(long Id, object? Value)>($"SELECT id, {field.Column} FROM {table}", transaction: w.Transaction)).ToList();
         foreach (var (id, value) in rows)
         {
-            var normalized = FieldTypes.Normalize(field.Type, field.DefaultValue, FieldTypes.Output(value), time.Zone);
+            var normalized = FieldTypes.Normalize(field.Type, field.DefaultValue, FieldTypes.Output(value), time);
             await w.Connection.ExecuteAsync($"UPDATE {table} SET {temporary} = @v WHERE id = @id", new { v = FieldTypes.ToColumnValue(field.Type, normalized), id }, w.Transaction);
         }
 

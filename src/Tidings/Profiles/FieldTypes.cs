@@ -38,9 +38,10 @@ public static class FieldTypes
     };
 
     /// <summary>Normalises a JSON value for a field; the result is the field's stored text form.</summary>
-    public static string Normalize(FieldDefinition field, JsonNode? value, TimeZoneInfo zone) => Normalize(field.Type, field.DefaultValue, ToScalarText(value), zone, IsNonEmptyArray(value));
+    public static string Normalize(FieldDefinition field, JsonNode? value, CopernicaTime time) => Normalize(field.Type, field.DefaultValue, ToScalarText(value), time, IsNonEmptyArray(value));
 
-    public static string Normalize(string type, string selectChoices, string? text, TimeZoneInfo zone, bool nonEmptyArray = false)
+    /// <param name="time">The API's time zone, and the clock that words like <c>today</c> are read against.</param>
+    public static string Normalize(string type, string selectChoices, string? text, CopernicaTime time, bool nonEmptyArray = false)
     {
         switch (type)
         {
@@ -54,14 +55,14 @@ public static class FieldTypes
             case "date":
             case "empty_date":
             {
-                var parsed = text is null ? null : LooseDate.Parse(text, zone);
+                var parsed = text is null ? null : LooseDate.Parse(text, time.Zone, DateTimeOffset.FromUnixTimeMilliseconds(time.NowMs()));
                 return parsed is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : (type == "date" ? "0000-00-00" : "");
             }
 
             case "datetime":
             case "empty_datetime":
             {
-                var parsed = text is null ? null : LooseDate.Parse(text, zone);
+                var parsed = text is null ? null : LooseDate.Parse(text, time.Zone, DateTimeOffset.FromUnixTimeMilliseconds(time.NowMs()));
                 return parsed is { } d ? d.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : (type == "datetime" ? "0000-00-00 00:00:00" : "");
             }
 
@@ -83,10 +84,10 @@ public static class FieldTypes
         value.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(c => c.TrimEnd()).Where(c => c.Length > 0);
 
     /// <summary>The default value a new profile gets for a field.</summary>
-    public static string DefaultFor(FieldDefinition field, TimeZoneInfo zone) =>
+    public static string DefaultFor(FieldDefinition field, CopernicaTime time) =>
         field.Type == "select"
             ? SelectChoices(field.DefaultValue).FirstOrDefault() ?? ""
-            : Normalize(field.Type, field.DefaultValue, field.DefaultValue, zone);
+            : Normalize(field.Type, field.DefaultValue, field.DefaultValue, time);
 
     /// <summary>
     /// A JSON value as PHP would see it as a string: strings as they are, numbers as PHP prints them

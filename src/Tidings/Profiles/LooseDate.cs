@@ -5,7 +5,8 @@ namespace Tidings.Profiles;
 /// <summary>
 /// Reads dates the way PHP's <c>strtotime</c> reads the forms people actually send: ISO dates and times, with or
 /// without a zone, <c>DD-MM-YYYY</c>, <c>YYYY/MM/DD</c>, <c>@unix</c>, and the words now, today, tomorrow and yesterday.
-/// Results are wall-clock times in the API's time zone; negative years and nonsense give null.
+/// Results are wall-clock times in the API's time zone; negative years and nonsense give null. The words are read
+/// against <c>now</c>, which the caller takes from the server's clock.
 /// </summary>
 public static class LooseDate
 {
@@ -17,17 +18,16 @@ public static class LooseDate
         "d MMMM yyyy", "d MMM yyyy", "MMMM d, yyyy", "MMM d, yyyy", "d MMMM yyyy HH:mm:ss",
     ];
 
-    public static DateTime? Parse(string text, TimeZoneInfo zone)
+    public static DateTime? Parse(string text, TimeZoneInfo zone, DateTimeOffset now)
     {
         var s = text.Trim();
         if (s.Length == 0 || s.StartsWith('-')) return null;
-        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;
         switch (s.ToLowerInvariant())
         {
-            case "now": return now;
-            case "today": return now.Date;
-            case "tomorrow": return now.Date.AddDays(1);
-            case "yesterday": return now.Date.AddDays(-1);
+            case "now": return Local(now, zone);
+            case "today": return Local(now, zone).Date;
+            case "tomorrow": return Local(now, zone).Date.AddDays(1);
+            case "yesterday": return Local(now, zone).Date.AddDays(-1);
         }
 
         if (s[0] == '@' && long.TryParse(s.AsSpan(1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var unix))
@@ -49,4 +49,6 @@ public static class LooseDate
 
         return DateTime.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var any) ? any : null;
     }
+
+    private static DateTime Local(DateTimeOffset now, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(now, zone).DateTime;
 }

@@ -31,7 +31,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     internal async Task<long> CreateInTransactionAsync(WriteContext w, DatabaseRecord database, JsonObject? fields, JsonNode? interests, string source)
     {
         var table = await TableAsync(w.Connection, w.Transaction, database);
-        var (values, parameters) = table.Apply(table.Defaults(time.Zone), fields, time.Zone);
+        var (values, parameters) = table.Apply(table.Defaults(time), fields, time);
         var now = time.NowMs();
         var id = await w.Connection.ExecuteScalarAsync<long>(
             "INSERT INTO profiles (account_id, database_id) VALUES (@AccountId, @Id) RETURNING id", new { database.AccountId, database.Id }, w.Transaction);
@@ -108,7 +108,7 @@ public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCach
     private async Task<bool> UpdateInTransactionAsync(WriteContext w, ProfileView view, JsonObject? fields, JsonNode? interests, bool replaceInterests, string? secret, string source)
     {
         if (view.Row.IsRemoved) return false;
-        var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time.Zone);
+        var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time);
         var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
         var newInterests = InterestInput.Apply(view.AllInterests, view.Interests, interests, replaceInterests);
         var interestsChanged = !newInterests.SetEquals(view.Interests);

@@ -34,7 +34,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     private async Task<long> CreateInTransactionAsync(WriteContext w, DatabaseRecord database, CollectionRecord collection, long profileId, JsonObject? fields, string source)
     {
         var table = await TableAsync(w.Connection, w.Transaction, collection);
-        var (values, parameters) = table.Apply(table.Defaults(time.Zone), fields, time.Zone);
+        var (values, parameters) = table.Apply(table.Defaults(time), fields, time);
         var now = time.NowMs();
         var id = await w.Connection.ExecuteScalarAsync<long>(
             "INSERT INTO subprofiles (account_id, collection_id, profile_id) VALUES (@AccountId, @Id, @profileId) RETURNING id",
@@ -108,7 +108,7 @@ public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     private async Task<bool> UpdateInTransactionAsync(WriteContext w, SubprofileView view, JsonObject? fields, string? secret, string source)
     {
         if (view.Row.IsRemoved) return false;
-        var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time.Zone);
+        var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time);
         var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
         if (secret is not null) secret = ProfileSecret.FromInput(secret);
         var secretChanged = secret is not null && secret != view.Row.Secret;

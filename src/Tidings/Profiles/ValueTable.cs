@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json.Nodes;
 using Dapper;
+using Tidings.Rest;
 using Tidings.Storage;
 
 namespace Tidings.Profiles;
@@ -109,7 +110,7 @@ public sealed class ValueTable(string table, FieldSet fields, bool hasProfileCol
     }
 
     /// <summary>The values a new row starts with: every field's default.</summary>
-    public string[] Defaults(TimeZoneInfo zone) => fields.All.Select(f => FieldTypes.DefaultFor(f, zone)).ToArray();
+    public string[] Defaults(CopernicaTime time) => fields.All.Select(f => FieldTypes.DefaultFor(f, time)).ToArray();
 
     /// <summary>The values every field has in a removed row.</summary>
     public string[] Cleared() => fields.All.Select(f => FieldTypes.EmptyValue(f.Type)).ToArray();
@@ -118,7 +119,7 @@ public sealed class ValueTable(string table, FieldSet fields, bool hasProfileCol
     /// Applies client input (field name → value, names case-insensitive, later duplicates win, unknown names ignored)
     /// to <paramref name="current"/>. Returns the new values and the normalised values that were given.
     /// </summary>
-    public (string[] Values, JsonObject Parameters) Apply(string[] current, JsonObject? input, TimeZoneInfo zone)
+    public (string[] Values, JsonObject Parameters) Apply(string[] current, JsonObject? input, CopernicaTime time)
     {
         var next = (string[])current.Clone();
         var parameters = new JsonObject();
@@ -128,7 +129,7 @@ public sealed class ValueTable(string table, FieldSet fields, bool hasProfileCol
             var field = fields.Find(name.Trim());
             if (field is null) continue;
             var index = IndexOf(field);
-            next[index] = FieldTypes.Normalize(field, value, zone);
+            next[index] = FieldTypes.Normalize(field, value, time);
             parameters[field.Name] = next[index];
         }
 

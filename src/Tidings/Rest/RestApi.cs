@@ -14,7 +14,6 @@ public static partial class RestApi
     public static WebApplicationBuilder AddRest(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RestOptions>().BindConfiguration(RestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CopernicaTime>();
         builder.Services.AddSingleton<EntityRoots>();
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = null);

@@ -8,7 +8,7 @@ namespace Tidings.Storage;
 /// its own transaction, and records them in <c>schema_migrations</c>. On PostgreSQL an advisory lock keeps two nodes
 /// that start together from migrating at the same time.
 /// </summary>
-public sealed class Migrator(IStorage storage, ILogger<Migrator> logger)
+public sealed class Migrator(IStorage storage, TimeProvider time, ILogger<Migrator> logger)
 {
     private const long PostgresMigrationLock = 0x71D1_4653;
 
@@ -46,7 +46,7 @@ public sealed class Migrator(IStorage storage, ILogger<Migrator> logger)
                 await w.Connection.ExecuteAsync(migration.Sql, transaction: w.Transaction);
                 await w.Connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)",
-                    new { migration.Version, migration.Name, At = DateTime.UtcNow.ToString("O") },
+                    new { migration.Version, migration.Name, At = time.GetUtcNow().UtcDateTime.ToString("O") },
                     w.Transaction);
                 applied++;
             }

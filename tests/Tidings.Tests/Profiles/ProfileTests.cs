@@ -54,7 +54,9 @@ public sealed class ProfileTests(TidingsApp app) : IClassFixture<TidingsApp>
         var (client, db) = await DatabaseAsync();
         var pid = await client.CreateProfileAsync(db, new { name = "Ann" });
         var before = await client.GetJsonAsync($"/v3/profile/{pid}");
-        await Task.Delay(1100, TestContext.Current.CancellationToken);
+        // modified has whole seconds: from the next one on, a wrongly bumped modified would show.
+        var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() == second) await Task.Delay(10, TestContext.Current.CancellationToken);
         await (await client.PutJsonAsync($"/v3/profile/{pid}", new { fields = new { name = "Ann" } })).ShouldHaveStatusAsync(204);
         await (await client.PutJsonAsync($"/v3/profile/{pid}", new { secret = "newsecret" })).ShouldHaveStatusAsync(204);
         var after = await client.GetJsonAsync($"/v3/profile/{pid}");

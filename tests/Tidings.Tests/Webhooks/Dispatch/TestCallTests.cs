@@ -77,8 +77,18 @@ public sealed class TestCallTests(DeliveryApp app) : IClassFixture<DeliveryApp>
         var client = await app.NewAccountAsync();
         var database = await client.CreateDatabaseAsync("People", ("email", "email"));
         var webhook = await DeliveryApp.CreateWebhookAsync(client, receiver.Url, new { trigger = "create", database });
+
+        // A webhook created after it, in an account whose domain is validated: once that one runs and has its event,
+        // the engine has loaded this webhook too and read past its event.
+        await using var witness = await Receiver.StartAsync();
+        var other = await app.NewAccountAsync();
+        await app.ValidateTestDomainAsync(other.AccountId);
+        var otherDatabase = await other.CreateDatabaseAsync("People", ("email", "email"));
+        var watching = await DeliveryApp.CreateWebhookAsync(other, witness.Url, new { trigger = "create", database = otherDatabase });
+        await EventTypeDeliveryTests.WaitUntilRunningAsync(other, watching);
         await client.CreateProfileAsync(database, new { email = "a@example.com" });
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        await other.CreateProfileAsync(otherDatabase, new { email = "b@example.com" });
+        await witness.WaitAsync(c => c.Count >= 1);
 
         var status = await client.GetJsonAsync($"/v3/webhook/{webhook}/status");
         status["running"]!.GetValue<bool>().ShouldBeFalse();

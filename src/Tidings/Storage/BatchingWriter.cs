@@ -12,7 +12,8 @@ namespace Tidings.Storage;
 /// </summary>
 /// <remarks>
 /// The hot path of ingest, journal appends and webhook outcomes: per item nothing is allocated beyond the caller's own
-/// item; with one batch in flight a batch costs nothing either (its object and its commit's state are reused).
+/// item; with one batch in flight a batch costs nothing either beyond a linger's timer (its object and the state of
+/// its commit are reused).
 /// <paramref name="committed"/> and <paramref name="failed"/> must not throw.
 /// </remarks>
 /// <param name="commit">Writes a batch in one transaction and returns once it is durable; throws if it is not.</param>

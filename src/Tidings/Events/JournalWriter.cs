@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Tidings.Events.Intake;
 using Tidings.Journal;
@@ -14,15 +14,14 @@ namespace Tidings.Events;
 /// and an event acknowledged to its producer is never lost. Events without a dedupe key (opens, clicks) go to the
 /// <see cref="JournalIntake"/> log when it is enabled, and are acknowledged once they are there.
 /// </summary>
-public sealed class JournalWriter : IHostedService, IAsyncDisposable
+public sealed partial class JournalWriter : IHostedService, IAsyncDisposable
 {
-    private readonly Channel<Pending> _queue;
+    private readonly BatchingWriter<Pending> _batches;
     private readonly IStorage _storage;
     private readonly Enricher _enricher;
     private readonly JournalIntake _intake;
     private readonly EventsOptions _options;
     private readonly ILogger<JournalWriter> _logger;
-    private Task? _loop;
 
     public JournalWriter(IStorage storage, Enricher enricher, JournalIntake intake, IOptions<EventsOptions> options, ILogger<JournalWriter> logger)
     {
@@ -31,14 +30,25 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         _intake = intake;
         _options = options.Value;
         _logger = logger;
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.AppendQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        // One batch at a time waits for the store, and it takes its events only when its turn comes: everything that
+        // queued up while the batches before it were written and committed. Meanwhile up to MaxAppendBatchesInFlight
+        // batches are being written or committed, so the writer never waits for the next batch to be formed.
+        _batches = new BatchingWriter<Pending>(
+            new BatchingOptions
+            {
+                MaxBatch = _options.MaxAppendBatch,
+                QueueCapacity = _options.AppendQueueCapacity,
+                BatchesInFlight = _options.MaxAppendBatchesInFlight,
+                GatherInCommit = true,
+            },
+            CommitAsync, static p => p.Completion.TrySetResult(p.Outcome), static (p, error) => p.Completion.TrySetException(error));
     }
 
     /// <summary>Enriches and appends an event; completes when it is durable (or known not to be recorded).</summary>
     public async Task<AppendOutcome> AppendAsync(RawEvent raw, CancellationToken cancellationToken = default)
     {
         var pending = new Pending(raw);
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await _batches.EnqueueAsync(pending, cancellationToken);
         return await pending.Completion.Task;
     }
 
@@ -50,77 +60,49 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
     {
         var group = events.Select(e => new Pending(e)).ToList();
         if (group.Count == 0) return [];
-        for (var i = 0; i + 1 < group.Count; i++) group[i].Next = group[i + 1];
-        await _queue.Writer.WriteAsync(group[0], cancellationToken);
+        await _batches.EnqueueAllAsync(group, cancellationToken);
         return await Task.WhenAll(group.Select(p => p.Completion.Task));
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _batches.Start();
         return Task.CompletedTask;
     }
 
     /// <summary>Stops taking events and finishes the ones already queued.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _queue.Writer.TryComplete();
-        if (_loop is not null) await _loop.WaitAsync(cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _batches.StopAsync(cancellationToken);
 
-    private async Task RunAsync()
+    /// <summary>Enriches and appends a batch in one unit of work; answered by the writer once it is durable.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CommitAsync(WriteBatch<Pending> batch)
     {
-        // One batch at a time waits for the store, and it takes its events only when its turn comes: everything that
-        // queued up while the batches before it were written and committed. Meanwhile up to MaxAppendBatchesInFlight
-        // batches are being written or committed, so the writer never waits for this loop to be scheduled again.
-        var inFlight = _options.MaxAppendBatchesInFlight;
-        using var slots = new SemaphoreSlim(inFlight);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            await slots.WaitAsync();
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _ = AppendAndAnswerAsync(slots, started);
-            await started.Task;
-        }
-
-        for (var i = 0; i < inFlight; i++) await slots.WaitAsync(); // the last batches have been answered
-    }
-
-    private async Task AppendAndAnswerAsync(SemaphoreSlim slots, TaskCompletionSource started)
-    {
-        var batch = new List<Pending>();
         var spooled = new List<IntakeRecord>();
         try
         {
-            var outcomes = await _storage.WriteAsync(w =>
+            await _storage.WriteAsync(w =>
             {
-                started.TrySetResult();
-                while (batch.Count < _options.MaxAppendBatch && _queue.Reader.TryRead(out var next))
-                {
-                    for (var p = next; p is not null; p = p.Next) batch.Add(p); // a group stays whole
-                }
-                return AppendBatchAsync(w, batch, spooled);
+                batch.Gather();
+                return AppendBatchAsync(w, batch.Items, spooled);
             });
             if (spooled.Count > 0) await _intake.AppendAsync(spooled);
-            for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(outcomes[i]);
         }
         catch (Exception ex)
         {
-            started.TrySetResult();
-            _logger.LogError(ex, "Appending {Count} events to the journal failed", batch.Count);
-            foreach (var p in batch) p.Completion.TrySetException(ex);
-        }
-        finally
-        {
-            slots.Release();
+            LogAppendFailed(ex, batch.Count);
+            throw;
         }
     }
 
-    private async Task<AppendOutcome[]> AppendBatchAsync(WriteContext w, List<Pending> batch, List<IntakeRecord> spooled)
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Appending {Count} events to the journal failed")]
+    private partial void LogAppendFailed(Exception exception, int count);
+
+    /// <summary>Sets each event's <see cref="Pending.Outcome"/>; returns how many there were.</summary>
+    private async Task<int> AppendBatchAsync(WriteContext w, IReadOnlyList<Pending> batch, List<IntakeRecord> spooled)
     {
         spooled.Clear(); // a retried unit of work starts over
         w.LeavesProfilesAlone();
-        if (batch.Count == 0) return []; // an earlier batch took everything
+        if (batch.Count == 0) return 0; // an earlier batch took everything
         var byToken = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.Token,
             batch.Where(p => p.Raw.KeyKind == DestinationKey.Token).Select(p => p.Raw.Key).Distinct().ToList());
         var byMessage = await _enricher.FindDestinationsAsync(w.Connection, w.Transaction, DestinationKey.MessageId,
@@ -135,7 +117,6 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
         }
 
         var enriched = await _enricher.EnrichedJsonAsync(w, destinations.OfType<DestinationRef>().DistinctBy(d => d.Id).ToList());
-        var outcomes = new AppendOutcome[batch.Count];
         JournalInserter? inserter = null;
         try
         {
@@ -143,7 +124,7 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
             {
                 if (destinations[i] is not { } d)
                 {
-                    outcomes[i] = AppendOutcome.UnknownDestination;
+                    batch[i].Outcome = AppendOutcome.UnknownDestination;
                     continue;
                 }
 
@@ -153,12 +134,12 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
                 {
                     // Nothing to check against earlier rows: acknowledged once it is in the intake log.
                     spooled.Add(new IntakeRecord(d.AccountId, raw.Type, raw.OccurredMs, d.MailingId, d.Id, payload));
-                    outcomes[i] = AppendOutcome.Recorded;
+                    batch[i].Outcome = AppendOutcome.Recorded;
                     continue;
                 }
 
                 inserter ??= JournalInserter.Create(w);
-                outcomes[i] = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
+                batch[i].Outcome = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
             }
         }
         finally
@@ -166,14 +147,10 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
             if (inserter is not null) await inserter.DisposeAsync();
         }
 
-        return outcomes;
+        return batch.Count;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        if (_loop is not null) await _loop;
-    }
+    public ValueTask DisposeAsync() => _batches.DisposeAsync();
 
     /// <summary>Keys the journal adds (see docs/events.md); a fact with one of these names replaces the enrichment.</summary>
     private static readonly HashSet<string> EnrichmentKeys = new(StringComparer.Ordinal)
@@ -206,7 +183,7 @@ public sealed class JournalWriter : IHostedService, IAsyncDisposable
 
         public TaskCompletionSource<AppendOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>The next event of the same <see cref="AppendAllAsync"/> call; only the first is queued.</summary>
-        public Pending? Next { get; set; }
+        /// <summary>Set by the unit of work that appends it; given to the producer once that has committed.</summary>
+        public AppendOutcome Outcome { get; set; }
     }
 }

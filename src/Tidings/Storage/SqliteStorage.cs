@@ -1,5 +1,5 @@
 using System.Data.Common;
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +10,7 @@ namespace Tidings.Storage;
 /// and committed together (group commit): each runs inside its own savepoint, so one failing unit of work rolls back
 /// alone while its neighbours in the batch still commit. A caller is answered only after its batch has committed.
 /// </summary>
-public sealed class SqliteStorage : IStorage, IAsyncDisposable
+public sealed partial class SqliteStorage : IStorage, IAsyncDisposable
 {
     /// <summary>
     /// Connections read the database file through a memory map of up to this size instead of copying every page into
@@ -19,14 +19,13 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
     /// </summary>
     private const string MemoryMap = "PRAGMA mmap_size=268435456;";
 
-    private readonly Channel<IWriteItem> _queue;
+    private readonly BatchingWriter<IWriteItem> _writes;
     private readonly string _readConnectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
     private readonly SqliteCommand _rollbackTo;
     private readonly StorageOptions _options;
-    private readonly Task _writerLoop;
     private readonly ILogger<SqliteStorage> _logger;
 
     /// <summary>Units of work that may have changed profile data (see <see cref="WriteContext.ProfileGeneration"/>); writer thread only.</summary>
@@ -54,12 +53,10 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
         _release = Command(_writer, "RELEASE unit");
         _rollbackTo = Command(_writer, "ROLLBACK TO unit");
 
-        _queue = Channel.CreateBounded<IWriteItem>(new BoundedChannelOptions(_options.WriteQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _writerLoop = Task.Factory.StartNew(RunWriterAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _writes = new BatchingWriter<IWriteItem>(
+            new BatchingOptions { MaxBatch = _options.MaxWriteBatch, QueueCapacity = _options.WriteQueueCapacity },
+            CommitAsync, static item => item.Complete(), static (item, error) => item.Fail(error));
+        _writes.Start();
     }
 
     public SqlDialect Dialect { get; } = new SqliteDialect();
@@ -79,73 +76,61 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
     public async Task<T> WriteAsync<T>(Func<WriteContext, Task<T>> work, CancellationToken cancellationToken = default)
     {
         var item = new WriteItem<T>(work);
-        await _queue.Writer.WriteAsync(item, cancellationToken);
+        await _writes.EnqueueAsync(item, cancellationToken);
         return await item.Completion.Task;
     }
 
-    private async Task RunWriterAsync()
+    /// <summary>Commits a batch of units of work in one transaction, each in its own savepoint.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CommitAsync(WriteBatch<IWriteItem> batch)
     {
-        var batch = new List<IWriteItem>(_options.MaxWriteBatch);
-        var succeeded = new List<IWriteItem>(_options.MaxWriteBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        DbTransaction? transaction = null;
+        try
         {
-            batch.Clear();
-            succeeded.Clear();
-            while (batch.Count < _options.MaxWriteBatch && _queue.Reader.TryRead(out var next))
+            transaction = _writer.BeginTransaction();
+            var context = new WriteContext(_writer, transaction, Dialect);
+            for (var i = 0; i < batch.Count; i++)
             {
-                batch.Add(next);
+                Execute(_savepoint, transaction);
+                context.BeginUnit(_profileGeneration);
+                try
+                {
+                    await batch[i].RunAsync(context);
+                    Execute(_release, transaction);
+                }
+                catch (Exception ex)
+                {
+                    Execute(_rollbackTo, transaction);
+                    Execute(_release, transaction);
+                    batch.Reject(i, ex);
+                }
+                finally
+                {
+                    if (!context.ProfilesUntouched) _profileGeneration++;
+                }
             }
 
-            DbTransaction? transaction = null;
-            try
-            {
-                transaction = _writer.BeginTransaction();
-                var context = new WriteContext(_writer, transaction, Dialect);
-                foreach (var item in batch)
-                {
-                    Execute(_savepoint, transaction);
-                    context.BeginUnit(_profileGeneration);
-                    try
-                    {
-                        await item.RunAsync(context);
-                        Execute(_release, transaction);
-                        succeeded.Add(item);
-                    }
-                    catch (Exception ex)
-                    {
-                        Execute(_rollbackTo, transaction);
-                        Execute(_release, transaction);
-                        item.Fail(ex);
-                    }
-                    finally
-                    {
-                        if (!context.ProfilesUntouched) _profileGeneration++;
-                    }
-                }
-
-                transaction.Commit();
-                if (context.AppendedToJournal) JournalAppendCommitted?.Invoke();
-                foreach (var item in succeeded)
-                {
-                    item.Complete();
-                }
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "SQLite group commit of {Count} writes failed", batch.Count);
-                _profileGeneration++; // what was derived inside the lost transaction may rest on changes that never committed
-                try { transaction?.Rollback(); } catch (Exception rollbackError) { _logger.LogError(rollbackError, "Rollback failed"); }
-                foreach (var item in succeeded)
-                {
-                    item.Fail(ex);
-                }
-            }
-            finally
-            {
-                transaction?.Dispose();
-            }
+            transaction.Commit();
+            if (context.AppendedToJournal) JournalAppendCommitted?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            LogGroupCommitFailed(ex, batch.Count);
+            _profileGeneration++; // what was derived inside the lost transaction may rest on changes that never committed
+            try { transaction?.Rollback(); } catch (Exception rollbackError) { LogRollbackFailed(rollbackError); }
+            throw;
+        }
+        finally
+        {
+            transaction?.Dispose();
         }
     }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "SQLite group commit of {Count} writes failed")]
+    private partial void LogGroupCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Rollback failed")]
+    private partial void LogRollbackFailed(Exception exception);
 
     private static void Execute(SqliteConnection connection, string sql, DbTransaction? transaction = null)
     {
@@ -170,8 +155,7 @@ public sealed class SqliteStorage : IStorage, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writerLoop;
+        await _writes.StopAsync();
         await _savepoint.DisposeAsync();
         await _release.DisposeAsync();
         await _rollbackTo.DisposeAsync();

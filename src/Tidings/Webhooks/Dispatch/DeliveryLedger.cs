@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Accounts;
@@ -17,16 +17,15 @@ namespace Tidings.Webhooks.Dispatch;
 /// <see cref="LedgerEntry.AfterCommit"/> runs once it is durable (that is when a record may pass the cursor). A failed
 /// write is retried with the same entries, so nothing is dropped.
 /// </summary>
-public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
+public sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
 {
     public const string RetriesCursor = "webhooks:retries";
 
-    private readonly Channel<LedgerEntry> _queue;
+    private readonly BatchingWriter<LedgerEntry> _batches;
     private readonly IStorage _storage;
     private readonly TimeProvider _time;
     private readonly DispatchOptions _options;
     private readonly ILogger<DeliveryLedger> _logger;
-    private Task? _loop;
     private long _lastSweep;
 
     public DeliveryLedger(IStorage storage, TimeProvider time, IOptions<DispatchOptions> options, ILogger<DeliveryLedger> logger)
@@ -35,69 +34,60 @@ public sealed class DeliveryLedger : IHostedService, IAsyncDisposable
         _time = time;
         _options = options.Value;
         _logger = logger;
-        _queue = Channel.CreateBounded<LedgerEntry>(new BoundedChannelOptions(_options.LedgerQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _batches = new BatchingWriter<LedgerEntry>(
+            new BatchingOptions
+            {
+                MaxBatch = _options.LedgerBatchSize,
+                QueueCapacity = _options.LedgerQueueCapacity,
+                Linger = _options.LedgerLinger,
+                Retry = new BatchRetry(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)),
+                Time = time,
+                AfterBatch = SweepIfDueAsync,
+            },
+            CommitAsync, Settle, static (_, _) => { }); // nothing fails: a failed write is retried until it succeeds
     }
 
     /// <summary>Queues an entry (waits only when the ledger is far behind).</summary>
-    public ValueTask RecordAsync(LedgerEntry entry, CancellationToken cancellationToken = default) => _queue.Writer.WriteAsync(entry, cancellationToken);
+    public ValueTask RecordAsync(LedgerEntry entry, CancellationToken cancellationToken = default) => _batches.EnqueueAsync(entry, cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _batches.Start();
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _queue.Writer.TryComplete();
-        if (_loop is not null) await _loop.WaitAsync(cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => _batches.StopAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        if (_loop is not null) await _loop;
-    }
+    public ValueTask DisposeAsync() => _batches.DisposeAsync();
 
-    private async Task RunAsync()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask CommitAsync(WriteBatch<LedgerEntry> batch)
     {
-        var batch = new List<LedgerEntry>(_options.LedgerBatchSize);
-        while (await _queue.Reader.WaitToReadAsync())
+        try
         {
-            batch.Clear();
-            while (batch.Count < _options.LedgerBatchSize && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
-            if (batch.Count < _options.LedgerBatchSize && _options.LedgerLinger > TimeSpan.Zero)
-            {
-                // A batching window in real time (not the injectable clock, which tests may stop).
-                await Task.Delay(_options.LedgerLinger);
-                while (batch.Count < _options.LedgerBatchSize && _queue.Reader.TryRead(out var entry)) batch.Add(entry);
-            }
-
-            for (var tries = 0; ; tries++)
-            {
-                try
-                {
-                    await _storage.WriteAsync(w => WriteAsync(w, batch));
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    _logger.LogError(ex, "Recording {Count} webhook delivery outcomes failed (try {Try}); retrying", batch.Count, tries + 1);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(tries, 6)))));
-                }
-            }
-
-            foreach (var entry in batch)
-            {
-                try { entry.AfterCommit?.Invoke(); }
-                catch (Exception ex) { _logger.LogError(ex, "A webhook ledger callback failed"); }
-            }
-
-            await SweepIfDueAsync();
+            await _storage.WriteAsync(w => WriteAsync(w, batch.Items));
+        }
+        catch (Exception ex)
+        {
+            LogWriteFailed(ex, batch.Count, batch.Attempt + 1);
+            throw;
         }
     }
 
-    private async Task<int> WriteAsync(WriteContext w, List<LedgerEntry> batch)
+    /// <summary>Runs an entry's <see cref="LedgerEntry.AfterCommit"/> once its batch is durable.</summary>
+    private void Settle(LedgerEntry entry)
+    {
+        try { entry.AfterCommit?.Invoke(); }
+        catch (Exception ex) { LogCallbackFailed(ex); }
+    }
+
+    [LoggerMessage(EventId = 14301, Level = LogLevel.Error, Message = "Recording {Count} webhook delivery outcomes failed (try {Try}); retrying")]
+    private partial void LogWriteFailed(Exception exception, int count, int @try);
+
+    [LoggerMessage(EventId = 14302, Level = LogLevel.Error, Message = "A webhook ledger callback failed")]
+    private partial void LogCallbackFailed(Exception exception);
+
+    private async Task<int> WriteAsync(WriteContext w, IReadOnlyList<LedgerEntry> batch)
     {
         // Delivery bookkeeping: cached enrichments (derived from profile data) stay valid across it.
         w.LeavesProfilesAlone();

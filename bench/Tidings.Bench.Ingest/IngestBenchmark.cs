@@ -15,7 +15,8 @@ namespace Tidings.Bench.Ingest;
 /// nothing (<c>Tracking:EnableNullPixel</c>), which is what the HTTP stack alone can do on this machine. After the last
 /// phase it waits until every acknowledged open is a journal row and reports how long that took.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Ingest -- [--destinations 10000] [--concurrency 64]
-/// [--seconds 10] [--runs 3] [--warm-up-seconds 20] [--client-addresses] [--geoip-networks N] [--set Key=Value]</c>.
+/// [--seconds 10] [--runs 3] [--warm-up-seconds 20] [--client-addresses] [--geoip-networks N] [--set Key=Value]
+/// [--statistics-recount]</c>.
 /// </summary>
 public static class IngestBenchmark
 {
@@ -119,6 +120,12 @@ public static class IngestBenchmark
             Console.WriteLine(FormattableString.Invariant($"| Journal caught up after | {catchUpSeconds:F1} s ({backlog / Math.Max(catchUpSeconds, 0.001):F0} rows/s) |"));
             Console.WriteLine(FormattableString.Invariant($"| Acknowledged opens / journal rows (open) | {acknowledged} / {rows}{(rows == acknowledged ? "" : " MISMATCH")} |"));
             Console.WriteLine(FormattableString.Invariant($"| Targets (≥ 20,000/s, ratio ≥ 0.7) | {(openRate >= 20_000 ? "met" : "missed")}, {(ratio >= 0.7 ? "met" : "missed")} |"));
+            if (args.Contains("--statistics-recount"))
+            {
+                await server.StopAsync(TimeSpan.FromSeconds(60));
+                await StatisticsRecount.RunAsync(databaseFile, settings);
+            }
+
             return 0;
 
             async Task<(PhaseResult, long)> RealPhaseAsync()
@@ -170,7 +177,7 @@ public static class IngestBenchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static bool StatisticsBehind(string databaseFile)
+    internal static bool StatisticsBehind(string databaseFile)
     {
         using var c = new SqliteConnection($"Data Source={databaseFile};Mode=ReadOnly");
         c.Open();

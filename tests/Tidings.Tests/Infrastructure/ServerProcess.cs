@@ -47,7 +47,8 @@ public sealed class ServerProcess : IDisposable
     public static async Task<ServerProcess> StartAsync(string sqlitePath, IEnumerable<KeyValuePair<string, string>>? settings = null, TimeSpan? timeout = null, CancellationToken ct = default,
         IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var dll = typeof(Program).Assembly.Location;
+        // Benchmarks compare builds: TIDINGS_BENCH_SERVER_DLL runs another build's Tidings.dll under the same harness.
+        var dll = Environment.GetEnvironmentVariable("TIDINGS_BENCH_SERVER_DLL") is { Length: > 0 } other ? other : typeof(Program).Assembly.Location;
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Tidings.Rest;
 
@@ -14,6 +15,14 @@ public static class CopernicaJson
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static IResult Write(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK) => new WriterResult(write, status);
+
+    /// <summary>
+    /// A record as Copernica's JSON, serialised through its source-generated <paramref name="type"/> (property order is
+    /// declaration order; name the JSON keys with <c>[JsonPropertyName]</c> where they differ), with the same escaping
+    /// and the same exact content type as every other response.
+    /// </summary>
+    public static IResult Json<T>(T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK) =>
+        new WriterResult(w => JsonSerializer.Serialize(w, value, type), status);
 
     public static IResult Node(JsonNode? node, int status = StatusCodes.Status200OK) => new WriterResult(w =>
     {

@@ -26,7 +26,7 @@ public sealed class LogRetention(JournalRetention journal, TimeProvider timeProv
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Log file retention sweep failed; retrying at the next interval");
+                    logger.RetentionSweepFailed(ex);
                 }
 
                 await Task.Delay(options.Value.RetentionSweepInterval, timeProvider, stoppingToken);
@@ -57,7 +57,7 @@ public sealed class LogRetention(JournalRetention journal, TimeProvider timeProv
             deleted += await journal.DeleteAsync(position, end, cutoff, types, cancellationToken);
             position = end;
             Interlocked.Exchange(ref _position, position);
-            logger.LogInformation("Log file retention: {Deleted} journal records older than {Days} days deleted so far (up to seq {Seq})", deleted, o.RetentionDays, end);
+            logger.RetentionProgress(deleted, o.RetentionDays, end);
         }
 
         return deleted;

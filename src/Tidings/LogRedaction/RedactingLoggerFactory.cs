@@ -26,7 +26,9 @@ internal sealed class RedactingLogger(ILogger inner) : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!inner.IsEnabled(logLevel)) return;
-        inner.Log(logLevel, eventId, new RedactedState<TState>(state, formatter), RedactedException.For(exception), static (entry, e) => entry.Format(e));
+        if (inner.IsEnabled(logLevel))
+        {
+            inner.Log(logLevel, eventId, new RedactedState<TState>(state, formatter), RedactedException.For(exception), static (entry, e) => entry.Format(e));
+        }
     }
 }

@@ -44,7 +44,7 @@ public sealed class MailingExpander(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogError(ex, "Preparing mailings failed; retrying shortly");
+                logger.PreparingMailingsFailed(ex);
                 await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
                 continue;
             }

@@ -61,7 +61,7 @@ public static partial class RestApi
             }
             catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
-                app.Logger.LogError(ex, "Unhandled error on {Method} {Path}", context.Request.Method, path);
+                app.Logger.UnhandledError(ex, context.Request.Method, path);
                 context.Response.Clear();
                 await CopernicaJson.WriteErrorAsync(context, "Internal server error", StatusCodes.Status500InternalServerError);
             }

@@ -31,7 +31,7 @@ public static class MasterKeyFile
             ?? throw new InvalidOperationException($"The master key file {path} must hold base64 of exactly {MasterKey.Bytes} bytes (e.g. from: openssl rand -base64 32).");
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & OthersAny) != 0)
         {
-            logger.LogWarning("The master key file {Path} can be read by other users than its owner; chmod 600 it", path);
+            logger.MasterKeyFileOpenToOthers(path);
         }
 
         return new MasterKey(MasterKey.DerivedId(key), key);

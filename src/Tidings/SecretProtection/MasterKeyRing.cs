@@ -46,11 +46,7 @@ public sealed class MasterKeyRing
             (fromFile, var created) = MasterKeyFile.ReadOrCreate(keyFilePath, logger);
             if (created)
             {
-                logger.LogWarning(
-                    "Created the master key file {Path} (key id {KeyId}): it encrypts the webhook secrets and signing keys in the database. " +
-                    "Back it up, apart from the database: without it they cannot be read. Every node sharing the database needs this same file " +
-                    "(or the key in Secrets:MasterKeys)",
-                    keyFilePath, fromFile!.Id);
+                logger.MasterKeyFileCreated(keyFilePath, fromFile!.Id);
             }
         }
         else

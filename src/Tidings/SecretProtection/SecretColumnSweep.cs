@@ -104,7 +104,8 @@ public sealed partial class SecretColumnSweep(
             if (changes.Count == 0) continue;
             rewritten += await WriteAsync(column, changes, ct);
             total ??= await CountAsync(column, ct);
-            LogProgress(column.Purpose, rewritten, seen, Math.Max(total.Value, seen));
+            var outOf = Math.Max(total.Value, seen);
+            LogProgress(column.Purpose, rewritten, seen, outOf);
         }
 
         return new SecretSweepResult(column.Purpose, byKey, rewritten, unreadable, unbound);

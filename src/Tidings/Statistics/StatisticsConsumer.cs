@@ -65,7 +65,7 @@ public sealed class StatisticsConsumer(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Counting statistics failed; retrying shortly");
+                logger.CountingFailed(ex);
             }
 
             try

@@ -42,7 +42,7 @@ public sealed class Migrator(IStorage storage, TimeProvider time, ILogger<Migrat
             var done = (await w.Connection.QueryAsync<int>("SELECT version FROM schema_migrations", transaction: w.Transaction)).ToHashSet();
             foreach (var migration in Available(provider).Where(m => !done.Contains(m.Version)))
             {
-                logger.LogInformation("Applying storage migration {Name}", migration.Name);
+                logger.ApplyingMigration(migration.Name);
                 await w.Connection.ExecuteAsync(migration.Sql, transaction: w.Transaction);
                 await w.Connection.ExecuteAsync(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)",

@@ -72,12 +72,12 @@ public sealed class GeoLocator : IDisposable
             }
             catch (InvalidOperationException ex)
             {
-                _logger.LogError(ex, "The changed GeoIP database could not be loaded; the one loaded before stays in use");
+                _logger.GeoIpReloadFailed(ex);
                 return false;
             }
 
             _retired.Enqueue((current, now));
-            _logger.LogInformation("GeoIP database {Path} reloaded ({Type}, built {Built:u})", _path, _current.Reader.Metadata.DatabaseType, _current.Reader.Metadata.BuildDate);
+            _logger.GeoIpReloaded(_path, _current.Reader.Metadata.DatabaseType, _current.Reader.Metadata.BuildDate);
             return true;
         }
     }

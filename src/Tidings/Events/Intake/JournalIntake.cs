@@ -79,19 +79,19 @@ public sealed class JournalIntake : IHostedService, IDisposable
         _segments = IntakeSegments.Open(Directory, _options.IntakeSegmentBytes, _storageOptions.SqliteSynchronous == SqliteSynchronous.Full, recorded);
         if (_segments.DiscardedTail > 0)
         {
-            _logger.LogWarning("The intake log ended in {Bytes} bytes of an unfinished write (a crash while appending, never acknowledged); they were cut off", _segments.DiscardedTail);
+            _logger.UnfinishedWriteCutOff(_segments.DiscardedTail);
         }
 
         if (recorded < _segments.Start)
         {
-            _logger.LogError("The intake log begins at {Start}, but the journal has only taken it up to {Recorded}: the events in between were removed from disk and are lost", _segments.Start, recorded);
+            _logger.EventsLost(_segments.Start, recorded);
             recorded = _segments.Start;
         }
 
         _materialized = recorded;
         if (_segments.End > recorded)
         {
-            _logger.LogInformation("The intake log holds {Bytes} bytes of events not yet in the journal; they are being added", _segments.End - recorded);
+            _logger.CatchingUp(_segments.End - recorded);
         }
 
         _loop = Task.Run(MaterializeAsync, CancellationToken.None);
@@ -161,10 +161,10 @@ public sealed class JournalIntake : IHostedService, IDisposable
                 if (segments.End <= position)
                 {
                     resuming = false;
-                    if (deferredSince != 0 && _time.GetElapsedTime(deferredSince) >= TimeSpan.FromSeconds(5)) // short waits are routine
+                    var waited = deferredSince == 0 ? TimeSpan.Zero : _time.GetElapsedTime(deferredSince);
+                    if (waited >= TimeSpan.FromSeconds(5)) // short waits are routine
                     {
-                        _logger.LogInformation("A burst of {Events} events waited up to {Seconds:F1} s in the intake log while the machine was busy; the journal has caught up",
-                            burstEvents, _time.GetElapsedTime(deferredSince).TotalSeconds);
+                        _logger.BurstCaughtUp(burstEvents, waited.TotalSeconds);
                     }
 
                     (deferredSince, burstEvents) = (0, 0);
@@ -213,7 +213,8 @@ public sealed class JournalIntake : IHostedService, IDisposable
             }
             catch (Exception ex)
             {
-                _logger.LogError(ex, "Making intake log events into journal rows failed at position {Position}; retrying in 5 s", Interlocked.Read(ref _materialized));
+                var failedAt = Interlocked.Read(ref _materialized);
+                _logger.MaterializeFailed(ex, failedAt);
                 try { await Task.Delay(TimeSpan.FromSeconds(5), _time, token); } catch (OperationCanceledException) { break; }
             }
         }

@@ -258,7 +258,7 @@ public sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Removing old webhook attempts failed; trying again in an hour");
+            _logger.OldAttemptsRemovalFailed(ex);
         }
     }
 }

@@ -79,7 +79,7 @@ public sealed class WebhookDispatcher : BackgroundService
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogError(ex, "Loading the webhook configuration failed; retrying at the next refresh");
+                    _logger.ConfigurationLoadFailed(ex);
                 }
 
                 try { await _refreshNow.WaitAsync(_options.RefreshInterval, stoppingToken); }
@@ -118,7 +118,7 @@ public sealed class WebhookDispatcher : BackgroundService
             }
             catch (Exception ex)
             {
-                _logger.LogWarning(ex, "Reading the journal's end failed");
+                _logger.ReadingJournalEndFailed(ex);
                 try { await Task.Delay(TimeSpan.FromSeconds(1), _services.Time, ct); }
                 catch (OperationCanceledException) { return; }
             }
@@ -181,7 +181,7 @@ public sealed class WebhookDispatcher : BackgroundService
             var runner = new WebhookRunner(webhook, cursor, _services);
             lock (_lock) _runners[webhook.Id] = runner;
             runner.Start();
-            _logger.LogInformation("Webhook {WebhookId} delivering to {Handler} from journal position {Cursor}", webhook.Id, webhook.Handler, cursor);
+            _logger.RunnerStarted(webhook.Id, webhook.Handler, cursor);
         }
 
         if (starting.Count > 0) await _services.Head.RefreshAsync(ct);

@@ -55,7 +55,8 @@ internal sealed class WebhookFeed(
             }
             catch (Exception ex)
             {
-                s.Logger.LogError(ex, "Webhook {WebhookId}: reading events failed; retrying shortly", webhook().Id);
+                var webhookId = webhook().Id;
+                s.Logger.ReadingEventsFailed(ex, webhookId);
                 await DelayAsync(TimeSpan.FromSeconds(1), ct);
             }
 
@@ -171,7 +172,8 @@ internal sealed class WebhookFeed(
                 $"UPDATE webhook_deliveries SET status = 'failed', last_error = @error WHERE status = 'pending' AND {s.Storage.Dialect.InList("id", "@ids")}",
                 new { error = WebhookReplays.EventRemoved, ids }, w.Transaction);
         }, ct);
-        s.Logger.LogWarning("Webhook {WebhookId}: {Count} pending deliveries failed because their events are no longer in the journal", webhook().Id, ids.Count);
+        var webhookId = webhook().Id;
+        s.Logger.EventsRemovedFromJournal(webhookId, ids.Count);
     }
 
     private void RecordCursorIfMoved(bool force)

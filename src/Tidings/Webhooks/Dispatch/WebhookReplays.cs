@@ -253,7 +253,7 @@ public sealed class ReplayWorker(WebhookReplays replays, IOptions<DispatchOption
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Replay {ReplayId} failed; it resumes at the next start", id);
+            logger.ReplayFailed(ex, id);
         }
     }
 }

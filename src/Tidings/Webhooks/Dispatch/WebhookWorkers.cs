@@ -51,7 +51,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
                 {
                     // A fault of this server, not the receiver's: the worker carries on, and the events go to the
                     // retry store instead of staying unsettled (which would hold the cursor until a restart).
-                    services.Logger.LogError(ex, "Webhook {WebhookId}: delivering {Count} events failed inside the server; they will be retried", runner.Webhook.Id, batch.Count);
+                    services.Logger.DeliveryFaulted(ex, runner.Webhook.Id, batch.Count);
                     await ScheduleRetryAfterFaultAsync(batch, ex);
                 }
             }
@@ -61,7 +61,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
         }
         catch (Exception ex)
         {
-            services.Logger.LogError(ex, "Webhook {WebhookId}: a delivery worker stopped", runner.Webhook.Id);
+            services.Logger.WorkerStopped(ex, runner.Webhook.Id);
         }
     }
 

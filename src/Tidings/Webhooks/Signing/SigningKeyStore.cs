@@ -114,7 +114,7 @@ public sealed class SigningKeyStore(IStorage storage, ISecretProtector protector
             return await InsertAsync(w, candidate, now);
         }, cancellationToken);
         _cached = null;
-        logger.LogInformation("Rotated the webhook signing key: {Selector} signs from now on", key.Selector);
+        logger.SigningKeyRotated(key.Selector);
         return key;
     }
 

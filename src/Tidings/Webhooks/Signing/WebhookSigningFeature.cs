@@ -45,7 +45,7 @@ public static class WebhookSigningFeature
             var (key, created) = await store.EnsureKeyAsync(cancellationToken);
             if (!created) return;
             var keyId = key.KeyId(options.Value.Domain);
-            logger.LogInformation("Generated webhook signing key {KeyId}", keyId);
+            logger.SigningKeyGenerated(keyId);
             if (!options.Value.PrintDnsRecordOnFirstKey) return;
             Console.WriteLine();
             Console.WriteLine("  Webhook signing key generated. For receivers that look the key up in DNS, publish this TXT record:");

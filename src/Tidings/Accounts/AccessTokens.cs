@@ -6,7 +6,7 @@ namespace Tidings.Accounts;
 /// Access tokens: 192 random bits shown to the user once; only their SHA-256 hash is stored, and a presented token is
 /// compared with the stored hash in constant time.
 /// </summary>
-public static class AccessTokens
+internal static class AccessTokens
 {
     public const int RandomBytes = 24;
 

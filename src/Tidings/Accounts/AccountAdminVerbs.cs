@@ -6,7 +6,7 @@ namespace Tidings.Accounts;
 /// <c>accounts list</c>, <c>accounts create &lt;name&gt;</c>, <c>tokens create &lt;accountId&gt; [--read-only] [--name N]</c>,
 /// <c>tokens revoke &lt;tokenId&gt;</c>.
 /// </summary>
-public sealed class AccountAdminVerbs : IAdminVerbs
+internal sealed class AccountAdminVerbs : IAdminVerbs
 {
     public IReadOnlyCollection<string> Verbs { get; } = ["accounts", "tokens"];
 

@@ -4,13 +4,13 @@ using Tidings.Storage;
 namespace Tidings.Accounts;
 
 /// <summary>One thing the server wants an account to know, e.g. that it disabled a webhook that kept failing.</summary>
-public sealed record AccountNotice(long Id, long AccountId, string Kind, long? SubjectId, string Message, long Created);
+internal sealed record AccountNotice(long Id, long AccountId, string Kind, long? SubjectId, string Message, long Created);
 
 /// <summary>
 /// Notices to an account (<c>account_notices</c>): written by features inside their own transaction, read through
 /// <see cref="AccountService"/> (<c>GET /v3/notices</c>), newest first, so a dashboard or a monitoring script can pick them up.
 /// </summary>
-public static class AccountNotices
+internal static class AccountNotices
 {
     public static Task AddAsync(WriteContext w, long accountId, string kind, long? subjectId, string message, long createdMs) =>
         w.Connection.ExecuteAsync(

@@ -6,12 +6,12 @@ using Tidings.Storage;
 
 namespace Tidings.Accounts;
 
-public sealed record Account(long Id, string Name, string Description, string Company, long Created);
+internal sealed record Account(long Id, string Name, string Description, string Company, long Created);
 
-public sealed record CreatedToken(long TokenId, long AccountId, string Token, bool CanWrite);
+internal sealed record CreatedToken(long TokenId, long AccountId, string Token, bool CanWrite);
 
 /// <summary>Accounts and their access tokens.</summary>
-public sealed class AccountStore(IStorage storage, TimeProvider time, IOptions<AccountsOptions> options) : ICallerLookup
+internal sealed class AccountStore(IStorage storage, TimeProvider time, IOptions<AccountsOptions> options) : ICallerLookup
 {
     private readonly ConcurrentDictionary<string, (Caller Caller, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
 

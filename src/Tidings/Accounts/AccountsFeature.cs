@@ -3,7 +3,7 @@ using Tidings.Rest;
 
 namespace Tidings.Accounts;
 
-public static class AccountsFeature
+internal static class AccountsFeature
 {
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
     {

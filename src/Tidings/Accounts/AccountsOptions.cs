@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Accounts;
 
 /// <summary>Accounts and access tokens. Bound from the <c>Accounts</c> section.</summary>
-public sealed class AccountsOptions
+internal sealed class AccountsOptions
 {
     public const string Section = "Accounts";
 

@@ -6,7 +6,7 @@ using Tidings.Rest;
 namespace Tidings.ApiDocs;
 
 /// <summary>The OpenAPI document of the whole API (<c>/openapi/v1.json</c>) and a browsable reference (<c>/docs</c>).</summary>
-public static class ApiDocsFeature
+internal static class ApiDocsFeature
 {
     public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
     {

@@ -6,7 +6,7 @@ namespace Tidings.Consumption;
 /// Counts authenticated API calls per account and hour in memory, so that counting costs a request no storage work;
 /// <see cref="ApiCallFlusher"/> adds the counts to storage every <see cref="ConsumptionOptions.ApiCallFlushInterval"/>.
 /// </summary>
-public sealed class ApiCallCounter(TimeProvider time) : IApiCallCounter
+internal sealed class ApiCallCounter(TimeProvider time) : IApiCallCounter
 {
     private const long HourMs = 3_600_000;
     private readonly Lock _gate = new();
@@ -60,4 +60,4 @@ public sealed class ApiCallCounter(TimeProvider time) : IApiCallCounter
 }
 
 /// <summary>An account and the start of an hour (Unix milliseconds, UTC).</summary>
-public readonly record struct ApiCallHour(long AccountId, long HourMs);
+internal readonly record struct ApiCallHour(long AccountId, long HourMs);

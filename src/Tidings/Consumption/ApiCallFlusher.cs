@@ -7,7 +7,7 @@ namespace Tidings.Consumption;
 /// last time when the server stops. A failed write keeps the counts for the next attempt. Reading the calls of a period
 /// (stored plus not yet stored) waits for a flush in progress, so no call is seen twice or missed.
 /// </summary>
-public sealed partial class ApiCallFlusher(ApiCallCounter counter, ConsumptionStore store, TimeProvider time, IOptions<ConsumptionOptions> options, ILogger<ApiCallFlusher> logger) : BackgroundService
+internal sealed partial class ApiCallFlusher(ApiCallCounter counter, ConsumptionStore store, TimeProvider time, IOptions<ConsumptionOptions> options, ILogger<ApiCallFlusher> logger) : BackgroundService
 {
     // Never disposed: the host may dispose this service while its last flush still runs (a SemaphoreSlim that
     // never hands out its wait handle holds nothing to release).

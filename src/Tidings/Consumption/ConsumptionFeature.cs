@@ -5,7 +5,7 @@ using Tidings.Rejections;
 namespace Tidings.Consumption;
 
 /// <summary><c>GET consumption</c>: what the account used in a period, with Copernica's keys.</summary>
-public static class ConsumptionFeature
+internal static class ConsumptionFeature
 {
     public static WebApplicationBuilder AddConsumption(this WebApplicationBuilder builder)
     {

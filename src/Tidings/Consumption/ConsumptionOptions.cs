@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Consumption;
 
 /// <summary>Counting of API calls for <c>GET consumption</c>. Bound from the <c>Consumption</c> section.</summary>
-public sealed class ConsumptionOptions
+internal sealed class ConsumptionOptions
 {
     public const string Section = "Consumption";
 

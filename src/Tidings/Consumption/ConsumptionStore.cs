@@ -4,7 +4,7 @@ using Tidings.Storage;
 namespace Tidings.Consumption;
 
 /// <summary>What an account used in a period: emails (from the destinations) and API calls (from the hourly counts).</summary>
-public sealed class ConsumptionStore(IStorage storage)
+internal sealed class ConsumptionStore(IStorage storage)
 {
     /// <summary>Adds counted API calls to the stored hourly counts, in one transaction.</summary>
     public Task AddApiCallsAsync(IReadOnlyDictionary<ApiCallHour, long> counts, CancellationToken ct) =>

@@ -9,7 +9,7 @@ using Tidings.Storage;
 namespace Tidings.Events;
 
 /// <summary>What a mailing contributes to every event about its messages. Immutable once the mailing exists.</summary>
-public sealed record MailingFacts(long Id, long TemplateId, string Subject, string SenderDomain, JsonArray Tags, JsonArray Links);
+internal sealed record MailingFacts(long Id, long TemplateId, string Subject, string SenderDomain, JsonArray Tags, JsonArray Links);
 
 /// <summary>
 /// Adds to events what the producer does not know: the email address, the profile (and subprofile) with its current
@@ -17,7 +17,7 @@ public sealed record MailingFacts(long Id, long TemplateId, string Subject, stri
 /// one query per kind of lookup, inside the journal's write transaction, so an event carries the facts as they were
 /// when it happened.
 /// </summary>
-public sealed class Enricher(FieldCache fieldCache, IStorage storage, Microsoft.Extensions.Options.IOptions<EventsOptions> options)
+internal sealed class Enricher(FieldCache fieldCache, IStorage storage, Microsoft.Extensions.Options.IOptions<EventsOptions> options)
 {
     private const string DestinationColumns =
         "id, account_id AS AccountId, mailing_id AS MailingId, message_id AS MessageId, token, profile_id AS ProfileId, subprofile_id AS SubprofileId, database_id AS DatabaseId, collection_id AS CollectionId, email";

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Tidings.Events;
 
 /// <summary>How an event finds the message it is about: the public tracking token, or the message id (MTA results).</summary>
-public enum DestinationKey { Token, MessageId }
+internal enum DestinationKey { Token, MessageId }
 
 /// <summary>
 /// An event as a producer knows it: its type, which message it is about, when it happened, and the facts only the
@@ -11,9 +11,9 @@ public enum DestinationKey { Token, MessageId }
 /// </summary>
 /// <param name="AccountId">The account a message id must belong to (MTA results); null for public tracking tokens.</param>
 /// <param name="DedupeKey">Events with the same key (per account) are recorded once; a replay is reported as duplicate.</param>
-public sealed record RawEvent(string Type, DestinationKey KeyKind, string Key, long? AccountId, long OccurredMs, JsonObject Facts, string? DedupeKey = null);
+internal sealed record RawEvent(string Type, DestinationKey KeyKind, string Key, long? AccountId, long OccurredMs, JsonObject Facts, string? DedupeKey = null);
 
-public enum AppendOutcome
+internal enum AppendOutcome
 {
     /// <summary>Durably appended to the journal.</summary>
     Recorded,
@@ -26,4 +26,4 @@ public enum AppendOutcome
 }
 
 /// <summary>A destination as the journal needs it to enrich an event.</summary>
-public sealed record DestinationRef(long Id, long AccountId, long MailingId, string MessageId, string Token, long ProfileId, long? SubprofileId, long DatabaseId, long CollectionId, string Email);
+internal sealed record DestinationRef(long Id, long AccountId, long MailingId, string MessageId, string Token, long ProfileId, long? SubprofileId, long DatabaseId, long CollectionId, string Email);

@@ -4,7 +4,7 @@ using Tidings.Storage;
 
 namespace Tidings.Events;
 
-public static class EventsFeature
+internal static class EventsFeature
 {
     public static WebApplicationBuilder AddEvents(this WebApplicationBuilder builder)
     {

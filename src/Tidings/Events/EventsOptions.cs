@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Events;
 
 /// <summary>The event journal. Bound from the <c>Events</c> section.</summary>
-public sealed class EventsOptions
+internal sealed class EventsOptions
 {
     public const string Section = "Events";
 

@@ -14,7 +14,7 @@ namespace Tidings.Events;
 /// and an event acknowledged to its producer is never lost. Events without a dedupe key (opens, clicks) go to the
 /// <see cref="JournalIntake"/> log when it is enabled, and are acknowledged once they are there.
 /// </summary>
-public sealed partial class JournalWriter : IHostedService, IAsyncDisposable
+internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
 {
     private readonly BatchingWriter<Pending> _batches;
     private readonly IStorage _storage;

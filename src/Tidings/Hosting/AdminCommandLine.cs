@@ -6,7 +6,7 @@ namespace Tidings.Hosting;
 /// A group of command-line verbs a feature offers operators (e.g. <c>accounts …</c>, <c>keys …</c>). Register with
 /// <see cref="AdminCommandLine.AddAdminVerbs{T}"/>; <see cref="AdminCommandLine.RunAsync"/> dispatches on the first word.
 /// </summary>
-public interface IAdminVerbs
+internal interface IAdminVerbs
 {
     /// <summary>The first words this group handles, e.g. <c>accounts</c> and <c>tokens</c>.</summary>
     IReadOnlyCollection<string> Verbs { get; }
@@ -39,7 +39,7 @@ internal enum CommandLineRequest
 /// <see cref="IAdminVerbs"/>); otherwise every argument must be a configuration switch, and anything else prints the
 /// usage rather than starting a server that ignores it.
 /// </summary>
-public static class AdminCommandLine
+internal static class AdminCommandLine
 {
     public static IServiceCollection AddAdminVerbs<T>(this IServiceCollection services)
         where T : class, IAdminVerbs => services.AddSingleton<IAdminVerbs, T>();

@@ -7,7 +7,7 @@ namespace Tidings.Journal;
 /// Appends records to the event journal inside a caller's write transaction, so a change and its record commit or
 /// roll back together. The profile change capture uses this; the journal is the one ordered log every consumer reads.
 /// </summary>
-public static class ChangeJournal
+internal static class ChangeJournal
 {
     public static async Task AppendAsync(WriteContext w, long accountId, string type, long occurredMs, JsonObject payload)
     {

@@ -9,7 +9,7 @@ namespace Tidings.Journal;
 /// done with). The lowest position bounds the retention sweep, so a consumer never loses a row it has not passed. A
 /// position read by a consumer holds by the promise of <see cref="JournalReader"/>.
 /// </summary>
-public static class ConsumerCursors
+internal static class ConsumerCursors
 {
     /// <summary>The positions whose names start with <paramref name="prefix"/>, by name.</summary>
     public static async Task<Dictionary<string, long>> ReadAllAsync(DbConnection c, string prefix) =>

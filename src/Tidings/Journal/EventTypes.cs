@@ -1,7 +1,7 @@
 namespace Tidings.Journal;
 
 /// <summary>The <c>type</c> values of journal records.</summary>
-public static class EventTypes
+internal static class EventTypes
 {
     public const string Attempt = "attempt";
     public const string Delivery = "delivery";

@@ -7,7 +7,7 @@ namespace Tidings.Journal;
 /// How far the intake log has been made into journal rows (<c>journal_intake</c>): recorded in the same transaction
 /// as the rows, so after a crash the intake resumes exactly where the journal stops.
 /// </summary>
-public static class IntakePosition
+internal static class IntakePosition
 {
     public static async Task<long> ReadAsync(IStorage storage, CancellationToken ct)
     {

@@ -1,6 +1,6 @@
 namespace Tidings.Journal;
 
-public static class JournalFeature
+internal static class JournalFeature
 {
     /// <summary>The journal's readers, head, signal and queries, shared by every consumer (webhooks, log files, statistics, replays).</summary>
     public static WebApplicationBuilder AddJournal(this WebApplicationBuilder builder)

@@ -5,7 +5,7 @@ namespace Tidings.Journal;
 /// within milliseconds without each of them querying. Producers never call consumers, so this is how news travels.
 /// Every record up to <see cref="Value"/> is visible once it is seen (the promise of <see cref="JournalReader"/>).
 /// </summary>
-public sealed class JournalHead(JournalReader reader)
+internal sealed class JournalHead(JournalReader reader)
 {
     private long _value;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -5,13 +5,13 @@ using Tidings.Storage;
 namespace Tidings.Journal;
 
 /// <summary>One row for the journal.</summary>
-public sealed record JournalRow(long AccountId, string Type, long OccurredMs, JsonObject Payload, long? MailingId = null, long? DestinationId = null, string? DedupeKey = null);
+internal sealed record JournalRow(long AccountId, string Type, long OccurredMs, JsonObject Payload, long? MailingId = null, long? DestinationId = null, string? DedupeKey = null);
 
 /// <summary>
 /// Appends many journal rows in a transaction with one prepared statement (the hot path of event ingest). A row whose
 /// dedupe key was recorded before is skipped and reported as not inserted.
 /// </summary>
-public sealed class JournalInserter : IAsyncDisposable
+internal sealed class JournalInserter : IAsyncDisposable
 {
     private readonly DbCommand _command;
     private readonly DbParameter _id, _account, _type, _occurred, _payload, _mailing, _destination, _dedupe;

@@ -8,7 +8,7 @@ namespace Tidings.Journal;
 /// The seeks that find which log files exist: per (account, record type), the first event time at or after a point,
 /// over <c>ix_journal_type_time</c>. A caller skips from day to day, one seek per (type, day) that has records.
 /// </summary>
-public sealed class JournalLogScans(IStorage storage)
+internal sealed class JournalLogScans(IStorage storage)
 {
     /// <summary>The index a log file's time-bounded scans use.</summary>
     public const string TypeTimeIndex = "ix_journal_type_time";

@@ -9,7 +9,7 @@ namespace Tidings.Journal;
 /// consumer's own rows that point into the journal by <c>seq</c>, the journal record each points to. The consumer
 /// passes the SQL of its own tables; the journal's part stays here.
 /// </summary>
-public sealed class JournalLookups(IStorage storage)
+internal sealed class JournalLookups(IStorage storage)
 {
     /// <summary>An account's event by its id: its seq and payload (null when it is not, or no longer, in the journal).</summary>
     public async Task<(long Seq, string Payload)?> FindEventAsync(WriteContext w, long accountId, string eventId)

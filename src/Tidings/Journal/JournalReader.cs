@@ -19,7 +19,7 @@ namespace Tidings.Journal;
 /// must keep this promise here, in this folder.
 /// </para>
 /// </summary>
-public sealed class JournalReader(IStorage storage)
+internal sealed class JournalReader(IStorage storage)
 {
     private readonly bool _utf8 = storage.Dialect.Provider == StorageProvider.Sqlite;
 
@@ -163,7 +163,7 @@ public sealed class JournalReader(IStorage storage)
 }
 
 /// <summary>Which columns a read needs: everything, or only what counting needs (no payload).</summary>
-public enum JournalView
+internal enum JournalView
 {
     Full,
     Counting,
@@ -173,7 +173,7 @@ public enum JournalView
 /// Rows after <see cref="After"/> (exclusive), optionally up to <see cref="UpTo"/>, of one account, of some types,
 /// in a window of event time, at most <see cref="Limit"/>; <see cref="Index"/> names the index a large scan must use.
 /// </summary>
-public sealed record JournalRange(long After)
+internal sealed record JournalRange(long After)
 {
     public long? UpTo { get; init; }
     public long? AccountId { get; init; }
@@ -188,4 +188,4 @@ public sealed record JournalRange(long After)
 }
 
 /// <summary>One journal row as its readers see it (a <see cref="JournalView.Counting"/> read leaves event id, time and payload empty).</summary>
-public sealed record JournalEntry(long Seq, string EventId, string Type, long Occurred, long? MailingId, long? DestinationId, byte[] Payload);
+internal sealed record JournalEntry(long Seq, string EventId, string Type, long Occurred, long? MailingId, long? DestinationId, byte[] Payload);

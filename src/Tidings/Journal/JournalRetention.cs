@@ -7,7 +7,7 @@ namespace Tidings.Journal;
 /// The journal's side of retention: rows are removed in bounded windows of <c>seq</c>, and never at or beyond the
 /// lowest consumer cursor (<see cref="ConsumerCursors"/>), so no consumer loses a row it has not passed.
 /// </summary>
-public sealed class JournalRetention(IStorage storage)
+internal sealed class JournalRetention(IStorage storage)
 {
     /// <summary>Rows at or beyond this must stay (long.MaxValue when no consumer keeps a cursor).</summary>
     public async Task<long> LimitAsync(CancellationToken ct) => await ConsumerCursors.LowestAsync(storage, ct) ?? long.MaxValue;

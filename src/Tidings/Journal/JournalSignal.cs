@@ -8,7 +8,7 @@ namespace Tidings.Journal;
 /// A follower subscribes a wake-up that costs no more than a channel write; it coalesces bursts itself, and keeps a slow
 /// poll in case a signal is missed (another node appended, or it was busy when it came).
 /// </summary>
-public sealed class JournalSignal
+internal sealed class JournalSignal
 {
     private readonly Lock _lock = new();
     private Action[] _followers = [];

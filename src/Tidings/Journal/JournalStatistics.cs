@@ -4,7 +4,7 @@ using Tidings.Storage;
 namespace Tidings.Journal;
 
 /// <summary>A window of event times (Unix ms, both ends inclusive); null ends are open.</summary>
-public sealed record TimeWindow(long? FromMs, long? ToMs)
+internal sealed record TimeWindow(long? FromMs, long? ToMs)
 {
     public bool IsOpen => FromMs is null && ToMs is null;
 
@@ -22,7 +22,7 @@ public sealed record TimeWindow(long? FromMs, long? ToMs)
 /// events are found through its mailing's index (<c>ix_journal_mailing</c>, which covers destination_id): the journal
 /// keeps no index by destination, whose random inserts cost every event append more than anything else.
 /// </summary>
-public sealed record EventScope(string Sql, long Id, long? MailingId, bool IsAccount)
+internal sealed record EventScope(string Sql, long Id, long? MailingId, bool IsAccount)
 {
     public static EventScope Mailing(long id) => new("mailing_id = @id", id, null, false);
 
@@ -38,7 +38,7 @@ public sealed record EventScope(string Sql, long Id, long? MailingId, bool IsAcc
 }
 
 /// <summary>One journal record of an event list.</summary>
-public sealed class EventRow
+internal sealed class EventRow
 {
     public long Seq { get; set; }
     public string Type { get; set; } = "";
@@ -52,17 +52,17 @@ public sealed class EventRow
 /// What statistics count, as the journal's queries need it: the metric and dominant-result rank of each counted type,
 /// and the types that settle a destination (a delivery or an error).
 /// </summary>
-public sealed record CountedTypes(IReadOnlyList<(string Type, string Metric)> Metrics, IReadOnlyList<(string Type, int Rank)> Ranks, IReadOnlyList<string> Settling);
+internal sealed record CountedTypes(IReadOnlyList<(string Type, string Metric)> Metrics, IReadOnlyList<(string Type, int Rank)> Ranks, IReadOnlyList<string> Settling);
 
 /// <summary>Counts of a scope and window straight from the journal: per metric, per dominant rank, and settled destinations.</summary>
-public sealed record WindowCounts(IReadOnlyList<(string Metric, long Total, long Unique)> PerMetric, IReadOnlyList<(long Rank, long Count)> Dominant, long Settled);
+internal sealed record WindowCounts(IReadOnlyList<(string Metric, long Total, long Unique)> PerMetric, IReadOnlyList<(long Rank, long Count)> Dominant, long Settled);
 
 /// <summary>
 /// Statistics of a time window, computed from the journal's (mailing, type, occurred, destination) index: the cost
 /// grows with the number of events of the scope in the window. (Without a window, the statistics consumer's counters
 /// answer in a few rows.)
 /// </summary>
-public sealed class JournalStatistics(IStorage storage)
+internal sealed class JournalStatistics(IStorage storage)
 {
     public async Task<WindowCounts> CountAsync(EventScope scope, TimeWindow window, CountedTypes counted, CancellationToken ct)
     {
@@ -134,7 +134,7 @@ public sealed class JournalStatistics(IStorage storage)
 }
 
 /// <summary>Which events of a list count as unique.</summary>
-public enum FirstPer
+internal enum FirstPer
 {
     None,
     Destination,

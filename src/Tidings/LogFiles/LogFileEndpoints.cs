@@ -6,7 +6,7 @@ using Tidings.Rest;
 namespace Tidings.LogFiles;
 
 /// <summary>REST v3 log files: <c>GET logfiles</c> (dates or names) and <c>GET logfile/{name}/csv|json|xml</c>.</summary>
-public static class LogFileEndpoints
+internal static class LogFileEndpoints
 {
     /// <summary>Response header with the seq of the last row the download contains; pass it back as <c>after</c>.</summary>
     public const string LastSeqHeader = "X-Tidings-Last-Seq";
@@ -54,7 +54,7 @@ public static class LogFileEndpoints
 /// format, flushing every <see cref="LogFilesOptions.FlushEveryRows"/> rows or <see cref="LogFilesOptions.FlushEveryBytes"/>
 /// bytes. Usable by any endpoint that offers log file downloads (the REST API, later the dashboard).
 /// </summary>
-public sealed class LogFileStreamer(LogFileStore store, LocalDays days, IOptions<LogFilesOptions> options)
+internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, IOptions<LogFilesOptions> options)
 {
     public async Task WriteAsync(HttpResponse response, LogFileQuery plan, string format, bool csvHeader, CancellationToken cancellationToken)
     {

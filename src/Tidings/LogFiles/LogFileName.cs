@@ -6,7 +6,7 @@ using Tidings.Rejections;
 namespace Tidings.LogFiles;
 
 /// <summary>A log file name, <c>&lt;type&gt;.&lt;YYYY-MM-DD&gt;.log</c>, e.g. <c>cdm-click.2026-03-24.log</c>.</summary>
-public sealed partial record LogFileName(LogFileType Type, DateOnly Date)
+internal sealed partial record LogFileName(LogFileType Type, DateOnly Date)
 {
     public const string InvalidName = "Invalid logfile name";
     public const string InvalidDate = "Invalid date";
@@ -35,7 +35,7 @@ public sealed partial record LogFileName(LogFileType Type, DateOnly Date)
 }
 
 /// <summary>Local days (in the API's time zone) as ranges of Unix milliseconds.</summary>
-public sealed class LocalDays(CopernicaTime time)
+internal sealed class LocalDays(CopernicaTime time)
 {
     public TimeZoneInfo Zone => time.Zone;
 

@@ -8,7 +8,7 @@ namespace Tidings.LogFiles;
 /// download holds, read through <see cref="JournalReader"/>: a download's last seq is a resume token (<c>afterSeq</c>)
 /// that, by the reader's promise, misses nothing when the next download starts after it.
 /// </summary>
-public sealed class LogFileStore(IStorage storage, JournalReader journal, JournalLogScans scans, LocalDays days)
+internal sealed class LogFileStore(IStorage storage, JournalReader journal, JournalLogScans scans, LocalDays days)
 {
     /// <summary>The local days that have records of any log file type, oldest first.</summary>
     public async Task<IReadOnlyList<DateOnly>> DatesAsync(long accountId, CancellationToken cancellationToken)
@@ -96,4 +96,4 @@ public sealed class LogFileStore(IStorage storage, JournalReader journal, Journa
 }
 
 /// <summary>A planned download: the file, its millisecond range, the seq range (after, last] (null last: empty).</summary>
-public sealed record LogFileQuery(long AccountId, LogFileName Name, long StartMs, long EndMs, long AfterSeq, long? LastSeq);
+internal sealed record LogFileQuery(long AccountId, LogFileName Name, long StartMs, long EndMs, long AfterSeq, long? LastSeq);

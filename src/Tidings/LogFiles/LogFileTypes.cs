@@ -6,7 +6,7 @@ using Tidings.Journal;
 namespace Tidings.LogFiles;
 
 /// <summary>One value of a log file row: text, or an integer (written as a JSON number).</summary>
-public readonly record struct LogValue(string? Text, long Number, bool IsNumber)
+internal readonly record struct LogValue(string? Text, long Number, bool IsNumber)
 {
     public static LogValue Of(string? text) => new(text ?? "", 0, false);
 
@@ -16,19 +16,19 @@ public readonly record struct LogValue(string? Text, long Number, bool IsNumber)
 }
 
 /// <summary>What a column is computed from: the source record's type, its local time text and its payload.</summary>
-public readonly record struct LogSource(string Type, string Time, JsonElement Payload);
+internal readonly record struct LogSource(string Type, string Time, JsonElement Payload);
 
 /// <summary>A column of a log file: its name and how its value is taken from a journal record.</summary>
-public sealed record LogColumn(string Name, Func<LogSource, LogValue> Value);
+internal sealed record LogColumn(string Name, Func<LogSource, LogValue> Value);
 
 /// <summary>A log file type (prefix), the journal record types it shows and its columns in file order.</summary>
-public sealed record LogFileType(string Name, IReadOnlyList<string> SourceTypes, IReadOnlyList<LogColumn> Columns);
+internal sealed record LogFileType(string Name, IReadOnlyList<string> SourceTypes, IReadOnlyList<LogColumn> Columns);
 
 /// <summary>
 /// The mapping from Copernica's log file types to journal record types, with the columns of each type exactly as
 /// Copernica documents them, in order. A journal record type not listed here shows in no log file.
 /// </summary>
-public static class LogFileTypes
+internal static class LogFileTypes
 {
     /// <summary>
     /// Record type of a failed webhook delivery (the webhook feature will append these); shown in

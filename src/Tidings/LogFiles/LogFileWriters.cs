@@ -7,7 +7,7 @@ using System.Xml;
 namespace Tidings.LogFiles;
 
 /// <summary>Writes log file rows in one format straight to the response, buffering only until the next flush.</summary>
-public abstract class LogFileWriter : IAsyncDisposable
+internal abstract class LogFileWriter : IAsyncDisposable
 {
     /// <summary>Bytes written since the last flush (an estimate where the format cannot tell).</summary>
     public abstract long Unflushed { get; }
@@ -42,7 +42,7 @@ public abstract class LogFileWriter : IAsyncDisposable
 }
 
 /// <summary>CSV per RFC 4180: comma-separated, CRLF line ends, fields with a comma, quote or line break quoted.</summary>
-public sealed class CsvLogFileWriter(PipeWriter pipe, bool header) : LogFileWriter
+internal sealed class CsvLogFileWriter(PipeWriter pipe, bool header) : LogFileWriter
 {
     private static readonly SearchValues<char> NeedsQuotes = SearchValues.Create(",\"\r\n");
     private long _unflushed;
@@ -118,7 +118,7 @@ public sealed class CsvLogFileWriter(PipeWriter pipe, bool header) : LogFileWrit
 }
 
 /// <summary>A JSON array of objects, one per row, keys in column order; integer columns as numbers.</summary>
-public sealed class JsonLogFileWriter(PipeWriter pipe) : LogFileWriter
+internal sealed class JsonLogFileWriter(PipeWriter pipe) : LogFileWriter
 {
     private readonly Utf8JsonWriter _json = new(pipe, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     public override long Unflushed => _json.BytesPending;
@@ -163,7 +163,7 @@ public sealed class JsonLogFileWriter(PipeWriter pipe) : LogFileWriter
 }
 
 /// <summary><c>&lt;records&gt;&lt;record&gt;&lt;id&gt;…&lt;/id&gt;…&lt;/record&gt;&lt;/records&gt;</c>, written asynchronously.</summary>
-public sealed class XmlLogFileWriter(Stream stream) : LogFileWriter
+internal sealed class XmlLogFileWriter(Stream stream) : LogFileWriter
 {
     private readonly XmlWriter _xml = XmlWriter.Create(stream, new XmlWriterSettings
     {

@@ -2,7 +2,7 @@ using Tidings.Rest;
 
 namespace Tidings.LogFiles;
 
-public static class LogFilesFeature
+internal static class LogFilesFeature
 {
     public static WebApplicationBuilder AddLogFiles(this WebApplicationBuilder builder)
     {

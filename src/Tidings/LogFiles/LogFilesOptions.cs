@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.LogFiles;
 
 /// <summary>Copernica-style log files (views of the event journal) and their retention. Bound from <c>LogFiles</c>.</summary>
-public sealed class LogFilesOptions
+internal sealed class LogFilesOptions
 {
     public const string Section = "LogFiles";
 

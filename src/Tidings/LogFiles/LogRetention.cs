@@ -8,7 +8,7 @@ namespace Tidings.LogFiles;
 /// but never a record at or beyond the lowest consumer cursor: a consumer (statistics, webhooks)
 /// that has not passed a record yet still gets it. Works in bounded batches of seq, each its own short transaction.
 /// </summary>
-public sealed class LogRetention(JournalRetention journal, TimeProvider timeProvider, IOptions<LogFilesOptions> options, ILogger<LogRetention> logger) : BackgroundService
+internal sealed class LogRetention(JournalRetention journal, TimeProvider timeProvider, IOptions<LogFilesOptions> options, ILogger<LogRetention> logger) : BackgroundService
 {
     /// <summary>Where the previous sweep stopped: rows before it were looked at already (reset on restart).</summary>
     private long _position;

@@ -9,7 +9,7 @@ using Tidings.Rejections;
 namespace Tidings.Mailings;
 
 /// <summary>REST v3: Marketing Suite emailings (<c>ms/emailing</c>) and their destinations.</summary>
-public static class MailingEndpoints
+internal static class MailingEndpoints
 {
     /// <summary>Copernica's keys (<c>target</c>, <c>targettype</c>, <c>template</c>) and Tidings' own; others are refused.</summary>
     private static readonly BodyKeys Keys = BodyKeys.Of("target", "targettype", "template", "subject", "senderdomain", "tags", "links", "type")

@@ -11,7 +11,7 @@ using Tidings.Storage;
 namespace Tidings.Mailings;
 
 /// <summary>Wakes the expander when a mailing is created.</summary>
-public sealed class MailingExpansionSignal
+internal sealed class MailingExpansionSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -27,7 +27,7 @@ public sealed class MailingExpansionSignal
 /// and an <c>attempt</c> event, a batch per transaction. The progress (<c>destinations</c>, <c>expansion_cursor</c>)
 /// is stored with each batch, so the work is visible while it runs and resumes after a restart where it stopped.
 /// </summary>
-public sealed class MailingExpander(
+internal sealed class MailingExpander(
     IStorage storage, Enricher enricher, CopernicaTime time, TimeProvider clock, MailingExpansionSignal signal, IOptions<MailingsOptions> options, ILogger<MailingExpander> logger)
     : BackgroundService
 {

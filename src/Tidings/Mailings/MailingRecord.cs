@@ -1,7 +1,7 @@
 namespace Tidings.Mailings;
 
 /// <summary>A mailing: a message sent to every profile or subprofile of a target.</summary>
-public sealed class MailingRecord
+internal sealed class MailingRecord
 {
     public long Id { get; set; }
     public long AccountId { get; set; }
@@ -24,7 +24,7 @@ public sealed class MailingRecord
 }
 
 /// <summary>One message of a mailing, as listed by <c>ms/emailing/{id}/destinations</c>.</summary>
-public sealed class DestinationRecord
+internal sealed class DestinationRecord
 {
     public long Id { get; set; }
     public long MailingId { get; set; }

@@ -9,10 +9,10 @@ using Tidings.Rejections;
 namespace Tidings.Mailings;
 
 /// <summary>What a client gives to create a mailing (<c>POST ms/emailing</c> plus Tidings' extensions).</summary>
-public sealed record MailingSpec(string TargetType, string Target, long TemplateId, string Subject, string FromName, string FromEmail, string SenderDomain, IReadOnlyList<string> Tags, IReadOnlyList<string> Links, string Type);
+internal sealed record MailingSpec(string TargetType, string Target, long TemplateId, string Subject, string FromName, string FromEmail, string SenderDomain, IReadOnlyList<string> Tags, IReadOnlyList<string> Links, string Type);
 
 /// <summary>Mailings and destinations of an account.</summary>
-public sealed class MailingStore(IStorage storage, CopernicaTime time, DatabaseStore databases, ProfileStore profiles, SubprofileStore subprofiles, MailingExpansionSignal signal)
+internal sealed class MailingStore(IStorage storage, CopernicaTime time, DatabaseStore databases, ProfileStore profiles, SubprofileStore subprofiles, MailingExpansionSignal signal)
 {
     private const string Columns =
         "id, account_id AS AccountId, target_type AS TargetType, target_id AS TargetId, database_id AS DatabaseId, collection_id AS CollectionId, template_id AS TemplateId, subject, " +

@@ -2,7 +2,7 @@ using Tidings.Rest;
 
 namespace Tidings.Mailings;
 
-public static class MailingsFeature
+internal static class MailingsFeature
 {
     public static WebApplicationBuilder AddMailings(this WebApplicationBuilder builder)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Mailings;
 
 /// <summary>Mailings and their destinations. Bound from the <c>Mailings</c> section.</summary>
-public sealed class MailingsOptions
+internal sealed class MailingsOptions
 {
     public const string Section = "Mailings";
 

@@ -7,7 +7,7 @@ namespace Tidings.Mailings;
 /// the click redirect <c>/t/c/{token}/{linkIndex}</c>, and the unsubscribe page <c>/t/u/{token}</c>. A click can only lead to a link stored with the
 /// mailing, so the redirect can never be abused as an open redirect.
 /// </summary>
-public static class TrackingUrls
+internal static class TrackingUrls
 {
     public const string OpenRoute = "/t/o/{token}";
     public const string ClickRoute = "/t/c/{token}/{link:int}";

@@ -11,10 +11,10 @@ using Tidings.Rejections;
 namespace Tidings.MtaResults;
 
 /// <summary>One per-recipient result of a DSN, numbered from 1 in the order of the report.</summary>
-public sealed record DsnRecipient(int Index, RawEvent Event);
+internal sealed record DsnRecipient(int Index, RawEvent Event);
 
 /// <summary>What a delivery status notification says: our message id and one event per recipient.</summary>
-public sealed record DsnReport(string MessageId, IReadOnlyList<DsnRecipient> Recipients);
+internal sealed record DsnReport(string MessageId, IReadOnlyList<DsnRecipient> Recipients);
 
 /// <summary>
 /// Reads an RFC 3464 delivery status notification (<c>multipart/report; report-type=delivery-status</c>) with MimeKit:
@@ -22,7 +22,7 @@ public sealed record DsnReport(string MessageId, IReadOnlyList<DsnRecipient> Rec
 /// <c>retry</c> (delayed) or <c>delivery</c> (delivered, relayed, expanded) events about the original message, which is
 /// found by its Tidings message id.
 /// </summary>
-public static partial class DsnReader
+internal static partial class DsnReader
 {
     /// <summary>The header our outgoing messages carry their message id in.</summary>
     public const string MessageIdHeader = "X-Tidings-Message-ID";

@@ -11,13 +11,13 @@ using Tidings.Rejections;
 namespace Tidings.MtaResults;
 
 /// <summary>One result of a batch: its line number and either the event to append or why it is malformed.</summary>
-public sealed record ParsedResult(int Line, RawEvent? Event, string? Error);
+internal sealed record ParsedResult(int Line, RawEvent? Event, string? Error);
 
 /// <summary>
 /// Reads a batch of MTA results (a JSON array, or JSON lines) and turns each into a <see cref="RawEvent"/> keyed by
 /// message id, validating every line strictly: a malformed line is reported, never guessed at.
 /// </summary>
-public static partial class MtaResultParser
+internal static partial class MtaResultParser
 {
     private static readonly string[] CommonFields = ["message", "type", "time", "id"];
 
@@ -368,4 +368,4 @@ public static partial class MtaResultParser
 }
 
 /// <summary>Why one MTA result cannot be used.</summary>
-public sealed class MalformedResultException(string message) : Exception(message);
+internal sealed class MalformedResultException(string message) : Exception(message);

@@ -12,7 +12,7 @@ namespace Tidings.MtaResults;
 /// (<c>mta/dsn</c>). Every usable result is appended to the journal about the destination with that message id in the
 /// caller's account, once: a replayed result is recognised by its dedupe key and counted as a duplicate.
 /// </summary>
-public static class MtaResultsEndpoints
+internal static class MtaResultsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {

@@ -3,7 +3,7 @@ using Tidings.Rest;
 namespace Tidings.MtaResults;
 
 /// <summary>The mail transfer agent reports what became of each message: delivery, retry, failure and bounce results.</summary>
-public static class MtaResultsFeature
+internal static class MtaResultsFeature
 {
     public static WebApplicationBuilder AddMtaResults(this WebApplicationBuilder builder)
     {

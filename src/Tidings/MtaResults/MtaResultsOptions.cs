@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.MtaResults;
 
 /// <summary>Results reported by the mail transfer agent (<c>mta/results</c>, <c>mta/dsn</c>). Bound from the <c>Delivery</c> section.</summary>
-public sealed class MtaResultsOptions
+internal sealed class MtaResultsOptions
 {
     public const string Section = "Delivery";
 

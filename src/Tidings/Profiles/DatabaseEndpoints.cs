@@ -5,7 +5,7 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>REST v3: databases, their unsubscribe behaviour and intentions; and how bodies of these endpoints are read.</summary>
-public static class DatabaseEndpoints
+internal static class DatabaseEndpoints
 {
     internal static readonly string[] PutOrPost = ["PUT", "POST"];
 

@@ -6,7 +6,7 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>Databases and collections of an account, including the value tables they own.</summary>
-public sealed class DatabaseStore(IStorage storage, CopernicaTime time)
+internal sealed class DatabaseStore(IStorage storage, CopernicaTime time)
 {
     private const string DatabaseColumns =
         "id, account_id AS AccountId, name, description, archived, created, unsubscribe_behavior AS UnsubscribeBehavior, unsubscribe_fields AS UnsubscribeFields, intentions";

@@ -17,7 +17,7 @@ namespace Tidings.Profiles;
 /// an entry is used only when it was loaded in the current generation, so a list read before or during a change is
 /// never served after it.
 /// </remarks>
-public sealed class FieldCache(IOptions<StorageOptions> options)
+internal sealed class FieldCache(IOptions<StorageOptions> options)
 {
     private readonly ConcurrentDictionary<(long DatabaseId, long CollectionId), (long Generation, FieldSet Fields)> _entries = new();
     private readonly bool _enabled = options.Value.Provider == StorageProvider.Sqlite;

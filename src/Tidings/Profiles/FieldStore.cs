@@ -9,7 +9,7 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>What a client may set on a field (<c>POST …/fields</c>, <c>PUT …/field/{id}</c>); null means "leave as is".</summary>
-public sealed record FieldSpec(string? Name, string? Type, string? Value, bool? Displayed, bool? Ordered, long? Length, long? Textlines, bool? Hidden, bool? Index, bool? Lock)
+internal sealed record FieldSpec(string? Name, string? Type, string? Value, bool? Displayed, bool? Ordered, long? Length, long? Textlines, bool? Hidden, bool? Index, bool? Lock)
 {
     public static FieldSpec From(JsonObject body) => new(
         Text(body["name"]), Text(body["type"])?.Trim().ToLowerInvariant(), Text(body["value"]), Bool(body["displayed"]), Bool(body["ordered"]),
@@ -26,7 +26,7 @@ public sealed record FieldSpec(string? Name, string? Type, string? Value, bool? 
 /// Fields of databases and collections. A field is a typed column <c>f&lt;id&gt;</c> of its owner's value table, so
 /// adding, retyping, indexing and removing fields are schema changes, done in the same transaction as the metadata.
 /// </summary>
-public sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache cache)
+internal sealed class FieldStore(IStorage storage, CopernicaTime time, FieldCache cache)
 {
     private const string Columns =
         "id, database_id AS DatabaseId, collection_id AS CollectionId, name, type, default_value AS DefaultValue, displayed, ordered, length, textlines, hidden, indexed, locked";

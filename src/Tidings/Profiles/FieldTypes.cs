@@ -9,7 +9,7 @@ namespace Tidings.Profiles;
 /// Copernica's field types and how a value given for one is normalised. Copernica never rejects a field value: it
 /// converts it (reference: the behaviour observed by the rmuit/copernica-api test suite).
 /// </summary>
-public static class FieldTypes
+internal static class FieldTypes
 {
     public static readonly IReadOnlyList<string> All =
     [

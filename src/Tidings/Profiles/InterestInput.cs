@@ -7,7 +7,7 @@ namespace Tidings.Profiles;
 /// Interests as clients send them: a list of names (<c>["football"]</c>) or a map of name to flag
 /// (<c>{"football":1,"tennis":0}</c>). Names match case-insensitively; unknown names are ignored.
 /// </summary>
-public static class InterestInput
+internal static class InterestInput
 {
     /// <summary>
     /// The interest ids a profile has after applying <paramref name="input"/> to <paramref name="current"/>.

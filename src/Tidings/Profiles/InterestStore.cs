@@ -6,7 +6,7 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>Interests of a database.</summary>
-public sealed class InterestStore(IStorage storage)
+internal sealed class InterestStore(IStorage storage)
 {
     private const string Columns = "id, database_id AS DatabaseId, name, group_name AS \"Group\"";
 

@@ -6,7 +6,7 @@ using Tidings.Rest;
 namespace Tidings.Profiles;
 
 /// <summary>Copernica's JSON shapes for the marketing data: ids as strings, field values as strings, local timestamps.</summary>
-public static class JsonShapes
+internal static class JsonShapes
 {
     public static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
 

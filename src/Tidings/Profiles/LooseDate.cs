@@ -8,7 +8,7 @@ namespace Tidings.Profiles;
 /// Results are wall-clock times in the API's time zone; negative years and nonsense give null. The words are read
 /// against <c>now</c>, which the caller takes from the server's clock.
 /// </summary>
-public static class LooseDate
+internal static class LooseDate
 {
     private static readonly string[] LocalFormats =
     [

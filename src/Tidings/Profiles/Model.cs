@@ -1,7 +1,7 @@
 namespace Tidings.Profiles;
 
 /// <summary>A database: a set of profiles with the same fields, interests and collections.</summary>
-public sealed class DatabaseRecord
+internal sealed class DatabaseRecord
 {
     public long Id { get; set; }
     public long AccountId { get; set; }
@@ -17,7 +17,7 @@ public sealed class DatabaseRecord
 }
 
 /// <summary>A collection: subprofiles of a database's profiles, with their own fields.</summary>
-public sealed class CollectionRecord
+internal sealed class CollectionRecord
 {
     public long Id { get; set; }
     public long AccountId { get; set; }
@@ -33,7 +33,7 @@ public sealed class CollectionRecord
 }
 
 /// <summary>A field of a database (<see cref="CollectionId"/> 0) or of a collection; its values live in column f&lt;id&gt;.</summary>
-public sealed class FieldDefinition
+internal sealed class FieldDefinition
 {
     public long Id { get; set; }
     public long DatabaseId { get; set; }
@@ -53,7 +53,7 @@ public sealed class FieldDefinition
 }
 
 /// <summary>An interest (a yes/no tag) a profile of a database can have.</summary>
-public sealed class InterestRecord
+internal sealed class InterestRecord
 {
     public long Id { get; set; }
     public long DatabaseId { get; set; }
@@ -62,7 +62,7 @@ public sealed class InterestRecord
 }
 
 /// <summary>The fields (in order) of a database or a collection, with name lookups.</summary>
-public sealed class FieldSet(IReadOnlyList<FieldDefinition> fields)
+internal sealed class FieldSet(IReadOnlyList<FieldDefinition> fields)
 {
     private readonly Dictionary<string, FieldDefinition> _byName = fields
         .GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
@@ -74,7 +74,7 @@ public sealed class FieldSet(IReadOnlyList<FieldDefinition> fields)
 }
 
 /// <summary>Names of the per-database and per-collection value tables.</summary>
-public static class ProfileTables
+internal static class ProfileTables
 {
     public static string ForDatabase(long databaseId) => $"database_{databaseId}_profiles";
 

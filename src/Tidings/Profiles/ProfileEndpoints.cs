@@ -6,7 +6,7 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>REST v3: the profiles of a database (search, create, bulk update and delete); one profile is <see cref="ProfileItemEndpoints"/>.</summary>
-public static class ProfileEndpoints
+internal static class ProfileEndpoints
 {
     /// <summary>What the journal records as the source of changes made through this API.</summary>
     internal const string Source = "rest";

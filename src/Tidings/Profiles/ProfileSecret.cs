@@ -4,7 +4,7 @@ using System.Text;
 namespace Tidings.Profiles;
 
 /// <summary>The <c>secret</c> of a profile or subprofile (the <c>code</c> special field of filters).</summary>
-public static class ProfileSecret
+internal static class ProfileSecret
 {
     /// <summary>A new secret as Copernica issues them: 28 lower-case hexadecimal characters.</summary>
     public static string New() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(14));

@@ -9,16 +9,16 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>A profile as read: its database, row, interests and the table (with fields) it lives in.</summary>
-public sealed record ProfileView(DatabaseRecord Database, ValueTable Table, ValueRow Row, IReadOnlyList<InterestRecord> AllInterests, HashSet<long> Interests);
+internal sealed record ProfileView(DatabaseRecord Database, ValueTable Table, ValueRow Row, IReadOnlyList<InterestRecord> AllInterests, HashSet<long> Interests);
 
 /// <summary>A page of profiles of a database.</summary>
-public sealed record ProfilePage(ValueTable Table, IReadOnlyList<ValueRow> Rows, IReadOnlyDictionary<long, JsonArray> Interests, long? Total);
+internal sealed record ProfilePage(ValueTable Table, IReadOnlyList<ValueRow> Rows, IReadOnlyDictionary<long, JsonArray> Interests, long? Total);
 
 /// <summary>
 /// Profiles: create, read, update, delete, list with filters, bulk update/upsert and bulk delete. Every change is
 /// recorded in the event journal in the same transaction (change capture), with the old and new values.
 /// </summary>
-public sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCache fieldCache)
+internal sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCache fieldCache)
 {
     public SqlDialect Dialect => storage.Dialect;
 

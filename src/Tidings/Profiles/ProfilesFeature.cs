@@ -4,7 +4,7 @@ using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
-public static class ProfilesFeature
+internal static class ProfilesFeature
 {
     public static WebApplicationBuilder AddProfiles(this WebApplicationBuilder builder)
     {

@@ -12,7 +12,7 @@ namespace Tidings.Profiles;
 /// case-insensitively, numbers numerically; <c>=~</c>/<c>!~</c> are SQL LIKE with <c>%</c> and <c>_</c>. The special
 /// fields <c>id</c>, <c>code</c> (the secret) and <c>modified</c> work without existing in the database.
 /// </summary>
-public static class RowFilter
+internal static class RowFilter
 {
     public static (string Where, DynamicParameters Parameters) Build(SqlDialect dialect, FieldSet fields, IReadOnlyList<SearchCondition> conditions, CopernicaTime time, bool includeRemoved = false)
     {

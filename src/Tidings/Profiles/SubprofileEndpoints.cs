@@ -5,7 +5,7 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>REST v3: subprofiles, per profile and per collection.</summary>
-public static class SubprofileEndpoints
+internal static class SubprofileEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {

@@ -10,13 +10,13 @@ using Tidings.Rejections;
 namespace Tidings.Profiles;
 
 /// <summary>A subprofile as read, with its collection and the table it lives in.</summary>
-public sealed record SubprofileView(DatabaseRecord Database, CollectionRecord Collection, ValueTable Table, ValueRow Row);
+internal sealed record SubprofileView(DatabaseRecord Database, CollectionRecord Collection, ValueTable Table, ValueRow Row);
 
 /// <summary>A page of subprofiles.</summary>
-public sealed record SubprofilePage(CollectionRecord Collection, ValueTable Table, IReadOnlyList<ValueRow> Rows, long? Total);
+internal sealed record SubprofilePage(CollectionRecord Collection, ValueTable Table, IReadOnlyList<ValueRow> Rows, long? Total);
 
 /// <summary>Subprofiles of collections, with the same change capture as profiles.</summary>
-public sealed class SubprofileStore(IStorage storage, CopernicaTime time)
+internal sealed class SubprofileStore(IStorage storage, CopernicaTime time)
 {
     private const string CollectionColumns =
         "id, account_id AS AccountId, database_id AS DatabaseId, name, description, created, unsubscribe_behavior AS UnsubscribeBehavior, unsubscribe_fields AS UnsubscribeFields, intentions";

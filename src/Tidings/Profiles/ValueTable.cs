@@ -8,7 +8,7 @@ using Tidings.Storage;
 namespace Tidings.Profiles;
 
 /// <summary>One profile or subprofile as stored: fixed columns and the field values (text form, in field order).</summary>
-public sealed record ValueRow(long Id, long ProfileId, string Secret, long Created, long Modified, long? Removed, string[] Values)
+internal sealed record ValueRow(long Id, long ProfileId, string Secret, long Created, long Modified, long? Removed, string[] Values)
 {
     public bool IsRemoved => Removed is not null;
 }
@@ -17,7 +17,7 @@ public sealed record ValueRow(long Id, long ProfileId, string Secret, long Creat
 /// Reading and writing the rows of a database's profile table or a collection's subprofile table: fixed columns
 /// (<c>id, secret, created, modified, removed</c>, plus <c>profile_id</c> for subprofiles) and one column per field.
 /// </summary>
-public sealed class ValueTable(string table, FieldSet fields, bool hasProfileColumn)
+internal sealed class ValueTable(string table, FieldSet fields, bool hasProfileColumn)
 {
     public string Name => table;
 

@@ -5,10 +5,10 @@ namespace Tidings.Rejections;
 /// REST API renders it as HTTP 400 with Copernica's error body <c>{"error":{"message":"…"}}</c>; other front ends
 /// (SOAP, the dashboard) render the same message their own way.
 /// </summary>
-public sealed class RequestRejectedException(string message) : Exception(message);
+internal sealed class RequestRejectedException(string message) : Exception(message);
 
 /// <summary>Copernica's exact error texts (clients match on some of them).</summary>
-public static class CopernicaErrors
+internal static class CopernicaErrors
 {
     public const string InvalidAccessToken = "Invalid access token";
     public const string InvalidMethod = "Invalid method";

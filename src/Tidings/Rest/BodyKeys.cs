@@ -8,7 +8,7 @@ namespace Tidings.Rest;
 /// case-sensitive) is refused with a 400 naming it, so that a typo such as <c>signng</c> is not silently dropped. A key may carry the keys of its own object value (<c>from_address</c> with <c>name</c> and <c>email</c>);
 /// a key without them takes any value.
 /// </summary>
-public sealed class BodyKeys
+internal sealed class BodyKeys
 {
     private readonly Dictionary<string, BodyKeys?> _keys;
 

@@ -1,4 +1,4 @@
 namespace Tidings.Rest;
 
 /// <summary>Who is calling: the account a token belongs to and whether it may change data.</summary>
-public sealed record Caller(long AccountId, long TokenId, bool CanWrite);
+internal sealed record Caller(long AccountId, long TokenId, bool CanWrite);

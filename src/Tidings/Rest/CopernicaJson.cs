@@ -8,7 +8,7 @@ namespace Tidings.Rest;
 /// JSON responses the way Copernica's clients need them: <c>Content-Type: application/json</c> exactly (the official
 /// PHP class compares the header as a string and does not decode <c>application/json; charset=utf-8</c>).
 /// </summary>
-public static class CopernicaJson
+internal static class CopernicaJson
 {
     public const string ContentType = "application/json";
 

@@ -7,7 +7,7 @@ namespace Tidings.Rest;
 /// Timestamps as Copernica writes them (<c>YYYY-MM-DD hh:mm:ss</c>) in the configured time zone. Stored times are
 /// Unix milliseconds (UTC); only the API shows local time.
 /// </summary>
-public sealed class CopernicaTime(TimeProvider timeProvider, IOptions<RestOptions> options)
+internal sealed class CopernicaTime(TimeProvider timeProvider, IOptions<RestOptions> options)
 {
     public const string Format = "yyyy-MM-dd HH:mm:ss";
 

@@ -3,7 +3,7 @@ using Tidings.Rejections;
 namespace Tidings.Rest;
 
 /// <summary>Whether the entity a path names exists for the account (id, or name where the entity allows names).</summary>
-public delegate Task<bool> EntityExists(IServiceProvider services, long accountId, string idOrName, CancellationToken ct);
+internal delegate Task<bool> EntityExists(IServiceProvider services, long accountId, string idOrName, CancellationToken ct);
 
 /// <summary>
 /// An entity whose id follows its name in the path (<c>database/{id}/…</c>). Features register one per entity; on
@@ -16,7 +16,7 @@ public delegate Task<bool> EntityExists(IServiceProvider services, long accountI
 /// Child paths that exist only with an id after them, and for which methods: <c>profile/{id}/subprofiles</c> without
 /// a collection is "element 3 is missing" for GET, POST and PUT (DELETE has no such path: "Invalid method").
 /// </param>
-public sealed record EntityRoot(string Segment, string NotFound, EntityExists Exists, IReadOnlyDictionary<string, string[]> ChildrenNeedingId);
+internal sealed record EntityRoot(string Segment, string NotFound, EntityExists Exists, IReadOnlyDictionary<string, string[]> ChildrenNeedingId);
 
 /// <summary>
 /// Copernica's order of errors on entity paths (<c>database</c>, <c>collection</c>, <c>profile</c>,

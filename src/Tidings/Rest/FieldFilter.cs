@@ -3,7 +3,7 @@ using Tidings.Rejections;
 namespace Tidings.Rest;
 
 /// <summary>One condition of the <c>fields</c> query parameter: <c>&lt;field&gt;&lt;operator&gt;&lt;value&gt;</c>.</summary>
-public sealed record FieldCondition(string Field, string Operator, string Value);
+internal sealed record FieldCondition(string Field, string Operator, string Value);
 
 /// <summary>
 /// Reads the <c>fields</c> filter from a query string in every encoding clients send: <c>fields[]=</c>,
@@ -11,7 +11,7 @@ public sealed record FieldCondition(string Field, string Operator, string Value)
 /// <c>fields=…</c> (not an array) is ignored, as Copernica does, and so is an empty entry (<c>fields[]=</c>, which
 /// clients send when they have no filter): it counts neither as a condition nor as the parameter being present.
 /// </summary>
-public static class FieldFilter
+internal static class FieldFilter
 {
     private static readonly string[] TwoCharacterOperators = ["==", "!=", "<>", "<=", ">=", "=~", "!~"];
 

@@ -4,7 +4,7 @@ namespace Tidings.Rest;
 /// Counts each authenticated API call of an account. The consumption feature implements it; the REST conventions
 /// count through it, so they do not depend on that feature.
 /// </summary>
-public interface IApiCallCounter
+internal interface IApiCallCounter
 {
     void Count(long accountId);
 }

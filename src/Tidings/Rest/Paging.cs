@@ -7,7 +7,7 @@ namespace Tidings.Rest;
 /// <c>start</c>/<c>limit</c>/<c>total</c> of a list request. Copernica echoes odd values back (a negative start
 /// returns no items but is echoed) and omits <c>total</c> when <c>total=false</c>.
 /// </summary>
-public sealed record Paging(long Start, long Limit, bool WithTotal)
+internal sealed record Paging(long Start, long Limit, bool WithTotal)
 {
     public long Offset => Math.Max(Start, 0);
 

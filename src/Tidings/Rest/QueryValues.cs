@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Tidings.Rest;
 
 /// <summary>Query-string conventions of Copernica's API (parameter names are case-sensitive).</summary>
-public static class QueryValues
+internal static class QueryValues
 {
     /// <summary>
     /// Copernica's notion of a true flag: "yes" or "true" in any case, or a number whose absolute value is at least 1.

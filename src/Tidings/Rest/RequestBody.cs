@@ -13,7 +13,7 @@ namespace Tidings.Rest;
 /// <c>$_POST</c>); strict endpoints refuse it instead (<see cref="Strict"/>). Bodies above
 /// <see cref="RestOptions.MaxRequestBodyBytes"/> are refused.
 /// </summary>
-public sealed class RequestBody
+internal sealed class RequestBody
 {
     private RequestBody(JsonNode? root, IReadOnlyList<string>? duplicates = null)
     {

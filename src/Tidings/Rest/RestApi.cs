@@ -7,7 +7,7 @@ namespace Tidings.Rest;
 /// The conventions every Copernica-compatible endpoint shares: the <c>/v3</c> route group with token authentication,
 /// the <c>/v1</c>, <c>/v2</c> and unversioned aliases, and Copernica's error format for everything that goes wrong.
 /// </summary>
-public static partial class RestApi
+internal static partial class RestApi
 {
     public const string Prefix = "/v3";
 

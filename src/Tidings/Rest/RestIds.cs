@@ -7,7 +7,7 @@ namespace Tidings.Rest;
 /// segment, a sign (<c>-1</c>, <c>+6</c>), spaces (<c>1%20</c>) or a number too large for an id is no id; the caller
 /// answers with its entity's "No … with supplied ID" message (or, where names are allowed, looks for a name).
 /// </summary>
-public static class RestIds
+internal static class RestIds
 {
     public static bool TryParse(string? text, out long id)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Rest;
 
 /// <summary>Limits and conventions of the Copernica-compatible REST API. Bound from the <c>Rest</c> section.</summary>
-public sealed class RestOptions
+internal sealed class RestOptions
 {
     public const string Section = "Rest";
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Tidings.Rest;
 
 /// <summary>Copernica's answers to writes: 201 + <c>X-Created</c> (+ <c>X-location</c>), 204, and <c>X-deleted</c>.</summary>
-public static class RestResults
+internal static class RestResults
 {
     public static IResult Created(HttpContext http, string entity, long id)
     {

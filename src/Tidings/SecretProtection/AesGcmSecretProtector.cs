@@ -10,7 +10,7 @@ namespace Tidings.SecretProtection;
 /// decryption failing. Values in the older form bound only to their column are read until their column refuses them
 /// (<see cref="RefuseUnbound"/>).
 /// </summary>
-public sealed class AesGcmSecretProtector(MasterKeyRing keys) : ISecretProtector
+internal sealed class AesGcmSecretProtector(MasterKeyRing keys) : ISecretProtector
 {
     private const int NonceBytes = 12;
     private const int TagBytes = 16;

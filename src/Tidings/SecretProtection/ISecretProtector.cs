@@ -1,7 +1,7 @@
 namespace Tidings.SecretProtection;
 
 /// <summary>How a stored value is kept.</summary>
-public enum SecretForm
+internal enum SecretForm
 {
     /// <summary>Stored before encryption existed: read as it is, encrypted at the next start.</summary>
     Plaintext,
@@ -19,7 +19,7 @@ public enum SecretForm
 /// column and the row it was encrypted for, so it cannot be moved to another column or copied onto another row.
 /// Reading accepts values stored before encryption as they are.
 /// </summary>
-public interface ISecretProtector
+internal interface ISecretProtector
 {
     /// <summary>The id of the master key new values are encrypted with.</summary>
     string PrimaryKeyId { get; }

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Tidings.SecretProtection;
 
 /// <summary>One 256-bit AES master key and the id written in front of every value it encrypts.</summary>
-public sealed partial class MasterKey
+internal sealed partial class MasterKey
 {
     public const int Bytes = 32;
 

@@ -4,7 +4,7 @@ namespace Tidings.SecretProtection;
 /// The master key file: base64 of 32 random bytes on one line, so an operator can also make one with
 /// <c>openssl rand -base64 32</c> and copy it to every node.
 /// </summary>
-public static class MasterKeyFile
+internal static class MasterKeyFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OthersAny = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |

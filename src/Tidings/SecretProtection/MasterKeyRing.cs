@@ -4,7 +4,7 @@ namespace Tidings.SecretProtection;
 /// The master keys this node holds: the primary one encrypts new values, every one decrypts what it encrypted. Built
 /// once at start from <see cref="SecretProtectionOptions"/> and the key file.
 /// </summary>
-public sealed class MasterKeyRing
+internal sealed class MasterKeyRing
 {
     private readonly Dictionary<string, MasterKey> _keys;
 

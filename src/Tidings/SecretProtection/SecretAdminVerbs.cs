@@ -6,7 +6,7 @@ namespace Tidings.SecretProtection;
 /// <c>secrets status</c>: stored secrets per master key (to see that none is left under a key before removing it).
 /// <c>secrets reencrypt</c>: encrypts every stored secret with the primary key, bound to its row.
 /// </summary>
-public sealed class SecretAdminVerbs : IAdminVerbs
+internal sealed class SecretAdminVerbs : IAdminVerbs
 {
     public IReadOnlyCollection<string> Verbs { get; } = ["secrets"];
 

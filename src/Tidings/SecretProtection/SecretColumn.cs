@@ -6,7 +6,7 @@ namespace Tidings.SecretProtection;
 /// the start-up pass and <c>secrets reencrypt</c> find every one. The table's key is <c>id</c>.
 /// </summary>
 /// <param name="Binary">A BLOB/BYTEA column (the stored form is then the ASCII bytes of the text form).</param>
-public sealed record SecretColumn(string Table, string Column, bool Binary = false)
+internal sealed record SecretColumn(string Table, string Column, bool Binary = false)
 {
     /// <summary>The column the ciphertext is bound to, e.g. <c>webhook_secrets.secret</c>.</summary>
     public string Purpose => $"{Table}.{Column}";

@@ -5,7 +5,7 @@ using Tidings.Storage;
 namespace Tidings.SecretProtection;
 
 /// <summary>What a sweep does with the values it reads; every sweep also checks that each value decrypts.</summary>
-public enum SecretSweepMode
+internal enum SecretSweepMode
 {
     /// <summary>Change nothing; count values per master key.</summary>
     Check,
@@ -20,13 +20,13 @@ public enum SecretSweepMode
 /// <summary>One column's values after a sweep: how many per master key (as found), which were rewritten, which do not decrypt.</summary>
 /// <param name="ByKey">Values per master key id as found; values stored before encryption count under <see cref="Plaintext"/>.</param>
 /// <param name="Unbound">Values found in the older form that is not bound to its row.</param>
-public sealed record SecretSweepResult(string Purpose, IReadOnlyDictionary<string, int> ByKey, int Rewritten, IReadOnlyList<UnreadableSecret> Unreadable, int Unbound = 0)
+internal sealed record SecretSweepResult(string Purpose, IReadOnlyDictionary<string, int> ByKey, int Rewritten, IReadOnlyList<UnreadableSecret> Unreadable, int Unbound = 0)
 {
     public const string Plaintext = "(not encrypted)";
 }
 
 /// <summary>A stored value that does not decrypt, with the reason (which names its master key).</summary>
-public sealed record UnreadableSecret(long RowId, string? KeyId, string Message);
+internal sealed record UnreadableSecret(long RowId, string? KeyId, string Message);
 
 /// <summary>
 /// Walks every registered <see cref="SecretColumn"/> in id order, a batch per transaction. A rewrite only applies when
@@ -35,7 +35,7 @@ public sealed record UnreadableSecret(long RowId, string? KeyId, string Message)
 /// unreadable value, every value there is bound to its row: the column is recorded as such (<c>secret_columns_bound</c>)
 /// and values in the older form are refused there from then on, on every node that reads the record.
 /// </summary>
-public sealed partial class SecretColumnSweep(
+internal sealed partial class SecretColumnSweep(
     IStorage storage, ISecretProtector protector, IEnumerable<SecretColumn> columns, IOptions<SecretProtectionOptions> options, TimeProvider time,
     ILogger<SecretColumnSweep> logger)
 {

@@ -4,7 +4,7 @@ namespace Tidings.SecretProtection;
 /// A stored secret could not be decrypted: its master key is not configured on this node, is not the key it was
 /// encrypted with, or the value was altered. Nothing is signed with such a value.
 /// </summary>
-public sealed class SecretDecryptionException(string message, string purpose, string? keyId, Exception? inner = null)
+internal sealed class SecretDecryptionException(string message, string purpose, string? keyId, Exception? inner = null)
     : Exception(message, inner)
 {
     /// <summary>Where the value is stored, e.g. <c>webhook_secrets.secret</c>.</summary>

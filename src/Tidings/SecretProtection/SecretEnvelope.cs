@@ -13,7 +13,7 @@ namespace Tidings.SecretProtection;
 /// value copied onto another row of the same column decrypted there. <c>v1</c> values are read until every value of
 /// their column has been rewritten as <c>v2</c> (at start, see <see cref="SecretColumnSweep"/>), and refused after.
 /// </remarks>
-public sealed record SecretEnvelope(string Version, string KeyId, string Payload)
+internal sealed record SecretEnvelope(string Version, string KeyId, string Payload)
 {
     public const string Prefix = "enc:";
     public const string CurrentVersion = "v2";

@@ -11,7 +11,7 @@ namespace Tidings.SecretProtection;
 /// stored value does not decrypt with the keys configured. Register after storage: the start-up pass runs after the
 /// migrations and before the features that read secrets.
 /// </summary>
-public static partial class SecretProtectionFeature
+internal static partial class SecretProtectionFeature
 {
     public const string KeyFileName = "master.key";
 

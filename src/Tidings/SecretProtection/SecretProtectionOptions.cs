@@ -10,7 +10,7 @@ namespace Tidings.SecretProtection;
 /// The keys are checked with the rest of the configuration before anything is created (<see cref="MasterKeyCheck"/>),
 /// for the server and the command-line verbs alike, and again where they are loaded (<see cref="MasterKeyRing.Load"/>).
 /// </remarks>
-public sealed class SecretProtectionOptions
+internal sealed class SecretProtectionOptions
 {
     public const string Section = "Secrets";
 

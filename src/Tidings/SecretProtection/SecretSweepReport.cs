@@ -3,7 +3,7 @@ using System.Text;
 namespace Tidings.SecretProtection;
 
 /// <summary>Sweep results as operators read them (start-up error, <c>secrets status</c>).</summary>
-public static class SecretSweepReport
+internal static class SecretSweepReport
 {
     private const int MaxRowIds = 10;
 

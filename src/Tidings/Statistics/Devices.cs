@@ -1,7 +1,7 @@
 namespace Tidings.Statistics;
 
 /// <summary>The <c>device</c> of an impression, guessed from the user agent as Copernica reports it.</summary>
-public static class Devices
+internal static class Devices
 {
     /// <summary><c>tablet</c>, <c>mobile</c>, <c>desktop</c> or <c>unknown</c>.</summary>
     public static string FromUserAgent(string? userAgent)

@@ -5,7 +5,7 @@ namespace Tidings.Statistics;
 /// <summary>
 /// What the statistics count: which journal types feed which metric, and the dominant result of a destination.
 /// </summary>
-public static class MailingCounters
+internal static class MailingCounters
 {
     public const string Deliveries = "deliveries";
     public const string Errors = "errors";

@@ -16,7 +16,7 @@ namespace Tidings.Statistics;
 /// burst wakes it once), and it looks anyway every <see cref="StatisticsOptions.PollIntervalMs"/> for what another
 /// node appended.
 /// </summary>
-public sealed class StatisticsConsumer(
+internal sealed class StatisticsConsumer(
     IStorage storage, JournalReader journal, JournalSignal signal, TimeProvider time, IOptions<StatisticsOptions> options, ILogger<StatisticsConsumer> logger) : BackgroundService
 {
     public const string CursorName = "statistics";

@@ -15,7 +15,7 @@ namespace Tidings.Statistics;
 /// event lists (deliveries, impressions, clicks, errors, unsubscribes, abuses) per mailing, per destination and for
 /// the whole account, with <c>begintime</c>/<c>endtime</c> windows.
 /// </summary>
-public static class StatisticsEndpoints
+internal static class StatisticsEndpoints
 {
     /// <summary>The event lists, by their path segment.</summary>
     public static readonly string[] Lists = [MailingCounters.Deliveries, MailingCounters.Impressions, MailingCounters.Clicks, MailingCounters.Errors, MailingCounters.Unsubscribes, MailingCounters.Abuses];

@@ -2,7 +2,7 @@ using Tidings.Rest;
 
 namespace Tidings.Statistics;
 
-public static class StatisticsFeature
+internal static class StatisticsFeature
 {
     public static WebApplicationBuilder AddStatistics(this WebApplicationBuilder builder)
     {

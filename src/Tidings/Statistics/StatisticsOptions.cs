@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Statistics;
 
 /// <summary>The statistics consumer. Bound from the <c>Statistics</c> section.</summary>
-public sealed class StatisticsOptions
+internal sealed class StatisticsOptions
 {
     public const string Section = "Statistics";
 

@@ -5,16 +5,16 @@ using Tidings.Storage;
 namespace Tidings.Statistics;
 
 /// <summary>Counts of one metric: events, and destinations with at least one.</summary>
-public readonly record struct Counter(long Total, long Unique);
+internal readonly record struct Counter(long Total, long Unique);
 
 /// <summary>The statistics of a mailing: counters per metric, destinations with a known outcome, and dominant results.</summary>
-public sealed record MailingCounts(IReadOnlyDictionary<string, Counter> Metrics, long Settled, IReadOnlyDictionary<string, long> Dominant)
+internal sealed record MailingCounts(IReadOnlyDictionary<string, Counter> Metrics, long Settled, IReadOnlyDictionary<string, long> Dominant)
 {
     public Counter this[string metric] => Metrics.GetValueOrDefault(metric);
 }
 
 /// <summary>Reads statistics: the counters the consumer maintains, or, for a time window, the journal's indexes.</summary>
-public sealed class StatisticsStore(IStorage storage, JournalStatistics journal)
+internal sealed class StatisticsStore(IStorage storage, JournalStatistics journal)
 {
     /// <summary>A mailing's statistics from the maintained counters (a few rows, whatever the mailing's size).</summary>
     public async Task<MailingCounts> MailingCountersAsync(long mailingId, CancellationToken ct)

@@ -6,7 +6,7 @@ namespace Tidings.Storage;
 /// The one door to the relational store. Reads get their own pooled connection; writes run as a unit of work in a
 /// transaction, which the SQLite provider group-commits with other concurrent writes.
 /// </summary>
-public interface IStorage
+internal interface IStorage
 {
     SqlDialect Dialect { get; }
 
@@ -28,7 +28,7 @@ public interface IStorage
 }
 
 /// <summary>The connection and transaction a unit of write work runs in.</summary>
-public sealed record WriteContext(DbConnection Connection, DbTransaction Transaction, SqlDialect Dialect)
+internal sealed record WriteContext(DbConnection Connection, DbTransaction Transaction, SqlDialect Dialect)
 {
     /// <summary>
     /// Where the store runs every unit of work in one order on one connection (SQLite), the number of units before

@@ -8,7 +8,7 @@ namespace Tidings.Storage;
 /// its own transaction, and records them in <c>schema_migrations</c>. On PostgreSQL an advisory lock keeps two nodes
 /// that start together from migrating at the same time.
 /// </summary>
-public sealed class Migrator(IStorage storage, TimeProvider time, ILogger<Migrator> logger)
+internal sealed class Migrator(IStorage storage, TimeProvider time, ILogger<Migrator> logger)
 {
     private const long PostgresMigrationLock = 0x71D1_4653;
 
@@ -64,4 +64,4 @@ public sealed class Migrator(IStorage storage, TimeProvider time, ILogger<Migrat
     }
 }
 
-public sealed record Migration(int Version, string Name, string Sql);
+internal sealed record Migration(int Version, string Name, string Sql);

@@ -6,7 +6,7 @@ using Npgsql;
 namespace Tidings.Storage;
 
 /// <summary>PostgreSQL through one pooled <see cref="NpgsqlDataSource"/>; every write is its own transaction.</summary>
-public sealed class PostgresStorage : IStorage, IAsyncDisposable
+internal sealed class PostgresStorage : IStorage, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 

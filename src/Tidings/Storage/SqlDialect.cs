@@ -1,7 +1,7 @@
 namespace Tidings.Storage;
 
 /// <summary>The few places where SQLite and PostgreSQL SQL differ.</summary>
-public abstract class SqlDialect
+internal abstract class SqlDialect
 {
     public abstract StorageProvider Provider { get; }
 
@@ -48,7 +48,7 @@ public abstract class SqlDialect
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
-public sealed class SqliteDialect : SqlDialect
+internal sealed class SqliteDialect : SqlDialect
 {
     public override StorageProvider Provider => StorageProvider.Sqlite;
     public override string IdentityPrimaryKey => "INTEGER PRIMARY KEY AUTOINCREMENT";
@@ -66,7 +66,7 @@ public sealed class SqliteDialect : SqlDialect
     public override string InList(string column, string parameter) => $"{column} IN {parameter}";
 }
 
-public sealed class PostgresDialect : SqlDialect
+internal sealed class PostgresDialect : SqlDialect
 {
     // Held until commit, so journal rows commit in the order their seq numbers were drawn.
     public override StorageProvider Provider => StorageProvider.Postgres;

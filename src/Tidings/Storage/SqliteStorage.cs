@@ -10,7 +10,7 @@ namespace Tidings.Storage;
 /// and committed together (group commit): each runs inside its own savepoint, so one failing unit of work rolls back
 /// alone while its neighbours in the batch still commit. A caller is answered only after its batch has committed.
 /// </summary>
-public sealed partial class SqliteStorage : IStorage, IAsyncDisposable
+internal sealed partial class SqliteStorage : IStorage, IAsyncDisposable
 {
     /// <summary>
     /// Connections read the database file through a memory map of up to this size instead of copying every page into

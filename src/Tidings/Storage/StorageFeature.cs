@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Tidings.Storage;
 
-public static class StorageFeature
+internal static class StorageFeature
 {
     /// <summary>Registers the configured store and runs its migrations before the server starts listening.</summary>
     public static WebApplicationBuilder AddStorage(this WebApplicationBuilder builder)

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Storage;
 
 /// <summary>Where Tidings keeps its data. Bound from the <c>Storage</c> configuration section.</summary>
-public sealed class StorageOptions
+internal sealed class StorageOptions
 {
     public const string Section = "Storage";
 
@@ -32,6 +32,6 @@ public sealed class StorageOptions
     public int WriteQueueCapacity { get; set; } = 10_000;
 }
 
-public enum StorageProvider { Sqlite, Postgres }
+internal enum StorageProvider { Sqlite, Postgres }
 
-public enum SqliteSynchronous { Normal, Full }
+internal enum SqliteSynchronous { Normal, Full }

@@ -9,7 +9,7 @@ namespace Tidings.Tracking;
 /// is a configured trusted proxy; then the right-most address of the chain that is not a trusted proxy is the client
 /// (the entries to its left were written by the client itself and can be forged).
 /// </summary>
-public sealed class ClientAddress
+internal sealed class ClientAddress
 {
     private readonly IPNetwork[] _trusted;
     private readonly int _maxForwarded;

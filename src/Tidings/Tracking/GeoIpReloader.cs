@@ -6,7 +6,7 @@ namespace Tidings.Tracking;
 /// Looks every <see cref="TrackingOptions.GeoIpReloadInterval"/> whether the GeoIP database file was replaced (weekly
 /// editions), and loads the new one without a restart.
 /// </summary>
-public sealed class GeoIpReloader(GeoLocator locator, TimeProvider time, IOptions<TrackingOptions> options) : BackgroundService
+internal sealed class GeoIpReloader(GeoLocator locator, TimeProvider time, IOptions<TrackingOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

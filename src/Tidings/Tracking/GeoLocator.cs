@@ -14,7 +14,7 @@ namespace Tidings.Tracking;
 /// Without one it finds nothing. The database is memory-mapped and read by every request thread at once; a newer file
 /// at the same path (as <c>geoipupdate</c> writes it) replaces it on <see cref="ReloadIfChanged"/>.
 /// </summary>
-public sealed class GeoLocator : IDisposable
+internal sealed class GeoLocator : IDisposable
 {
     /// <summary>How long a replaced database stays open, so that lookups still running on it finish.</summary>
     private static readonly TimeSpan RetireAfter = TimeSpan.FromMinutes(1);

@@ -15,7 +15,7 @@ namespace Tidings.Tracking;
 /// index): anything else in the request is ignored, so it cannot be used as an open redirect. Recorded events are
 /// durable (group-committed by <see cref="JournalWriter"/>) before the answer is sent.
 /// </summary>
-public sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, Enricher enricher, ClientAddress clientAddress, GeoLocator geo, IOptions<TrackingOptions> options, TimeProvider time)
+internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage, Enricher enricher, ClientAddress clientAddress, GeoLocator geo, IOptions<TrackingOptions> options, TimeProvider time)
 {
     /// <summary>A transparent 1×1 GIF (43 bytes).</summary>
     public static ReadOnlyMemory<byte> Pixel { get; } = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Tidings.Tracking;
 
-public static class TrackingFeature
+internal static class TrackingFeature
 {
     public static WebApplicationBuilder AddTracking(this WebApplicationBuilder builder)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Tracking;
 
 /// <summary>The public tracking endpoints (open pixel, click redirect). Bound from the <c>Tracking</c> section.</summary>
-public sealed class TrackingOptions
+internal sealed class TrackingOptions
 {
     public const string Section = "Tracking";
 

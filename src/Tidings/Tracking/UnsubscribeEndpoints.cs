@@ -17,7 +17,7 @@ namespace Tidings.Tracking;
 /// fields; the change is captured like any other. Then it records one <c>unsubscribe</c> event per message: repeated
 /// posts answer the same and record nothing more.
 /// </summary>
-public sealed class UnsubscribeEndpoints(JournalWriter journal, IStorage storage, Enricher enricher, DatabaseStore databases, ProfileStore profiles, SubprofileStore subprofiles, ClientAddress clientAddress, TimeProvider time)
+internal sealed class UnsubscribeEndpoints(JournalWriter journal, IStorage storage, Enricher enricher, DatabaseStore databases, ProfileStore profiles, SubprofileStore subprofiles, ClientAddress clientAddress, TimeProvider time)
 {
     public const string Source = "unsubscribe";
 

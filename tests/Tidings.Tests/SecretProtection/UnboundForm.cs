@@ -5,7 +5,7 @@ using Tidings.SecretProtection;
 namespace Tidings.Tests.SecretProtection;
 
 /// <summary>Values in the older stored form (<c>enc:v1:</c>), bound to their column but not their row, as versions before row binding wrote them.</summary>
-public static class UnboundForm
+internal static class UnboundForm
 {
     public static string Seal(MasterKey key, string purpose, string plaintext) => Seal(key, purpose, Encoding.UTF8.GetBytes(plaintext));
 

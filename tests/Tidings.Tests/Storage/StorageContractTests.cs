@@ -23,7 +23,7 @@ public abstract partial class StorageContractTests(TidingsApp fixture)
         }
     }
 
-    protected IStorage Storage => App.Services.GetRequiredService<IStorage>();
+    private protected IStorage Storage => App.Services.GetRequiredService<IStorage>();
 
     protected T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
@@ -105,7 +105,7 @@ public abstract partial class StorageContractTests(TidingsApp fixture)
 
     protected async Task<long> NewAccountAsync() => (await App.NewAccountAsync(Unique("Account"))).AccountId;
 
-    protected async Task<DatabaseRecord> NewDatabaseAsync(long accountId, params (string Name, string Type)[] fields)
+    private protected async Task<DatabaseRecord> NewDatabaseAsync(long accountId, params (string Name, string Type)[] fields)
     {
         var databases = Get<DatabaseStore>();
         var id = await databases.CreateDatabaseAsync(accountId, Unique("Db"), "", archived: false, Ct);
@@ -117,7 +117,7 @@ public abstract partial class StorageContractTests(TidingsApp fixture)
         return (await databases.FindDatabaseAsync(accountId, id.ToString(System.Globalization.CultureInfo.InvariantCulture), Ct))!;
     }
 
-    protected async Task<long> NewProfileAsync(DatabaseRecord database, JsonObject fields) =>
+    private protected async Task<long> NewProfileAsync(DatabaseRecord database, JsonObject fields) =>
         await Get<ProfileStore>().CreateAsync(database, fields, null, "test", Ct);
 
     protected async Task<bool> TableExistsAsync(string table)

@@ -5,7 +5,7 @@ namespace Tidings.Events.Intake;
 /// intake log defers its background work while the machine is busy. Null where the counters are not available (not
 /// Linux).
 /// </summary>
-public sealed class IdleCpuMeter(TimeProvider time)
+internal sealed class IdleCpuMeter(TimeProvider time)
 {
     private const string StatFile = "/proc/stat";
     private readonly bool _available = File.Exists(StatFile);

@@ -7,7 +7,7 @@ namespace Tidings.Events.Intake;
 /// caused (producers waiting for the writer) would read as spare time. One instance per loop: it remembers the last
 /// verdict.
 /// </summary>
-public sealed class IntakeDeferral(IntakeLogOptions options, TimeProvider time)
+internal sealed class IntakeDeferral(IntakeLogOptions options, TimeProvider time)
 {
     /// <summary>How long the machine is looked at before each decision.</summary>
     private static readonly TimeSpan Probe = TimeSpan.FromMilliseconds(50);

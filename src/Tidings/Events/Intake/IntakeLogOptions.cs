@@ -6,7 +6,7 @@ namespace Tidings.Events.Intake;
 /// The journal's intake log. Bound from the <c>Events</c> section, beside the journal writer's settings; the keys
 /// kept their names when the intake log got its own settings type.
 /// </summary>
-public sealed class IntakeLogOptions
+internal sealed class IntakeLogOptions
 {
     public const string Section = "Events";
 
@@ -53,4 +53,4 @@ public sealed class IntakeLogOptions
     public long IntakeMaxDeferredBytes { get; set; } = 512L << 20;
 }
 
-public enum IntakeLogMode { Auto, On, Off }
+internal enum IntakeLogMode { Auto, On, Off }

@@ -7,14 +7,14 @@ using Tidings.Journal;
 namespace Tidings.Events.Intake;
 
 /// <summary>An enriched event as the intake log keeps it until it becomes a journal row.</summary>
-public sealed record IntakeRecord(long AccountId, string Type, long OccurredMs, long MailingId, long DestinationId, string Payload);
+internal sealed record IntakeRecord(long AccountId, string Type, long OccurredMs, long MailingId, long DestinationId, string Payload);
 
 /// <summary>
 /// The intake log's record format: <c>[u32 body length][u32 CRC-32 of the body][body]</c>, little-endian, where the body
 /// is <c>account, occurred, mailing, destination</c> (i64 each), the type (u8 length + ASCII) and the payload (UTF-8, the
 /// rest). The checksum tells a record that was written whole from the tail of a write cut short by a crash.
 /// </summary>
-public static class IntakeRecordCodec
+internal static class IntakeRecordCodec
 {
     public const int HeaderBytes = 8;
     private const int FixedBodyBytes = 4 * sizeof(long) + 1;

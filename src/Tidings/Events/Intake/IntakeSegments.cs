@@ -9,7 +9,7 @@ namespace Tidings.Events.Intake;
 /// whole batches of records; <see cref="End"/> moves past a batch only once it is written (and flushed to disk when
 /// asked), so a reader never sees part of a batch, and a batch cut short by a crash was never acknowledged.
 /// </summary>
-public sealed class IntakeSegments : IDisposable
+internal sealed class IntakeSegments : IDisposable
 {
     private const string Extension = ".intake";
 

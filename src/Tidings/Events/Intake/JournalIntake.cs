@@ -13,7 +13,7 @@ namespace Tidings.Events.Intake;
 /// and the journal rows, their indexes and every consumer follow as the machine has time. After a crash the loop
 /// resumes at its recorded position, so every acknowledged event becomes exactly one journal row.
 /// </summary>
-public sealed class JournalIntake : IHostedService, IDisposable
+internal sealed class JournalIntake : IHostedService, IDisposable
 {
     private readonly IStorage _storage;
     private readonly IntakeLogOptions _options;

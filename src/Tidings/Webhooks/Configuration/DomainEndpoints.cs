@@ -5,7 +5,7 @@ using Tidings.Webhooks.Domains;
 namespace Tidings.Webhooks.Configuration;
 
 /// <summary>REST v3 (Tidings extension): the domains an account proves it owns, so its webhooks may deliver there.</summary>
-public static class DomainEndpoints
+internal static class DomainEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {

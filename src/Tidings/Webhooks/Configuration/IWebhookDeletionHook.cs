@@ -6,7 +6,7 @@ namespace Tidings.Webhooks.Configuration;
 /// Lets another feature remove what belongs to a webhook (such as its secrets) in the same transaction that deletes
 /// the webhook, so nothing is left behind when either part fails.
 /// </summary>
-public interface IWebhookDeletionHook
+internal interface IWebhookDeletionHook
 {
     /// <summary>Runs inside the deleting transaction, before it commits.</summary>
     Task DeletingAsync(WriteContext w, long webhookId);

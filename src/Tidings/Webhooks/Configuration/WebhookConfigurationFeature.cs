@@ -7,7 +7,7 @@ namespace Tidings.Webhooks.Configuration;
 /// Webhook configuration through the REST API and the domains an account has proven it owns. A webhook delivers only
 /// when its handler's host lies under a validated domain (<see cref="DomainStore.IsHandlerAllowedAsync"/>).
 /// </summary>
-public static class WebhookConfigurationFeature
+internal static class WebhookConfigurationFeature
 {
     public static WebApplicationBuilder AddWebhookConfiguration(this WebApplicationBuilder builder)
     {

@@ -8,7 +8,7 @@ namespace Tidings.Webhooks.Configuration;
 /// webhook starts at the journal's end (it hears of what happens from then on; older events can be replayed). A
 /// disabled webhook has no cursor, so it does not hold back the journal's retention.
 /// </summary>
-public static class WebhookCursors
+internal static class WebhookCursors
 {
     /// <summary>What the names of all webhook cursors start with.</summary>
     public const string Prefix = "webhook:";

@@ -9,7 +9,7 @@ namespace Tidings.Webhooks.Configuration;
 /// REST v3: webhook configuration as Copernica has it (<c>POST webhooks</c>, <c>GET|PUT|DELETE webhook/{id}</c>) plus
 /// <c>GET webhooks</c>, the lists per database and collection, and Tidings' extension keys.
 /// </summary>
-public static class WebhookEndpoints
+internal static class WebhookEndpoints
 {
     private static readonly string[] PutOrPost = ["PUT", "POST"];
 

@@ -10,7 +10,7 @@ namespace Tidings.Webhooks.Configuration;
 /// A webhook body (<c>POST webhooks</c>, <c>PUT webhook/{id}</c>) checked and applied to a record: only the keys present
 /// change. <c>trigger</c> (Copernica, one string) and <c>triggers</c> (array) are both accepted.
 /// </summary>
-public static class WebhookInput
+internal static class WebhookInput
 {
     public const string NoWebhook = "No webhook with supplied ID";
 

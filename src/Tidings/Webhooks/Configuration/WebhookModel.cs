@@ -1,7 +1,7 @@
 namespace Tidings.Webhooks.Configuration;
 
 /// <summary>One row of the <c>webhooks</c> table; the delivery engine reads these.</summary>
-public sealed class WebhookRecord
+internal sealed class WebhookRecord
 {
     public long Id { get; init; }
     public long AccountId { get; init; }
@@ -40,7 +40,7 @@ public sealed class WebhookRecord
 }
 
 /// <summary>Copernica's REST <c>trigger</c> values (§1.9), plus <c>unsubscribe</c>; and the <c>callers</c> values.</summary>
-public static class WebhookTriggers
+internal static class WebhookTriggers
 {
     public static readonly IReadOnlyList<string> All = ["create", "update", "delete", "click", "delivery", "open", "bounce", "failure", "unsubscribe"];
 
@@ -48,7 +48,7 @@ public static class WebhookTriggers
     public static readonly IReadOnlyList<string> Callers = ["ms", "publisher"];
 }
 
-public static class WebhookFormats
+internal static class WebhookFormats
 {
     /// <summary><c>application/x-www-form-urlencoded</c> with bracketed maps, Copernica's documented default.</summary>
     public const string Form = "form";
@@ -58,7 +58,7 @@ public static class WebhookFormats
     public static readonly IReadOnlyList<string> All = [Form, Json];
 }
 
-public static class WebhookSigningSchemes
+internal static class WebhookSigningSchemes
 {
     public const string Copernica = "copernica";
     public const string Standard = "standard";
@@ -69,7 +69,7 @@ public static class WebhookSigningSchemes
 }
 
 /// <summary>Per-webhook delivery limits: defaults and the ranges a client may choose from.</summary>
-public static class WebhookLimits
+internal static class WebhookLimits
 {
     public static readonly (string Key, long Default, long Min, long Max) MaxConcurrency = ("max_concurrency", 4, 1, 64);
     public static readonly (string Key, long Default, long Min, long Max) MaxPerSecond = ("max_per_second", 50, 1, 100_000);

@@ -6,7 +6,7 @@ using Tidings.Rejections;
 namespace Tidings.Webhooks.Configuration;
 
 /// <summary>The <c>webhooks</c> table: what an account wants called, for which changes, and how.</summary>
-public sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerable<IWebhookDeletionHook> deletionHooks)
+internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumerable<IWebhookDeletionHook> deletionHooks)
 {
     /// <summary>The columns of a <see cref="WebhookRecord"/> (other features read webhooks with these too).</summary>
     public const string Columns =

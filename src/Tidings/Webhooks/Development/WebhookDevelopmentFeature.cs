@@ -8,7 +8,7 @@ namespace Tidings.Webhooks.Development;
 /// start) and the <c>receive PORT</c> command, a receiver that serves verification files and prints each call with its
 /// signatures checked.
 /// </summary>
-public static class WebhookDevelopmentFeature
+internal static class WebhookDevelopmentFeature
 {
     public static WebApplicationBuilder AddWebhookDevelopment(this WebApplicationBuilder builder)
     {

@@ -6,7 +6,7 @@ using Tidings.Webhooks.Outbound;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>A webhook as the engine runs it: its configuration, parsed once, and what it listens to.</summary>
-public sealed record ActiveWebhook(
+internal sealed record ActiveWebhook(
     long Id,
     long AccountId,
     Uri Handler,

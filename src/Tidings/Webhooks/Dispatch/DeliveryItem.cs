@@ -6,7 +6,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// One event on its way to one webhook. <see cref="DeliveryId"/> is set when it comes from the retry store
 /// (<c>webhook_deliveries</c>): a retry or a replay; otherwise it was read from the journal just now.
 /// </summary>
-public sealed class DeliveryItem
+internal sealed class DeliveryItem
 {
     public required long Seq { get; init; }
     public required string EventId { get; init; }
@@ -40,7 +40,7 @@ public sealed class DeliveryItem
 /// <summary>What one call to a receiver came to.</summary>
 /// <param name="Status">HTTP status, or null when no response came (refused, reset, timeout, forbidden address).</param>
 /// <param name="RetryAfter">The receiver's <c>Retry-After</c>, as a delay from now.</param>
-public sealed record AttemptResult(
+internal sealed record AttemptResult(
     int? Status,
     long LatencyMs,
     string? Error,

@@ -17,7 +17,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// <see cref="LedgerEntry.AfterCommit"/> runs once it is durable (that is when a record may pass the cursor). A failed
 /// write is retried with the same entries, so nothing is dropped.
 /// </summary>
-public sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
+internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
 {
     public const string RetriesCursor = "webhooks:retries";
 

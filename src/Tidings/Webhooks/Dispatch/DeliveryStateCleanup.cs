@@ -5,7 +5,7 @@ using Tidings.Webhooks.Configuration;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>Removes a deleted webhook's delivery state (cursor, retry store, attempts, replays) in the deleting transaction.</summary>
-public sealed class DeliveryStateCleanup : IWebhookDeletionHook
+internal sealed class DeliveryStateCleanup : IWebhookDeletionHook
 {
     public async Task DeletingAsync(WriteContext w, long webhookId)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>How webhook deliveries are scheduled, retried and recorded. Bound from the <c>Webhooks:Dispatch</c> section.</summary>
-public sealed class DispatchOptions : IValidatableObject
+internal sealed class DispatchOptions : IValidatableObject
 {
     public const string Section = "Webhooks:Dispatch";
 

@@ -3,7 +3,7 @@ using Tidings.Webhooks.Signing;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>A webhook's Standard Webhooks secrets (<c>whsec_</c>, and <c>whsk_</c> when it signs with ed25519).</summary>
-public interface IWebhookKeySource
+internal interface IWebhookKeySource
 {
     Task<StandardWebhooksKeys> GetKeysAsync(long webhookId, CancellationToken cancellationToken);
 }

@@ -1,14 +1,14 @@
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>Something the delivery engine must record durably; see <see cref="DeliveryLedger"/>.</summary>
-public abstract record LedgerEntry
+internal abstract record LedgerEntry
 {
     /// <summary>Runs after the entry's transaction has committed (e.g. settles the records in the webhook's cursor tracker).</summary>
     public Action? AfterCommit { get; init; }
 }
 
 /// <summary>What becomes of the events of a call.</summary>
-public enum Disposition
+internal enum Disposition
 {
     /// <summary>Received (2xx).</summary>
     Delivered,
@@ -24,14 +24,14 @@ public enum Disposition
 }
 
 /// <summary>An event of a call as it stood when the call was made (items change as an ordered webhook retries).</summary>
-public sealed record DeliverySnapshot(long? DeliveryId, long Seq, string EventId, string? ProfileKey, int AttemptsBefore, long FirstAttempt)
+internal sealed record DeliverySnapshot(long? DeliveryId, long Seq, string EventId, string? ProfileKey, int AttemptsBefore, long FirstAttempt)
 {
     public static DeliverySnapshot Of(DeliveryItem i, long attemptedMs) =>
         new(i.DeliveryId, i.Seq, i.EventId, i.ProfileKey, i.Attempts, i.FirstAttempt ?? attemptedMs);
 }
 
 /// <summary>One call and what it came to.</summary>
-public sealed record AttemptEntry(
+internal sealed record AttemptEntry(
     ActiveWebhook Webhook,
     string MessageId,
     IReadOnlyList<DeliverySnapshot> Deliveries,
@@ -41,10 +41,10 @@ public sealed record AttemptEntry(
     long? NextAttemptMs) : LedgerEntry;
 
 /// <summary>The webhook's cursor may move to <paramref name="Seq"/>.</summary>
-public sealed record CursorEntry(long WebhookId, long Seq) : LedgerEntry;
+internal sealed record CursorEntry(long WebhookId, long Seq) : LedgerEntry;
 
 /// <summary>The server disables a webhook and tells its account why.</summary>
-public sealed record DisableEntry(ActiveWebhook Webhook, string Reason) : LedgerEntry;
+internal sealed record DisableEntry(ActiveWebhook Webhook, string Reason) : LedgerEntry;
 
 /// <summary>A webhook came back after failing: its waiting retries are due now, so the backlog drains at once.</summary>
-public sealed record PullForwardEntry(long WebhookId, long NowMs) : LedgerEntry;
+internal sealed record PullForwardEntry(long WebhookId, long NowMs) : LedgerEntry;

@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>When to try again: exponential backoff with full jitter, never sooner than a receiver's <c>Retry-After</c>.</summary>
-public sealed class RetryPolicy(DispatchOptions options)
+internal sealed class RetryPolicy(DispatchOptions options)
 {
     /// <summary>
     /// The delay before attempt number <paramref name="attemptsMade"/> + 1: a random point in

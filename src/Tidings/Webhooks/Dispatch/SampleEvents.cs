@@ -5,7 +5,7 @@ using Tidings.Webhooks.Outbound;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>Made-up events of each webhook type, for test calls: the same fields a real one carries, with example values.</summary>
-public static class SampleEvents
+internal static class SampleEvents
 {
     public static JournalEvent For(string trigger, ActiveWebhook webhook, long nowMs)
     {

@@ -8,7 +8,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// usual in-order settling, where a sorted set paid a tree node and a rebalance for each event. Thread-safe: the reader
 /// adds, workers and the ledger settle.
 /// </summary>
-public sealed class SeqTracker(long start)
+internal sealed class SeqTracker(long start)
 {
     // Opened records in ascending order; those before _head are settled and wait to be trimmed off.
     private readonly List<long> _open = [];

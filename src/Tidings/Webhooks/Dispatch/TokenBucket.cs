@@ -4,7 +4,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// A webhook's rate limit: calls per second with a burst of a tenth of a second's worth (at least one). The rate can be
 /// lowered when the receiver asks to slow down (429/503) and recovers gradually while calls succeed.
 /// </summary>
-public sealed class TokenBucket(TimeProvider time)
+internal sealed class TokenBucket(TimeProvider time)
 {
     private readonly Lock _lock = new();
     private double _rate = 1;

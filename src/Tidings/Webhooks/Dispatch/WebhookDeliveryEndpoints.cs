@@ -9,7 +9,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// REST v3 for delivery: a webhook's live status, its attempts and deliveries, replays with progress, a test call
 /// (a sample event or the user's own post data, with the receiver's whole answer) and "check now" for all webhooks.
 /// </summary>
-public static class WebhookDeliveryEndpoints
+internal static class WebhookDeliveryEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {

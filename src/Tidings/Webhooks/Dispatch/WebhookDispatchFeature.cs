@@ -7,7 +7,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// The delivery engine: per-webhook journal cursors, scheduling with limits, retries, the attempt log, replays, test
 /// calls. See docs/webhooks.md.
 /// </summary>
-public static class WebhookDispatchFeature
+internal static class WebhookDispatchFeature
 {
     public static WebApplicationBuilder AddWebhookDispatch(this WebApplicationBuilder builder)
     {

@@ -14,7 +14,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// journal's end so runners hear of new events. On PostgreSQL only one node delivers at a time (an advisory lock);
 /// another node takes over when it goes away.
 /// </summary>
-public sealed class WebhookDispatcher : BackgroundService
+internal sealed class WebhookDispatcher : BackgroundService
 {
     private const long LeaderLockKey = 0x7469_6469_6e67_7701; // "tidingw" + 1
 

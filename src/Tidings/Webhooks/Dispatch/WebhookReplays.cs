@@ -12,7 +12,7 @@ using Tidings.Rejections;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>A replay and how far it has got.</summary>
-public sealed class ReplayRecord
+internal sealed class ReplayRecord
 {
     public long Id { get; init; }
     public long WebhookId { get; init; }
@@ -31,7 +31,7 @@ public sealed class ReplayRecord
 }
 
 /// <summary>How the deliveries a replay queued have fared.</summary>
-public sealed record ReplayProgress(long Delivered, long Pending, long Failed);
+internal sealed record ReplayProgress(long Delivered, long Pending, long Failed);
 
 /// <summary>
 /// Sends events again: one event, one delivery, every failed delivery of a webhook, or every matching event of a time
@@ -39,7 +39,7 @@ public sealed record ReplayProgress(long Delivered, long Pending, long Failed);
 /// new events. A time range is scanned in steps by <see cref="ReplayWorker"/>, each step committed with its progress,
 /// so a restart resumes where it stopped.
 /// </summary>
-public sealed class WebhookReplays(IStorage storage, JournalReader journal, JournalLookups lookups, TimeProvider time, WebhookDispatcher dispatcher)
+internal sealed class WebhookReplays(IStorage storage, JournalReader journal, JournalLookups lookups, TimeProvider time, WebhookDispatcher dispatcher)
 {
     private readonly Channel<long> _work = Channel.CreateUnbounded<long>();
 
@@ -229,7 +229,7 @@ public sealed class WebhookReplays(IStorage storage, JournalReader journal, Jour
 }
 
 /// <summary>Works through range replays, one step (a committed batch) at a time; resumes unfinished ones after a restart.</summary>
-public sealed class ReplayWorker(WebhookReplays replays, IOptions<DispatchOptions> options, ILogger<ReplayWorker> logger) : BackgroundService
+internal sealed class ReplayWorker(WebhookReplays replays, IOptions<DispatchOptions> options, ILogger<ReplayWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -6,7 +6,7 @@ using Tidings.Webhooks.Outbound;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>The engine's shared parts a runner uses.</summary>
-public sealed record RunnerServices(
+internal sealed record RunnerServices(
     IStorage Storage,
     DeliveryLedger Ledger,
     WebhookSender Sender,
@@ -27,7 +27,7 @@ public sealed record RunnerServices(
 /// parts together: the feed (here), the lanes and their workers (<see cref="WebhookWorkers"/>), the receiver's health
 /// and flow control (<see cref="ReceiverHealth"/>), and the settling of events once the ledger has their outcome.
 /// </summary>
-public sealed class WebhookRunner : IAsyncDisposable
+internal sealed class WebhookRunner : IAsyncDisposable
 {
     private readonly RunnerServices _s;
     private readonly Channel<DeliveryItem>[] _lanes;
@@ -152,7 +152,7 @@ public sealed class WebhookRunner : IAsyncDisposable
 }
 
 /// <summary>A webhook's delivery state right now (for the REST status endpoint and tests).</summary>
-public sealed record RunnerStatus(
+internal sealed record RunnerStatus(
     long WebhookId,
     int Queued,
     long ReadUpTo,

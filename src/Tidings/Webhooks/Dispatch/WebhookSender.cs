@@ -15,7 +15,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// with the webhook's schemes, POSTs through the SSRF-guarded client (no redirects) and reports what came back.
 /// Never throws for what the receiver or the network does: that is the <see cref="AttemptResult"/>.
 /// </summary>
-public sealed class WebhookSender(
+internal sealed class WebhookSender(
     SafeHttpClientFactory http,
     CopernicaSigner copernica,
     IWebhookKeySource keys,

@@ -12,7 +12,7 @@ using Tidings.Rejections;
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>What a test call sent and what came back.</summary>
-public sealed record WebhookTestResult(
+internal sealed record WebhookTestResult(
     long WebhookId,
     string Handler,
     string Type,
@@ -32,7 +32,7 @@ public sealed record WebhookTestResult(
 /// event of a type or the user's own post data; the answer (status, headers, body) is returned whole. Nothing is sent
 /// to a handler whose domain is not validated, and the SSRF guard applies as for every call.
 /// </summary>
-public sealed class WebhookTester(WebhookSender sender, DomainStore domains, WebhookPayloads payloads, CopernicaTime time, IOptions<DispatchOptions> options)
+internal sealed class WebhookTester(WebhookSender sender, DomainStore domains, WebhookPayloads payloads, CopernicaTime time, IOptions<DispatchOptions> options)
 {
     public async Task<WebhookTestResult> TestAsync(WebhookRecord record, string? type, JsonNode? data, CancellationToken ct)
     {

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Webhooks.Domains;
 
 /// <summary>How webhook domain ownership is checked. Bound from the <c>Webhooks:Domains</c> section.</summary>
-public sealed class DomainOptions
+internal sealed class DomainOptions
 {
     public const string Section = "Webhooks:Domains";
 

@@ -9,7 +9,7 @@ using Tidings.Rejections;
 namespace Tidings.Webhooks.Domains;
 
 /// <summary>A domain an account claims, with the challenge it must publish, and whether it has been validated.</summary>
-public sealed class DomainRecord
+internal sealed class DomainRecord
 {
     public long Id { get; init; }
     public long AccountId { get; init; }
@@ -29,7 +29,7 @@ public sealed class DomainRecord
 }
 
 /// <summary>The <c>validated_domains</c> table, and the ownership rule the delivery engine applies.</summary>
-public sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<WebhookDevelopmentOptions> development)
+internal sealed class DomainStore(IStorage storage, CopernicaTime time, IOptions<WebhookDevelopmentOptions> development)
 {
     public const string ChallengePrefix = "_tidings-challenge.";
     public const string ValuePrefix = "tidings-verification=";

@@ -7,14 +7,14 @@ using Tidings.Webhooks.Outbound;
 namespace Tidings.Webhooks.Domains;
 
 /// <summary>The outcome of one validation attempt: whether it succeeded and, either way, what was looked up and found.</summary>
-public sealed record VerificationResult(bool Validated, string Method, string Message);
+internal sealed record VerificationResult(bool Validated, string Method, string Message);
 
 /// <summary>
 /// Checks that an account owns a domain: a TXT record <c>_tidings-challenge.&lt;domain&gt;</c> with value
 /// <c>tidings-verification=&lt;token&gt;</c>, asked from the configured name server; or the legacy verification file,
 /// fetched without following redirects from the callback's folder or the site root.
 /// </summary>
-public sealed class DomainVerifier : IDisposable
+internal sealed class DomainVerifier : IDisposable
 {
     private readonly DomainOptions _options;
     private readonly LookupClient _dns;

@@ -5,7 +5,7 @@ using Tidings.Webhooks.Outbound;
 namespace Tidings.Webhooks.Domains;
 
 /// <summary>Domain names compared the way ownership needs: lower case, IDN as punycode, whole labels only.</summary>
-public static partial class HostNames
+internal static partial class HostNames
 {
     private static readonly IdnMapping Idn = new() { AllowUnassigned = false, UseStd3AsciiRules = true };
 

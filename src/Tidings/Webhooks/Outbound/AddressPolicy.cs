@@ -8,7 +8,7 @@ namespace Tidings.Webhooks.Outbound;
 /// (setting <c>Webhooks:Delivery:AllowedNetworks</c>). IPv4-mapped IPv6 addresses (<c>::ffff:10.0.0.1</c>) are judged as
 /// the IPv4 address they carry; IPv6 forms that tunnel to an IPv4 address we cannot vet (NAT64, 6to4, Teredo) are refused.
 /// </summary>
-public sealed class AddressPolicy(IReadOnlyList<IPNetwork> allowedNetworks)
+internal sealed class AddressPolicy(IReadOnlyList<IPNetwork> allowedNetworks)
 {
     private static readonly (IPNetwork Network, string Kind)[] Forbidden =
     [

@@ -8,7 +8,7 @@ namespace Tidings.Webhooks.Outbound;
 /// timeout, and ends it early when the caller stops. The sources are reused: a call takes one, arms its timer and hands
 /// it back, where HttpClient makes a linked source and a timer for every call — a cost paid at every delivery.
 /// </summary>
-public sealed class CallTimeouts(TimeSpan timeout)
+internal sealed class CallTimeouts(TimeSpan timeout)
 {
     // Enough for every call in flight at the engine's default concurrency; more are made (and dropped) as needed.
     private const int Kept = 1024;

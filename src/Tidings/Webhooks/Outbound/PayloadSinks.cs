@@ -13,7 +13,7 @@ namespace Tidings.Webhooks.Outbound;
 /// payload, and the few the server computes. One layout feeds three sinks, so the tree, the form body and the JSON body
 /// cannot disagree.
 /// </summary>
-public interface IPayloadSink
+internal interface IPayloadSink
 {
     /// <summary>A value from the journal payload, as it is (<see cref="JsonValueKind.Undefined"/>: a null).</summary>
     void Value(string key, JsonElement value);
@@ -24,7 +24,7 @@ public interface IPayloadSink
 }
 
 /// <summary>Builds the payload as a <see cref="JsonObject"/> (tests, test calls, JSON batches).</summary>
-public sealed class JsonObjectSink : IPayloadSink
+internal sealed class JsonObjectSink : IPayloadSink
 {
     public JsonObject Result { get; } = new();
 
@@ -40,7 +40,7 @@ public sealed class JsonObjectSink : IPayloadSink
 /// Writes the payload as one JSON object straight into a <see cref="Utf8JsonWriter"/> (no tree in between: every
 /// delivery makes one), alone or as an element of a batch's array.
 /// </summary>
-public sealed class JsonBodySink(Utf8JsonWriter writer) : IPayloadSink
+internal sealed class JsonBodySink(Utf8JsonWriter writer) : IPayloadSink
 {
     /// <summary>The writer settings of every JSON body: characters as they are, only what JSON requires escaped.</summary>
     public static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -66,7 +66,7 @@ public sealed class JsonBodySink(Utf8JsonWriter writer) : IPayloadSink
 /// <c>+</c>): maps as <c>fields%5Bname%5D=x</c>; lists of scalars as <c>tags%5B%5D=a</c>, lists holding maps with their
 /// index; <c>true</c>/<c>false</c> as <c>1</c>/<c>0</c>; nulls and empty maps or lists left out.
 /// </summary>
-public sealed class FormBodySink : IPayloadSink
+internal sealed class FormBodySink : IPayloadSink
 {
     private readonly ByteBuffer _body = new(512);
     private readonly ByteBuffer _key = new(64);

@@ -12,7 +12,7 @@ namespace Tidings.Webhooks.Outbound;
 /// Redirects are never followed (a 3xx is the answer), cookies are not kept, and no proxy is used (a proxy would resolve
 /// the name again, past the guard).
 /// </summary>
-public sealed class SafeHttpClientFactory : IDisposable
+internal sealed class SafeHttpClientFactory : IDisposable
 {
     private readonly SocketsHttpHandler _handler;
     private readonly AddressPolicy _policy;

@@ -7,7 +7,7 @@ namespace Tidings.Webhooks.Outbound;
 /// by the connect step of <see cref="SafeHttpClientFactory"/> before any connection is made; the
 /// <see cref="System.Net.Http.HttpRequestException"/> the client throws carries it as (inner) exception.
 /// </summary>
-public sealed class WebhookAddressRefusedException(string host, IPAddress address, string kind)
+internal sealed class WebhookAddressRefusedException(string host, IPAddress address, string kind)
     : Exception(Describe(host, address, kind))
 {
     public string Host { get; } = host;

@@ -4,7 +4,7 @@ namespace Tidings.Webhooks.Outbound;
 /// Settings for trying webhooks on one machine. Bound from <c>Webhooks:Development</c>; everything here is off by
 /// default and never meant for a server other people use.
 /// </summary>
-public sealed class WebhookDevelopmentOptions
+internal sealed class WebhookDevelopmentOptions
 {
     public const string Section = "Webhooks:Development";
 

@@ -6,7 +6,7 @@ namespace Tidings.Webhooks.Outbound;
 /// The building blocks of webhook delivery: the SSRF-guarded HTTP client (<see cref="SafeHttpClientFactory"/>) and the
 /// payload formats (<see cref="WebhookPayloads"/>). No endpoints yet.
 /// </summary>
-public static class WebhookOutboundFeature
+internal static class WebhookOutboundFeature
 {
     public static WebApplicationBuilder AddWebhookOutbound(this WebApplicationBuilder builder)
     {

@@ -4,7 +4,7 @@ using System.Net;
 namespace Tidings.Webhooks.Outbound;
 
 /// <summary>How outgoing webhook calls are made. Bound from the <c>Webhooks:Delivery</c> section.</summary>
-public sealed class WebhookOutboundOptions : IValidatableObject
+internal sealed class WebhookOutboundOptions : IValidatableObject
 {
     public const string Section = "Webhooks:Delivery";
 

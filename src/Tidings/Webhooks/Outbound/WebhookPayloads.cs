@@ -8,13 +8,13 @@ using Tidings.Rest;
 namespace Tidings.Webhooks.Outbound;
 
 /// <summary>One journal record as the webhook engine reads it (see docs/events.md for the payload per type).</summary>
-public sealed record JournalEvent(string EventId, string Type, long OccurredMs, JsonObject Payload);
+internal sealed record JournalEvent(string EventId, string Type, long OccurredMs, JsonObject Payload);
 
 /// <summary>One journal record as stored: its payload still JSON text, in UTF-8.</summary>
-public sealed record JournalText(string EventId, string Type, long OccurredMs, ReadOnlyMemory<byte> Payload);
+internal sealed record JournalText(string EventId, string Type, long OccurredMs, ReadOnlyMemory<byte> Payload);
 
 /// <summary>How a webhook body is encoded.</summary>
-public enum WebhookFormat
+internal enum WebhookFormat
 {
     /// <summary><c>application/x-www-form-urlencoded</c> with PHP-style brackets, as Copernica documents (the default).</summary>
     Form,
@@ -29,7 +29,7 @@ public enum WebhookFormat
 /// from a journal event, plus the enrichment Copernica announced without naming it (profile, mailing, fields, …), and
 /// their encodings: form (PHP <c>http_build_query</c> style), JSON, and a JSON array for batches.
 /// </summary>
-public sealed class WebhookPayloads(CopernicaTime time)
+internal sealed class WebhookPayloads(CopernicaTime time)
 {
     public const string FormContentType = "application/x-www-form-urlencoded";
     public const string JsonContentType = "application/json";

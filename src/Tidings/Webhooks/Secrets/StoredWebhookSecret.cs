@@ -5,12 +5,12 @@ namespace Tidings.Webhooks.Secrets;
 /// <param name="Secret"><c>whsec_…</c> (hmac) or <c>whsk_…</c> (ed25519).</param>
 /// <param name="Created">Unix ms.</param>
 /// <param name="Expires">Unix ms it stops signing; null for the current secret of its kind.</param>
-public sealed record StoredWebhookSecret(long Id, long WebhookId, long AccountId, string Kind, string Secret, long Created, long? Expires)
+internal sealed record StoredWebhookSecret(long Id, long WebhookId, long AccountId, string Kind, string Secret, long Created, long? Expires)
 {
     public bool IsCurrent => Expires is null;
 }
 
-public static class WebhookSecretKinds
+internal static class WebhookSecretKinds
 {
     /// <summary>A <c>whsec_</c> secret: HMAC-SHA256, the <c>v1</c> signatures.</summary>
     public const string Hmac = "hmac";

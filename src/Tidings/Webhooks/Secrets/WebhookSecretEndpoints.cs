@@ -9,7 +9,7 @@ namespace Tidings.Webhooks.Secrets;
 /// <c>POST webhook/{id}/secrets/rotate</c>, <c>PUT|POST webhook/{id}/secrets</c> (import) and
 /// <c>DELETE webhook/{id}/secrets/ed25519</c>. A webhook of another account answers as a missing one.
 /// </summary>
-public static class WebhookSecretEndpoints
+internal static class WebhookSecretEndpoints
 {
     private static readonly string[] PutOrPost = ["PUT", "POST"];
 

@@ -8,7 +8,7 @@ using Tidings.Rejections;
 namespace Tidings.Webhooks.Secrets;
 
 /// <summary>The body keys of the secrets calls (<c>kind</c>, <c>grace</c>, <c>secret</c>), checked, with messages that say what is wrong.</summary>
-public static class WebhookSecretInput
+internal static class WebhookSecretInput
 {
     /// <summary>The keys of <c>POST webhook/{id}/secrets/rotate</c>.</summary>
     public static readonly BodyKeys RotateKeys = BodyKeys.Of("kind", "grace");

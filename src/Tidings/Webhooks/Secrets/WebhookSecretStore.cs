@@ -10,7 +10,7 @@ namespace Tidings.Webhooks.Secrets;
 /// Each webhook's Standard Webhooks secrets, for the delivery engine (<see cref="GetKeysAsync"/>, called for every
 /// delivery, so answered from memory) and for the REST API (list, rotate, import, remove).
 /// </summary>
-public sealed class WebhookSecretStore(WebhookSecretTable table, TimeProvider time, IOptions<WebhookSecretsOptions> options) : IWebhookDeletionHook
+internal sealed class WebhookSecretStore(WebhookSecretTable table, TimeProvider time, IOptions<WebhookSecretsOptions> options) : IWebhookDeletionHook
 {
     private readonly ConcurrentDictionary<long, CachedKeys> _cache = new();
 

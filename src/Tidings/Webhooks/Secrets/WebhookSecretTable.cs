@@ -15,7 +15,7 @@ namespace Tidings.Webhooks.Secrets;
 /// are stored encrypted (<see cref="ISecretProtector"/>): every row this class returns holds the decrypted secret, and
 /// secrets are compared after decrypting, never in SQL.
 /// </summary>
-public sealed class WebhookSecretTable(IStorage storage, ISecretProtector protector, TimeProvider time, IOptions<WebhookSecretsOptions> options)
+internal sealed class WebhookSecretTable(IStorage storage, ISecretProtector protector, TimeProvider time, IOptions<WebhookSecretsOptions> options)
 {
     public static readonly SecretColumn SecretColumn = new("webhook_secrets", "secret");
 

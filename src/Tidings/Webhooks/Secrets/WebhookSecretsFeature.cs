@@ -8,7 +8,7 @@ namespace Tidings.Webhooks.Secrets;
 /// Per-webhook Standard Webhooks secrets (<c>whsec_</c> for v1, <c>whsk_</c> for v1a): stored, generated on first
 /// use, rotatable with a grace period, importable, removed with their webhook, and encrypted at rest.
 /// </summary>
-public static class WebhookSecretsFeature
+internal static class WebhookSecretsFeature
 {
     public static WebApplicationBuilder AddWebhookSecrets(this WebApplicationBuilder builder)
     {

@@ -4,7 +4,7 @@ using Tidings.Webhooks.Signing;
 namespace Tidings.Webhooks.Secrets;
 
 /// <summary>Per-webhook Standard Webhooks secrets: sizes, rotation grace and caching. Bound from <c>Webhooks:Secrets</c>.</summary>
-public sealed class WebhookSecretsOptions : IValidatableObject
+internal sealed class WebhookSecretsOptions : IValidatableObject
 {
     public const string Section = "Webhooks:Secrets";
 

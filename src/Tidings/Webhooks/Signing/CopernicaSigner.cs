@@ -13,7 +13,7 @@ namespace Tidings.Webhooks.Signing;
 /// as a DKIM record. The delivery engine must send <c>Host</c> and <c>Content-Length</c> exactly as derived from the URL
 /// and body (as <see cref="HttpClient"/> does) and must not change any header this signer returns.
 /// </summary>
-public sealed partial class CopernicaSigner(ISigningKeySource keys, IOptions<WebhookSigningOptions> options, TimeProvider time) : IWebhookSigner
+internal sealed partial class CopernicaSigner(ISigningKeySource keys, IOptions<WebhookSigningOptions> options, TimeProvider time) : IWebhookSigner
 {
     /// <summary>The signed headers, in order, as Copernica's documentation lists them.</summary>
     public const string SignedHeaders = "(request-target) host date content-length content-type x-copernica-id digest x-nonce";
@@ -129,7 +129,7 @@ public sealed partial class CopernicaSigner(ISigningKeySource keys, IOptions<Web
 }
 
 /// <summary>The parameters of a draft-cavage <c>Signature</c> header.</summary>
-public sealed partial record HttpSignature(string KeyId, string Algorithm, string Headers, string Signature)
+internal sealed partial record HttpSignature(string KeyId, string Algorithm, string Headers, string Signature)
 {
     public override string ToString() => $"keyId=\"{KeyId}\",algorithm=\"{Algorithm}\",headers=\"{Headers}\",signature=\"{Signature}\"";
 

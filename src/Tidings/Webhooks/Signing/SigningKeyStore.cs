@@ -14,7 +14,7 @@ namespace Tidings.Webhooks.Signing;
 /// <param name="Created">Unix ms.</param>
 /// <param name="Activated">Unix ms it became the signing key, or null.</param>
 /// <param name="RetiredAt">Unix ms it stops being published, or null.</param>
-public sealed record SigningKey(long Id, string Selector, string Algorithm, byte[] PrivateKey, byte[] PublicKey, long Created, long? Activated, long? RetiredAt)
+internal sealed record SigningKey(long Id, string Selector, string Algorithm, byte[] PrivateKey, byte[] PublicKey, long Created, long? Activated, long? RetiredAt)
 {
     public const string RsaSha256 = "rsa-sha256";
 
@@ -42,7 +42,7 @@ public sealed record SigningKey(long Id, string Selector, string Algorithm, byte
 }
 
 /// <summary>The key the Copernica signer signs with; an interface so tests can sign with a fixed key.</summary>
-public interface ISigningKeySource
+internal interface ISigningKeySource
 {
     ValueTask<SigningKey> GetSigningKeyAsync(CancellationToken cancellationToken = default);
 }
@@ -52,7 +52,7 @@ public interface ISigningKeySource
 /// new key that signs from then on, while the replaced keys stay published for <see cref="WebhookSigningOptions.RotationOverlapHours"/>.
 /// Private keys are stored encrypted (<see cref="ISecretProtector"/>); every key this class returns holds its decrypted key.
 /// </summary>
-public sealed class SigningKeyStore(IStorage storage, ISecretProtector protector, TimeProvider time, IOptions<WebhookSigningOptions> options, ILogger<SigningKeyStore> logger) : ISigningKeySource
+internal sealed class SigningKeyStore(IStorage storage, ISecretProtector protector, TimeProvider time, IOptions<WebhookSigningOptions> options, ILogger<SigningKeyStore> logger) : ISigningKeySource
 {
     public static readonly SecretColumn PrivateKeyColumn = new("webhook_signing_keys", "private_key", Binary: true);
 

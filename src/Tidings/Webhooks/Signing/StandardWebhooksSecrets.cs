@@ -5,13 +5,13 @@ using Org.BouncyCastle.Crypto.Signers;
 namespace Tidings.Webhooks.Signing;
 
 /// <summary>Thrown for a secret or key that is empty, not base64, or of the wrong length.</summary>
-public sealed class InvalidWebhookSecretException(string message) : FormatException(message);
+internal sealed class InvalidWebhookSecretException(string message) : FormatException(message);
 
 /// <summary>
 /// A Standard Webhooks symmetric secret: 24 to 64 random bytes, written as <c>whsec_</c> + base64. The HMAC key is
 /// the decoded bytes.
 /// </summary>
-public sealed class WebhookSecret
+internal sealed class WebhookSecret
 {
     private readonly byte[] _key;
 
@@ -77,7 +77,7 @@ public sealed class WebhookSecret
 /// A Standard Webhooks asymmetric (ed25519) key pair: secret key <c>whsk_</c> + base64(32-byte seed + 32-byte public
 /// key), public key <c>whpk_</c> + base64(32 bytes), as Svix publishes them.
 /// </summary>
-public sealed class Ed25519WebhookKey
+internal sealed class Ed25519WebhookKey
 {
     private readonly Ed25519PrivateKeyParameters _private;
 
@@ -160,7 +160,7 @@ public sealed class Ed25519WebhookKey
     }
 }
 
-public static class StandardWebhooksSecrets
+internal static class StandardWebhooksSecrets
 {
     public const int MinSecretBytes = 24;
     public const int MaxSecretBytes = 64;

@@ -4,13 +4,13 @@ using System.Text;
 namespace Tidings.Webhooks.Signing;
 
 /// <summary>A symmetric secret and, for one that is being replaced, the moment it stops signing.</summary>
-public sealed record ScheduledWebhookSecret(WebhookSecret Secret, DateTimeOffset? ValidUntil = null);
+internal sealed record ScheduledWebhookSecret(WebhookSecret Secret, DateTimeOffset? ValidUntil = null);
 
 /// <summary>
 /// One webhook's Standard Webhooks keys. During a rotation the new secret and the old one (until its
 /// <see cref="ScheduledWebhookSecret.ValidUntil"/>) both sign, so a receiver configured with either keeps accepting.
 /// </summary>
-public sealed record StandardWebhooksKeys(IReadOnlyList<ScheduledWebhookSecret> Secrets, Ed25519WebhookKey? Ed25519Key = null)
+internal sealed record StandardWebhooksKeys(IReadOnlyList<ScheduledWebhookSecret> Secrets, Ed25519WebhookKey? Ed25519Key = null)
 {
     public static StandardWebhooksKeys Symmetric(params WebhookSecret[] secrets) => new(secrets.Select(s => new ScheduledWebhookSecret(s)).ToList());
 
@@ -23,7 +23,7 @@ public sealed record StandardWebhooksKeys(IReadOnlyList<ScheduledWebhookSecret> 
 /// list of <c>v1,&lt;HMAC-SHA256&gt;</c> (one per still-valid secret) and <c>v1a,&lt;ed25519&gt;</c> entries over
 /// <c>id.timestamp.body</c>.
 /// </summary>
-public sealed class StandardWebhooksSigner(StandardWebhooksKeys keys, TimeProvider time) : IWebhookSigner
+internal sealed class StandardWebhooksSigner(StandardWebhooksKeys keys, TimeProvider time) : IWebhookSigner
 {
     public const string IdHeader = "webhook-id";
     public const string TimestampHeader = "webhook-timestamp";

@@ -10,7 +10,7 @@ namespace Tidings.Webhooks.Signing;
 /// <param name="Body">The exact body bytes.</param>
 /// <param name="EventId">The event's stable id: identical on every retry of the same event (Standard Webhooks' <c>webhook-id</c>).</param>
 /// <param name="AccountId">The account the webhook belongs to (Copernica's <c>X-Copernica-ID</c>).</param>
-public sealed record OutgoingWebhookRequest(
+internal sealed record OutgoingWebhookRequest(
     string Method,
     Uri Url,
     IReadOnlyList<KeyValuePair<string, string>> Headers,
@@ -34,7 +34,7 @@ public sealed record OutgoingWebhookRequest(
 /// A pluggable signing step: given the request about to be sent, returns the headers to add. The attempt time comes
 /// from the signer's injected <see cref="TimeProvider"/>, so every retry is signed anew with its own time.
 /// </summary>
-public interface IWebhookSigner
+internal interface IWebhookSigner
 {
     /// <summary>A short name for logs and configuration, e.g. <c>copernica</c> or <c>standard-webhooks</c>.</summary>
     string Scheme { get; }

@@ -8,7 +8,7 @@ namespace Tidings.Webhooks.Signing;
 /// The server's webhook signing keys: generated at first start, published at <c>/.well-known/tidings/webhook-keys</c>
 /// and as DKIM-style DNS records, rotated with <c>keys rotate</c>.
 /// </summary>
-public static class WebhookSigningFeature
+internal static class WebhookSigningFeature
 {
     public const string WellKnownPath = "/.well-known/tidings/webhook-keys";
 
@@ -58,10 +58,10 @@ public static class WebhookSigningFeature
     }
 }
 
-public sealed record PublishedKeys(IReadOnlyList<PublishedKey> Keys);
+internal sealed record PublishedKeys(IReadOnlyList<PublishedKey> Keys);
 
 /// <summary>One published key: what a receiver needs to verify a signature whose <c>keyId</c> is <see cref="KeyId"/>.</summary>
-public sealed record PublishedKey(string KeyId, string Selector, string Algorithm, string PublicKeyPem, string DnsTxtRecord, bool Signing, DateTimeOffset Created, DateTimeOffset? RetiresAt)
+internal sealed record PublishedKey(string KeyId, string Selector, string Algorithm, string PublicKeyPem, string DnsTxtRecord, bool Signing, DateTimeOffset Created, DateTimeOffset? RetiresAt)
 {
     public static PublishedKey From(SigningKey key, string domain, bool signing) => new(
         key.KeyId(domain),
@@ -75,7 +75,7 @@ public sealed record PublishedKey(string KeyId, string Selector, string Algorith
 }
 
 /// <summary><c>keys list</c> and <c>keys rotate</c>: show or replace the webhook signing key and the DNS records to publish.</summary>
-public sealed class SigningKeyAdminVerbs : IAdminVerbs
+internal sealed class SigningKeyAdminVerbs : IAdminVerbs
 {
     public IReadOnlyCollection<string> Verbs { get; } = ["keys"];
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Tidings.Webhooks.Signing;
 
 /// <summary>How outgoing webhooks are signed. Bound from the <c>Webhooks:Signing</c> section.</summary>
-public sealed class WebhookSigningOptions : IValidatableObject
+internal sealed class WebhookSigningOptions : IValidatableObject
 {
     public const string Section = "Webhooks:Signing";
 

@@ -16,7 +16,7 @@ public sealed class SecretsApp : TidingsApp
 {
     public ManualTime Time { get; } = new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
 
-    public WebhookSecretStore Secrets => Services.GetRequiredService<WebhookSecretStore>();
+    internal WebhookSecretStore Secrets => Services.GetRequiredService<WebhookSecretStore>();
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {

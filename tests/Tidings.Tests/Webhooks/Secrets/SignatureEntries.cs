@@ -4,7 +4,7 @@ using Tidings.Webhooks.Signing;
 namespace Tidings.Tests.Webhooks.Secrets;
 
 /// <summary>Signs a sample call with a webhook's keys and checks each <c>webhook-signature</c> entry independently.</summary>
-public static class SignatureEntries
+internal static class SignatureEntries
 {
     private const string MessageId = "msg_2hWkGb3KQxQzXr";
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("{\"type\":\"open\",\"id\":\"k3j9x0a1\"}");

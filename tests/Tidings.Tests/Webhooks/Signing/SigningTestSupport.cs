@@ -14,7 +14,7 @@ public sealed class ManualTime(DateTimeOffset now) : TimeProvider
 }
 
 /// <summary>A fixed RSA key, so signer tests need no database.</summary>
-public sealed class FixedKey : ISigningKeySource
+internal sealed class FixedKey : ISigningKeySource
 {
     public FixedKey(string selector = "test-20260101-abcdef", int bits = 2048)
     {

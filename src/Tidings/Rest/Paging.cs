@@ -23,6 +23,9 @@ internal sealed record Paging(long Start, long Limit, bool WithTotal)
         return new Paging(start, limit, withTotal);
     }
 
+    /// <summary>The page of <paramref name="items"/> as Copernica answers a list request; serialise it with <see cref="CopernicaJson.Json{T}"/>.</summary>
+    public Page<T> Page<T>(IReadOnlyList<T> items, long? total) => new(Start, Limit, items.Count, items, WithTotal ? total : null);
+
     /// <summary>Writes <c>{"start","limit","count","data":[…],"total"}</c> in Copernica's key order.</summary>
     public IResult Result<T>(IReadOnlyList<T> items, long? total, Action<Utf8JsonWriter, T> writeItem) => CopernicaJson.Write(w => Write(w, items, total, writeItem));
 

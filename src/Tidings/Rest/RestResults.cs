@@ -23,10 +23,6 @@ internal static class RestResults
     }
 
     /// <summary>A bare JSON array of ids as strings (<c>profileids</c>, <c>subprofileids</c>).</summary>
-    public static IResult IdArray(IReadOnlyList<long> ids) => CopernicaJson.Write(w =>
-    {
-        w.WriteStartArray();
-        foreach (var id in ids) w.WriteStringValue(id.ToString(CultureInfo.InvariantCulture));
-        w.WriteEndArray();
-    });
+    public static CopernicaJsonResult<IReadOnlyList<string>> IdArray(IReadOnlyList<long> ids) =>
+        CopernicaJson.Json<IReadOnlyList<string>>(ids.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToArray(), RestJsonContext.Default.IReadOnlyListString);
 }

@@ -4,7 +4,7 @@ using static Tidings.ApiDocs.JsonSchemas;
 
 namespace Tidings.ApiDocs;
 
-/// <summary>Databases, fields, interests, collections, profiles and subprofiles (Profiles/JsonShapes.cs), and their inputs.</summary>
+/// <summary>Databases, fields, interests, collections, profiles and subprofiles (Profiles/DatabaseAnswers.cs and ProfileAnswers.cs), and their inputs.</summary>
 internal sealed partial class ComponentSchemas
 {
     private void AddMarketingData()

@@ -11,7 +11,8 @@ internal static class CollectionEndpoints
         g.MapGet("/database/{id}/collections", async (HttpContext http, string id, DatabaseService databases, CollectionService collections) =>
         {
             var d = await databases.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return DatabaseEndpoints.Page(http, await collections.ListAsync(d, http.RequestAborted), JsonShapes.Collection);
+            var page = DatabaseEndpoints.Page(http, await collections.ListAsync(d, http.RequestAborted), CollectionAnswer.From);
+            return CopernicaJson.Json(page, ProfilesJsonContext.Default.PageCollectionAnswer);
         }).WithSummary("The collections of a database");
 
         g.MapPost("/database/{id}/collections", async (HttpContext http, string id, DatabaseService databases, CollectionService collections) =>
@@ -24,7 +25,7 @@ internal static class CollectionEndpoints
         g.MapGet("/collection/{id}", async (HttpContext http, string id, CollectionService collections) =>
         {
             var c = await collections.GetAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => JsonShapes.Collection(w, c));
+            return CopernicaJson.Json(CollectionAnswer.From(c), ProfilesJsonContext.Default.CollectionAnswer);
         }).WithSummary("A collection with its fields");
 
         g.MapMethods("/collection/{id}", DatabaseEndpoints.PutOrPost, async (HttpContext http, string id, CollectionService collections) =>
@@ -37,7 +38,7 @@ internal static class CollectionEndpoints
         g.MapGet("/collection/{id}/unsubscribe", async (HttpContext http, string id, CollectionService collections) =>
         {
             var c = await collections.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => JsonShapes.Unsubscribe(w, c.UnsubscribeBehavior, c.UnsubscribeFields));
+            return CopernicaJson.Json(UnsubscribeAnswer.Of(c.UnsubscribeBehavior, c.UnsubscribeFields), ProfilesJsonContext.Default.UnsubscribeAnswer);
         }).WithSummary("What happens to a subprofile that unsubscribes");
 
         g.MapMethods("/collection/{id}/unsubscribe", DatabaseEndpoints.PutOrPost, async (HttpContext http, string id, CollectionService collections) =>
@@ -57,7 +58,8 @@ internal static class CollectionEndpoints
         g.MapGet("/collection/{id}/fields", async (HttpContext http, string id, CollectionService collections, FieldService fields) =>
         {
             var c = await collections.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return DatabaseEndpoints.Page(http, await fields.ListAsync(FieldOwner.Of(c), http.RequestAborted), JsonShapes.Field);
+            var page = DatabaseEndpoints.Page(http, await fields.ListAsync(FieldOwner.Of(c), http.RequestAborted), FieldAnswer.From);
+            return CopernicaJson.Json(page, ProfilesJsonContext.Default.PageFieldAnswer);
         }).WithSummary("The fields of a collection");
 
         g.MapPost("/collection/{id}/fields", async (HttpContext http, string id, CollectionService collections, FieldService fields) =>

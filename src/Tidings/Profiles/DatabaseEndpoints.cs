@@ -16,7 +16,7 @@ internal static class DatabaseEndpoints
         {
             var paging = Paging.From(http.Request);
             var (items, total) = await service.ListAsync(http.Caller().AccountId, paging.Offset, paging.Take, http.RequestAborted);
-            return paging.Result(items, total, (w, d) => JsonShapes.Database(w, d, time));
+            return CopernicaJson.Json(paging.Page(items.Select(d => DatabaseAnswer.From(d, time)).ToList(), total), ProfilesJsonContext.Default.PageDatabaseAnswer);
         }).WithSummary("List the databases of the account");
 
         databases.MapPost("/databases", async (HttpContext http, DatabaseService service) =>
@@ -28,7 +28,7 @@ internal static class DatabaseEndpoints
         databases.MapGet("/database/{id}", async (HttpContext http, string id, DatabaseService service, CopernicaTime time) =>
         {
             var d = await service.GetAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => JsonShapes.Database(w, d, time));
+            return CopernicaJson.Json(DatabaseAnswer.From(d, time), ProfilesJsonContext.Default.DatabaseAnswer);
         }).WithSummary("A database by id or name, with its fields, interests and collections");
 
         databases.MapMethods("/database/{id}", PutOrPost, async (HttpContext http, string id, DatabaseService service) =>
@@ -41,7 +41,7 @@ internal static class DatabaseEndpoints
         databases.MapGet("/database/{id}/unsubscribe", async (HttpContext http, string id, DatabaseService service) =>
         {
             var d = await service.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => JsonShapes.Unsubscribe(w, d.UnsubscribeBehavior, d.UnsubscribeFields));
+            return CopernicaJson.Json(UnsubscribeAnswer.Of(d.UnsubscribeBehavior, d.UnsubscribeFields), ProfilesJsonContext.Default.UnsubscribeAnswer);
         }).WithSummary("What happens to a profile that unsubscribes");
 
         databases.MapMethods("/database/{id}/unsubscribe", PutOrPost, async (HttpContext http, string id, DatabaseService service) =>
@@ -59,12 +59,12 @@ internal static class DatabaseEndpoints
         }).WithSummary("Set the communication intentions (email, sms, fax, pdf)");
     }
 
-    /// <summary>A whole list answered as one page of Copernica's list shape.</summary>
-    internal static IResult Page<T>(HttpContext http, IReadOnlyList<T> all, Action<System.Text.Json.Utf8JsonWriter, T> write)
+    /// <summary>A whole list answered as one page of Copernica's list shape; only the items on the page become answers.</summary>
+    internal static Page<TAnswer> Page<T, TAnswer>(HttpContext http, IReadOnlyList<T> all, Func<T, TAnswer> answer)
     {
         var paging = Paging.From(http.Request);
-        var page = all.Skip((int)Math.Min(paging.Offset, int.MaxValue)).Take((int)Math.Min(paging.Take, int.MaxValue)).ToList();
-        return paging.Result(page, all.Count, write);
+        var page = all.Skip((int)Math.Min(paging.Offset, int.MaxValue)).Take((int)Math.Min(paging.Take, int.MaxValue)).Select(answer).ToList();
+        return paging.Page(page, all.Count);
     }
 
     /// <summary>A string member of a body: scalars as PHP would print them; an object or array is refused.</summary>

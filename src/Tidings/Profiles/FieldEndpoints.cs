@@ -11,7 +11,8 @@ internal static class FieldEndpoints
         g.MapGet("/database/{id}/fields", async (HttpContext http, string id, DatabaseService databases, FieldService fields) =>
         {
             var d = await databases.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return DatabaseEndpoints.Page(http, await fields.ListAsync(FieldOwner.Of(d), http.RequestAborted), JsonShapes.Field);
+            var page = DatabaseEndpoints.Page(http, await fields.ListAsync(FieldOwner.Of(d), http.RequestAborted), FieldAnswer.From);
+            return CopernicaJson.Json(page, ProfilesJsonContext.Default.PageFieldAnswer);
         }).WithSummary("The fields of a database");
 
         g.MapPost("/database/{id}/fields", async (HttpContext http, string id, DatabaseService databases, FieldService fields) =>

@@ -12,7 +12,8 @@ internal static class InterestEndpoints
         g.MapGet("/database/{id}/interests", async (HttpContext http, string id, DatabaseService databases, InterestService interests) =>
         {
             var d = await databases.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return DatabaseEndpoints.Page(http, await interests.ListAsync(d, http.RequestAborted), JsonShapes.Interest);
+            var page = DatabaseEndpoints.Page(http, await interests.ListAsync(d, http.RequestAborted), InterestAnswer.From);
+            return CopernicaJson.Json(page, ProfilesJsonContext.Default.PageInterestAnswer);
         }).WithSummary("The interests of a database");
 
         g.MapPost("/database/{id}/interests", async (HttpContext http, string id, DatabaseService databases, InterestService interests) =>

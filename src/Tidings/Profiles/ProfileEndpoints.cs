@@ -20,7 +20,8 @@ internal static class ProfileEndpoints
             var paging = Paging.From(http.Request);
             var page = await profiles.SearchAsync(d, SearchQuery.From(http.Request, paging), http.RequestAborted);
             var dataOnly = QueryValues.Flag(http.Request, "dataonly");
-            return paging.Result(page.Rows, page.Total, (w, row) => JsonShapes.Profile(w, page.Table, row, page.Interests.GetValueOrDefault(row.Id), d.Id, dataOnly, time));
+            var answers = page.Rows.Select(row => ProfileAnswer.From(page.Table, row, page.Interests.GetValueOrDefault(row.Id), d.Id, dataOnly, time)).ToList();
+            return CopernicaJson.Json(paging.Page(answers, page.Total), ProfilesJsonContext.Default.PageProfileAnswer);
         }).WithSummary("Profiles of a database: paging (start, limit, total), fields[] filters, orderby/order, dataonly");
 
         g.MapGet("/database/{id}/profileids", async (HttpContext http, string id, DatabaseService databases, ProfileService profiles) =>

@@ -11,8 +11,7 @@ internal static class ProfileItemEndpoints
         g.MapGet("/profile/{id}", async (HttpContext http, string id, ProfileService profiles, CopernicaTime time) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            var names = InterestInput.Names(p.AllInterests, p.Interests);
-            return CopernicaJson.Write(w => JsonShapes.Profile(w, p.Table, p.Row, names, p.Database.Id, false, time));
+            return CopernicaJson.Json(ProfileAnswer.From(p, time), ProfilesJsonContext.Default.ProfileAnswer);
         }).WithSummary("One profile; a removed profile is still returned, with empty fields and its removal time");
 
         g.MapMethods("/profile/{id}", DatabaseEndpoints.PutOrPost, async (HttpContext http, string id, ProfileService profiles) =>
@@ -34,7 +33,7 @@ internal static class ProfileItemEndpoints
         g.MapGet("/profile/{id}/fields", async (HttpContext http, string id, ProfileService profiles) =>
         {
             var p = await profiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => JsonShapes.Fields(w, null, p.Table, p.Row));
+            return CopernicaJson.Json(FieldValues.Of(p.Table, p.Row), ProfilesJsonContext.Default.FieldValues);
         }).WithSummary("A profile's fields as a flat object");
 
         g.MapMethods("/profile/{id}/fields", DatabaseEndpoints.PutOrPost, async (HttpContext http, string id, ProfileService profiles) =>
@@ -49,17 +48,12 @@ internal static class ProfileItemEndpoints
         {
             var mine = await profiles.InterestsAsync(http.Caller().AccountId, id, http.RequestAborted);
             var mode = (QueryValues.Get(http.Request, "return") ?? "").ToLowerInvariant();
-            return CopernicaJson.Write(w =>
+            return mode switch
             {
-                w.WriteStartArray();
-                foreach (var i in mine)
-                {
-                    if (mode == "objects") JsonShapes.Interest(w, i);
-                    else w.WriteStringValue(mode == "ids" ? JsonShapes.Id(i.Id) : i.Name);
-                }
-
-                w.WriteEndArray();
-            });
+                "objects" => (IResult)CopernicaJson.Json<IReadOnlyList<InterestAnswer>>(mine.Select(InterestAnswer.From).ToList(), ProfilesJsonContext.Default.IReadOnlyListInterestAnswer),
+                "ids" => CopernicaJson.Json<IReadOnlyList<string>>(mine.Select(i => JsonShapes.Id(i.Id)).ToList(), ProfilesJsonContext.Default.IReadOnlyListString),
+                _ => CopernicaJson.Json<IReadOnlyList<string>>(mine.Select(i => i.Name).ToList(), ProfilesJsonContext.Default.IReadOnlyListString),
+            };
         }).WithSummary("A profile's interests: names, or with return=ids / return=objects");
 
         g.MapPost("/profile/{id}/interests", (HttpContext http, string id, ProfileService profiles) => SetInterests(http, id, profiles, replace: false))

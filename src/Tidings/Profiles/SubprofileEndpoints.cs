@@ -17,7 +17,8 @@ internal static class SubprofileEndpoints
             var paging = Paging.From(http.Request);
             var page = await subprofiles.SearchAsync(c, p.Row.Id, SearchQuery.From(http.Request, paging), http.RequestAborted);
             var dataOnly = QueryValues.Flag(http.Request, "dataonly");
-            return paging.Result(page.Rows, page.Total, (w, row) => JsonShapes.Subprofile(w, page.Table, row, c.Id, dataOnly, time));
+            var answers = page.Rows.Select(row => SubprofileAnswer.From(page.Table, row, c.Id, dataOnly, time)).ToList();
+            return CopernicaJson.Json(paging.Page(answers, page.Total), ProfilesJsonContext.Default.PageSubprofileAnswer);
         }).WithSummary("A profile's subprofiles in a collection (id or name)");
 
         g.MapPost("/profile/{id}/subprofiles/{collection}", async (HttpContext http, string id, string collection, ProfileService profiles, CollectionService collections, SubprofileService subprofiles) =>
@@ -47,7 +48,8 @@ internal static class SubprofileEndpoints
             var paging = Paging.From(http.Request);
             var page = await subprofiles.SearchAsync(c, null, SearchQuery.From(http.Request, paging), http.RequestAborted);
             var dataOnly = QueryValues.Flag(http.Request, "dataonly");
-            return paging.Result(page.Rows, page.Total, (w, row) => JsonShapes.Subprofile(w, page.Table, row, c.Id, dataOnly, time));
+            var answers = page.Rows.Select(row => SubprofileAnswer.From(page.Table, row, c.Id, dataOnly, time)).ToList();
+            return CopernicaJson.Json(paging.Page(answers, page.Total), ProfilesJsonContext.Default.PageSubprofileAnswer);
         }).WithSummary("Subprofiles of a collection: paging, fields[] filters, orderby/order, dataonly");
 
         g.MapPut("/collection/{id}/subprofiles", async (HttpContext http, string id, CollectionService collections, SubprofileService subprofiles) =>

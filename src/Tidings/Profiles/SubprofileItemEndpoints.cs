@@ -11,7 +11,7 @@ internal static class SubprofileItemEndpoints
         g.MapGet("/subprofile/{id}", async (HttpContext http, string id, SubprofileService subprofiles, CopernicaTime time) =>
         {
             var s = await subprofiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => JsonShapes.Subprofile(w, s.Table, s.Row, s.Collection.Id, false, time));
+            return CopernicaJson.Json(SubprofileAnswer.From(s.Table, s.Row, s.Collection.Id, dataOnly: false, time), ProfilesJsonContext.Default.SubprofileAnswer);
         }).WithSummary("One subprofile");
 
         g.MapMethods("/subprofile/{id}", DatabaseEndpoints.PutOrPost, async (HttpContext http, string id, SubprofileService subprofiles) =>
@@ -33,7 +33,7 @@ internal static class SubprofileItemEndpoints
         g.MapGet("/subprofile/{id}/fields", async (HttpContext http, string id, SubprofileService subprofiles) =>
         {
             var s = await subprofiles.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => JsonShapes.Fields(w, null, s.Table, s.Row));
+            return CopernicaJson.Json(FieldValues.Of(s.Table, s.Row), ProfilesJsonContext.Default.FieldValues);
         }).WithSummary("A subprofile's fields as a flat object");
 
         g.MapMethods("/subprofile/{id}/fields", DatabaseEndpoints.PutOrPost, async (HttpContext http, string id, SubprofileService subprofiles) =>

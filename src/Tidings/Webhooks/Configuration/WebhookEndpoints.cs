@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Tidings.Rest;
 using Tidings.Rejections;
 
@@ -12,6 +10,8 @@ namespace Tidings.Webhooks.Configuration;
 internal static class WebhookEndpoints
 {
     private static readonly string[] PutOrPost = ["PUT", "POST"];
+
+    private static WebhookConfigurationJsonContext Contracts => WebhookConfigurationJsonContext.Default;
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -27,14 +27,14 @@ internal static class WebhookEndpoints
         {
             var paging = Paging.From(http.Request);
             var (items, total) = await service.ListAsync(http.Caller().AccountId, paging.Offset, paging.Take, http.RequestAborted);
-            return paging.Result(items, total, (w, x) => Write(w, x, time));
+            return CopernicaJson.Json(paging.Page(Answers(items, time), total), Contracts.PageWebhookAnswer);
         }).WithSummary("The account's webhooks");
 
         webhooks.MapGet("/webhook", () => CopernicaJson.Error(CopernicaErrors.MissingPathElement(1))).ExcludeFromDescription();
         webhooks.MapGet("/webhook/{id}", async (HttpContext http, string id, WebhookService service, CopernicaTime time) =>
         {
             var webhook = await service.GetAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => Write(w, webhook, time));
+            return CopernicaJson.Json(WebhookAnswer.From(webhook, time), Contracts.WebhookAnswer);
         }).WithSummary("A webhook in Copernica's shape plus Tidings' keys, with whether its handler's domain is validated");
 
         webhooks.MapMethods("/webhook/{id}", PutOrPost, async (HttpContext http, string id, WebhookService service) =>
@@ -56,54 +56,17 @@ internal static class WebhookEndpoints
         {
             var paging = Paging.From(http.Request);
             var (items, total) = await service.ListOfDatabaseAsync(http.Caller().AccountId, id, paging.Offset, paging.Take, http.RequestAborted);
-            return paging.Result(items, total, (w, x) => Write(w, x, time));
+            return CopernicaJson.Json(paging.Page(Answers(items, time), total), Contracts.PageWebhookAnswer);
         }).WithSummary("The webhooks linked to a database (including those of its collections)");
 
         webhooks.MapGet("/collection/{id}/webhooks", async (HttpContext http, string id, WebhookService service, CopernicaTime time) =>
         {
             var paging = Paging.From(http.Request);
             var (items, total) = await service.ListOfCollectionAsync(http.Caller().AccountId, id, paging.Offset, paging.Take, http.RequestAborted);
-            return paging.Result(items, total, (w, x) => Write(w, x, time));
+            return CopernicaJson.Json(paging.Page(Answers(items, time), total), Contracts.PageWebhookAnswer);
         }).WithSummary("The webhooks linked to a collection");
     }
 
-    /// <summary>Copernica's keys first (<c>ID</c>, <c>handler</c>, <c>trigger</c>, <c>callers</c>), then Tidings' extensions.</summary>
-    private static void Write(Utf8JsonWriter w, ValidatedWebhook validated, CopernicaTime time)
-    {
-        var x = validated.Webhook;
-        var triggers = x.TriggerList;
-        w.WriteStartObject();
-        w.WriteString("ID", x.Id.ToString(CultureInfo.InvariantCulture));
-        w.WriteString("handler", x.Handler);
-        w.WriteString("trigger", triggers.Count > 0 ? triggers[0] : "");
-        WriteArray(w, "callers", x.CallerList);
-        WriteId(w, "database", x.DatabaseId);
-        WriteId(w, "collection", x.CollectionId);
-        WriteArray(w, "triggers", triggers);
-        w.WriteString("format", x.Format);
-        w.WriteString("signing", x.Signing);
-        w.WriteNumber("max_concurrency", x.MaxConcurrency);
-        w.WriteNumber("max_per_second", x.MaxPerSecond);
-        w.WriteNumber("batch_max_events", x.BatchMaxEvents);
-        w.WriteNumber("batch_max_ms", x.BatchMaxMs);
-        w.WriteBoolean("ordered", x.Ordered);
-        w.WriteBoolean("enabled", x.Enabled);
-        if (x.DisabledReason is { } reason) w.WriteString("disabled_reason", reason); else w.WriteNull("disabled_reason");
-        w.WriteBoolean("validated", validated.Validated);
-        if (validated.ValidationError is { } why) w.WriteString("validation_error", why); else w.WriteNull("validation_error");
-        w.WriteString("created", time.FormatMs(x.Created));
-        w.WriteEndObject();
-    }
-
-    private static void WriteArray(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values) w.WriteStringValue(v);
-        w.WriteEndArray();
-    }
-
-    private static void WriteId(Utf8JsonWriter w, string name, long? id)
-    {
-        if (id is { } v) w.WriteString(name, v.ToString(CultureInfo.InvariantCulture)); else w.WriteNull(name);
-    }
+    private static List<WebhookAnswer> Answers(IEnumerable<ValidatedWebhook> webhooks, CopernicaTime time) =>
+        webhooks.Select(x => WebhookAnswer.From(x, time)).ToList();
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Tidings.Rest;
@@ -78,48 +76,5 @@ internal sealed class WebhookTester(WebhookSender sender, DomainStore domains, W
             default:
                 return (Encoding.UTF8.GetBytes(data.ToJsonString()), WebhookPayloads.JsonContentType);
         }
-    }
-
-    public static void Write(Utf8JsonWriter w, WebhookTestResult r, bool summary = false)
-    {
-        w.WriteStartObject();
-        w.WriteString("webhook", r.WebhookId.ToString(CultureInfo.InvariantCulture));
-        w.WriteString("handler", r.Handler);
-        w.WriteString("type", r.Type);
-        w.WriteBoolean("validated", r.Validated);
-        w.WriteString("validation_error", r.ValidationError);
-        w.WriteBoolean("success", r.Success);
-        if (r.Status is { } status) w.WriteNumber("status", status); else w.WriteNull("status");
-        w.WriteNumber("latency_ms", r.LatencyMs);
-        w.WriteString("error", r.Error);
-        if (!summary)
-        {
-            w.WriteStartObject("request");
-            w.WriteString("url", r.Handler);
-            WriteHeaders(w, r.RequestHeaders);
-            w.WriteString("body", r.RequestBody);
-            w.WriteEndObject();
-            if (r.Status is null)
-            {
-                w.WriteNull("response");
-            }
-            else
-            {
-                w.WriteStartObject("response");
-                w.WriteNumber("status", r.Status.Value);
-                WriteHeaders(w, r.ResponseHeaders);
-                w.WriteString("body", r.ResponseBody);
-                w.WriteEndObject();
-            }
-        }
-
-        w.WriteEndObject();
-    }
-
-    private static void WriteHeaders(Utf8JsonWriter w, IReadOnlyDictionary<string, string> headers)
-    {
-        w.WriteStartObject("headers");
-        foreach (var (name, value) in headers) w.WriteString(name, value);
-        w.WriteEndObject();
     }
 }

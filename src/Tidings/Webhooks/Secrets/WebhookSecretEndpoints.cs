@@ -1,6 +1,5 @@
-using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Tidings.Rest;
-using Tidings.Webhooks.Signing;
 
 namespace Tidings.Webhooks.Secrets;
 
@@ -21,16 +20,7 @@ internal static class WebhookSecretEndpoints
         {
             var caller = http.Caller();
             var found = await service.ListAsync(caller.AccountId, id, caller.CanWrite, http.RequestAborted);
-            return Private(http, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("webhook", found.WebhookId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                w.WriteStartArray("secrets");
-                foreach (var s in found.Secrets) WriteSecret(w, s, time);
-                w.WriteEndArray();
-                if (found.CurrentEd25519 is { } ed25519) w.WriteString("ed25519_public_key", PublicKey(ed25519)); else w.WriteNull("ed25519_public_key");
-                w.WriteEndObject();
-            });
+            return Private(http, WebhookSecretsAnswer.From(found, time), WebhookSecretJsonContext.Default.WebhookSecretsAnswer);
         }).WithSummary("The webhook's Standard Webhooks secrets (current and those still in their grace period) and its ed25519 public key");
 
         secrets.MapPost("/rotate", async (HttpContext http, string id, WebhookSecretService service, CopernicaTime time) =>
@@ -38,7 +28,7 @@ internal static class WebhookSecretEndpoints
             var webhook = await service.RequireWebhookAsync(http.Caller().AccountId, id, http.RequestAborted);
             var body = await RequestBody.ReadStrictAsync(http, WebhookSecretInput.RotateKeys);
             var created = await service.RotateAsync(webhook, body, http.RequestAborted);
-            return Private(http, w => WriteSecret(w, created, time));
+            return Private(http, WebhookSecretAnswer.From(created, time), WebhookSecretJsonContext.Default.WebhookSecretAnswer);
         }).WithSummary("Generate a new secret (kind hmac or ed25519); the replaced hmac secret keeps signing for grace seconds");
 
         secrets.MapMethods("", PutOrPost, async (HttpContext http, string id, WebhookSecretService service, CopernicaTime time) =>
@@ -46,7 +36,7 @@ internal static class WebhookSecretEndpoints
             var webhook = await service.RequireWebhookAsync(http.Caller().AccountId, id, http.RequestAborted);
             var body = await RequestBody.ReadStrictAsync(http, WebhookSecretInput.ImportKeys);
             var stored = await service.ImportAsync(webhook, body, http.RequestAborted);
-            return Private(http, w => WriteSecret(w, stored, time));
+            return Private(http, WebhookSecretAnswer.From(stored, time), WebhookSecretJsonContext.Default.WebhookSecretAnswer);
         }).WithSummary("Import a secret (whsec_… or whsk_…), e.g. from Svix; the replaced hmac secret keeps signing for grace seconds");
 
         secrets.MapDelete("/ed25519", async (HttpContext http, string id, WebhookSecretService service) =>
@@ -57,22 +47,9 @@ internal static class WebhookSecretEndpoints
     }
 
     /// <summary>Secrets must not stay in shared or browser caches.</summary>
-    private static IResult Private(HttpContext http, Action<Utf8JsonWriter> write)
+    private static CopernicaJsonResult<T> Private<T>(HttpContext http, T answer, JsonTypeInfo<T> type)
     {
         http.Response.Headers.CacheControl = "no-store";
-        return CopernicaJson.Write(write);
+        return CopernicaJson.Json(answer, type);
     }
-
-    private static void WriteSecret(Utf8JsonWriter w, StoredWebhookSecret s, CopernicaTime time)
-    {
-        w.WriteStartObject();
-        w.WriteString("secret", s.Secret);
-        w.WriteString("kind", s.Kind);
-        w.WriteString("created", time.FormatMs(s.Created));
-        if (s.Expires is { } expires) w.WriteString("expires", time.FormatMs(expires)); else w.WriteNull("expires");
-        if (s.Kind == WebhookSecretKinds.Ed25519) w.WriteString("public_key", PublicKey(s));
-        w.WriteEndObject();
-    }
-
-    private static string PublicKey(StoredWebhookSecret s) => Ed25519WebhookKey.Parse(s.Secret).PublicKeyString();
 }

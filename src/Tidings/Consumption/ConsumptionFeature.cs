@@ -30,18 +30,7 @@ internal static class ConsumptionFeature
             var accountId = http.Caller().AccountId;
             var emails = await store.EmailsAsync(accountId, fromMs, toMs, http.RequestAborted);
             var calls = await apiCalls.CallsAsync(accountId, fromMs, toMs, http.RequestAborted);
-            return CopernicaJson.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("emails", emails);
-                w.WriteNumber("texts", 0);
-                w.WriteNumber("fax", 0);
-                w.WriteNumber("webpages", 0);
-                w.WriteNumber("apicalls", calls);
-                w.WriteNumber("litmustests", 0);
-                w.WriteNumber("twofiftyoktests", 0);
-                w.WriteEndObject();
-            });
+            return CopernicaJson.Json(ConsumptionAnswer.Of(emails, calls), ConsumptionJsonContext.Default.ConsumptionAnswer);
         }).WithSummary("What the account used from the day begin through the day end (YYYY-MM-DD, both required): emails sent and authenticated API calls; the other counters are 0");
         return app;
     }

@@ -18,7 +18,7 @@ internal static class LogFileEndpoints
         {
             var query = http.Request.Query;
             var items = await service.ListAsync(http.Caller().AccountId, query["date"].ToString(), query["type"].ToString(), http.RequestAborted);
-            return CopernicaJson.Write(w => StringArray(w, items));
+            return CopernicaJson.Json(items, RestJsonContext.Default.IReadOnlyListString);
         }).WithSummary("Without parameters: the dates (YYYY-MM-DD, oldest first) that have log files. With date and/or type: the names of those log files");
 
         g.MapGet("/logfile/{name}/{format}", async (HttpContext http, string name, string format, LogFileService service, LogFileStreamer streamer) =>
@@ -28,13 +28,6 @@ internal static class LogFileEndpoints
                 http.Caller().AccountId, name, format, query["from"].ToString(), query["after"].ToString(), query["header"].ToString(), http.RequestAborted);
             return new LogFileResult(streamer, download);
         }).WithSummary("Download a log file (<type>.<YYYY-MM-DD>.log) as csv, json or xml. from=<unix time>: only entries after it; after=<seq>: only entries after the one with that seq (see the X-Tidings-Last-Seq header); header=true: CSV with a header row");
-    }
-
-    private static void StringArray(Utf8JsonWriter w, IEnumerable<string> values)
-    {
-        w.WriteStartArray();
-        foreach (var v in values) w.WriteStringValue(v);
-        w.WriteEndArray();
     }
 
     private sealed class LogFileResult(LogFileStreamer streamer, LogFileDownload download) : IResult

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Tidings.Profiles;
@@ -29,13 +27,13 @@ internal static class MailingEndpoints
         {
             var paging = Paging.From(http.Request);
             var (items, total) = await store.ListAsync(http.Caller().AccountId, paging, http.Request, http.RequestAborted);
-            return paging.Result(items, total, (w, m) => Mailing(w, m, time));
+            return CopernicaJson.Json(paging.Page(items.Select(m => MailingAnswer.From(m, time)).ToList(), total), MailingJsonContext.Default.PageMailingAnswer);
         }).WithSummary("The account's mailings; filters type (mass, individual), mindestinations, maxdestinations, fromdate, todate");
 
         g.MapGet("/ms/emailing/{id}", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
         {
             var m = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
-            return CopernicaJson.Write(w => Mailing(w, m, time));
+            return CopernicaJson.Json(MailingAnswer.From(m, time), MailingJsonContext.Default.MailingAnswer);
         }).WithSummary("One mailing; status is preparing while destinations are still being created, then sent");
 
         g.MapGet("/ms/emailing/{id}/destinations", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
@@ -43,18 +41,16 @@ internal static class MailingEndpoints
             var m = await store.RequireAsync(http.Caller().AccountId, id, http.RequestAborted);
             var paging = Paging.From(http.Request);
             var (items, total) = await store.DestinationsAsync(m.Id, paging, http.RequestAborted);
-            var links = JsonNode.Parse(m.Links) as JsonArray ?? [];
+            var links = DestinationAnswer.LinksOf(m);
             var baseUrl = TrackingUrls.Base(http);
-            return paging.Result(items, total, (w, d) => Destination(w, d, links, baseUrl, time));
+            return CopernicaJson.Json(paging.Page(items.Select(d => DestinationAnswer.From(d, links, baseUrl, time)).ToList(), total), MailingJsonContext.Default.PageDestinationAnswer);
         }).WithSummary("The messages of a mailing, with message ids and tracking links for the mail transfer agent");
 
         g.MapGet("/ms/destination/{id}", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
         {
             var d = await store.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RequestRejectedException("No destination with supplied ID");
-            var m = await store.RequireAsync(http.Caller().AccountId, JsonShapes.Id(d.MailingId), http.RequestAborted);
-            var links = JsonNode.Parse(m.Links) as JsonArray ?? [];
-            var baseUrl = TrackingUrls.Base(http);
-            return CopernicaJson.Write(w => Destination(w, d, links, baseUrl, time));
+            var m = await store.RequireAsync(http.Caller().AccountId, MailingIds.Text(d.MailingId), http.RequestAborted);
+            return CopernicaJson.Json(DestinationAnswer.From(d, DestinationAnswer.LinksOf(m), TrackingUrls.Base(http), time), MailingJsonContext.Default.DestinationAnswer);
         }).WithSummary("One message by numeric id or message id");
     }
 
@@ -91,63 +87,4 @@ internal static class MailingEndpoints
             from is null ? "" : DatabaseEndpoints.Text(from, "name") ?? "", from is null ? "" : DatabaseEndpoints.Text(from, "email") ?? "",
             DatabaseEndpoints.Text(body, "senderdomain") ?? "", tags, links, type);
     }
-
-    private static void Mailing(Utf8JsonWriter w, MailingRecord m, CopernicaTime time)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", JsonShapes.Id(m.Id));
-        w.WriteString("timestamp", time.FormatMs(m.Created));
-        w.WriteString("template", JsonShapes.Id(m.TemplateId));
-        w.WriteString("subject", m.Subject);
-        w.WriteStartObject("from_address");
-        w.WriteString("name", m.FromName);
-        w.WriteString("email", m.FromEmail);
-        w.WriteEndObject();
-        w.WriteNumber("destinations", m.Destinations);
-        w.WriteString("type", m.Type);
-        w.WriteStartObject("target");
-        w.WriteString("type", m.TargetType);
-        w.WriteStartArray("sources");
-        w.WriteStartObject();
-        w.WriteString("id", JsonShapes.Id(m.TargetId));
-        w.WriteString("type", m.TargetType);
-        w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WritePropertyName("tags");
-        w.WriteRawValue(m.Tags);
-        w.WriteString("senderdomain", m.SenderDomain);
-        w.WriteString("status", m.Status);
-        w.WritePropertyName("links");
-        w.WriteRawValue(m.Links);
-        w.WriteEndObject();
-    }
-
-    private static void Destination(Utf8JsonWriter w, DestinationRecord d, JsonArray links, string baseUrl, CopernicaTime time)
-    {
-        w.WriteStartObject();
-        w.WriteString("ID", JsonShapes.Id(d.Id));
-        w.WriteString("messageID", d.MessageId);
-        w.WriteString("timestampsent", time.FormatMs(d.Sent));
-        w.WriteString("profile", JsonShapes.Id(d.ProfileId));
-        if (d.SubprofileId is { } s) w.WriteString("subprofile", JsonShapes.Id(s)); else w.WriteNull("subprofile");
-        w.WriteString("mailing", JsonShapes.Id(d.MailingId));
-        w.WriteString("email", d.Email);
-        w.WriteStartObject("tracking");
-        w.WriteString("open", TrackingUrls.Open(baseUrl, d.Token));
-        w.WriteString("unsubscribe", TrackingUrls.Unsubscribe(baseUrl, d.Token));
-        w.WriteStartArray("links");
-        for (var i = 0; i < links.Count; i++)
-        {
-            w.WriteStartObject();
-            w.WriteString("url", links[i]!.GetValue<string>());
-            w.WriteString("tracked", TrackingUrls.Click(baseUrl, d.Token, i));
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
-
 }

@@ -4,7 +4,7 @@ using static Tidings.ApiDocs.JsonSchemas;
 
 namespace Tidings.ApiDocs;
 
-/// <summary>Webhook delivery (Webhooks/Dispatch/WebhookDeliveryEndpoints.cs, WebhookTester.cs) and the mail transfer agent (MtaResults/).</summary>
+/// <summary>Webhook delivery (the answer records in Webhooks/Dispatch/*Answer*.cs) and the mail transfer agent (MtaResults/).</summary>
 internal sealed partial class ComponentSchemas
 {
     private void AddWebhookDelivery()

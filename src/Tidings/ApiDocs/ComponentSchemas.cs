@@ -5,7 +5,7 @@ namespace Tidings.ApiDocs;
 
 /// <summary>
 /// The named schemas of the document (<c>#/components/schemas</c>): what Tidings really writes and reads, shape by
-/// shape (the writers are in the features' JsonShapes and endpoint files). Split by feature over partial files.
+/// shape (the answer records are in the features' *Answer*.cs files). Split by feature over partial files.
 /// </summary>
 internal sealed partial class ComponentSchemas(OpenApiDocument document)
 {

@@ -12,7 +12,7 @@ internal sealed record DatabaseAnswer(
     {
         var d = details.Database;
         return new DatabaseAnswer(
-            JsonShapes.Id(d.Id), d.Name, d.Description, d.Archived, time.FormatMs(d.Created),
+            RestIds.Text(d.Id), d.Name, d.Description, d.Archived, time.FormatMs(d.Created),
             Page<FieldAnswer>.Whole(details.Fields.All.Select(FieldAnswer.From).ToList()),
             Page<InterestAnswer>.Whole(details.Interests.Select(InterestAnswer.From).ToList()),
             Page<CollectionAnswer>.Whole(details.Collections.Select(CollectionAnswer.From).ToList()),
@@ -28,7 +28,7 @@ internal sealed record CollectionAnswer(
     {
         var c = details.Collection;
         return new CollectionAnswer(
-            JsonShapes.Id(c.Id), c.Name, JsonShapes.Id(c.DatabaseId), Page<FieldAnswer>.Whole(details.Fields.All.Select(FieldAnswer.From).ToList()), new RawJson(c.Intentions));
+            RestIds.Text(c.Id), c.Name, RestIds.Text(c.DatabaseId), Page<FieldAnswer>.Whole(details.Fields.All.Select(FieldAnswer.From).ToList()), new RawJson(c.Intentions));
     }
 }
 
@@ -38,13 +38,13 @@ internal sealed record FieldAnswer(
     string Length, string Textlines, bool Hidden, bool Index)
 {
     public static FieldAnswer From(FieldDefinition f) => new(
-        JsonShapes.Id(f.Id), f.Name, f.Type, f.DefaultValue, f.Displayed, f.Ordered, JsonShapes.Id(f.Length), JsonShapes.Id(f.Textlines), f.Hidden, f.Indexed);
+        RestIds.Text(f.Id), f.Name, f.Type, f.DefaultValue, f.Displayed, f.Ordered, RestIds.Text(f.Length), RestIds.Text(f.Textlines), f.Hidden, f.Indexed);
 }
 
 /// <summary>An interest of a database.</summary>
 internal sealed record InterestAnswer([property: JsonPropertyName("ID")] string Id, string Name, string Group)
 {
-    public static InterestAnswer From(InterestRecord i) => new(JsonShapes.Id(i.Id), i.Name, i.Group);
+    public static InterestAnswer From(InterestRecord i) => new(RestIds.Text(i.Id), i.Name, i.Group);
 }
 
 /// <summary>The unsubscribe behaviour of a database or collection; <c>fields</c> is the stored JSON, written as given.</summary>

@@ -27,10 +27,10 @@ internal sealed record ProfileAnswer(
         From(p.Table, p.Row, p.AllInterests.Where(i => p.Interests.Contains(i.Id)).Select(i => i.Name).ToList(), p.Database.Id, dataOnly: false, time);
 
     private static ProfileAnswer From(ValueTable table, ValueRow row, IReadOnlyList<string> interests, long databaseId, bool dataOnly, CopernicaTime time) => new(
-        JsonShapes.Id(row.Id),
+        RestIds.Text(row.Id),
         FieldValues.Of(table, row),
         interests,
-        dataOnly ? null : JsonShapes.Id(databaseId),
+        dataOnly ? null : RestIds.Text(databaseId),
         dataOnly ? null : row.Secret,
         dataOnly ? null : time.FormatMs(row.Created),
         time.FormatMs(row.Modified),
@@ -49,11 +49,11 @@ internal sealed record SubprofileAnswer(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Removal? Removed)
 {
     public static SubprofileAnswer From(ValueTable table, ValueRow row, long collectionId, bool dataOnly, CopernicaTime time) => new(
-        JsonShapes.Id(row.Id),
+        RestIds.Text(row.Id),
         dataOnly ? null : row.Secret,
         FieldValues.Of(table, row),
-        JsonShapes.Id(row.ProfileId),
-        JsonShapes.Id(collectionId),
+        RestIds.Text(row.ProfileId),
+        RestIds.Text(collectionId),
         dataOnly ? null : time.FormatMs(row.Created),
         time.FormatMs(row.Modified),
         dataOnly ? null : Removal.Of(row, time));

@@ -51,7 +51,7 @@ internal static class ProfileItemEndpoints
             return mode switch
             {
                 "objects" => (IResult)CopernicaJson.Json<IReadOnlyList<InterestAnswer>>(mine.Select(InterestAnswer.From).ToList(), ProfilesJsonContext.Default.IReadOnlyListInterestAnswer),
-                "ids" => CopernicaJson.Json<IReadOnlyList<string>>(mine.Select(i => JsonShapes.Id(i.Id)).ToList(), ProfilesJsonContext.Default.IReadOnlyListString),
+                "ids" => CopernicaJson.Json<IReadOnlyList<string>>(mine.Select(i => RestIds.Text(i.Id)).ToList(), ProfilesJsonContext.Default.IReadOnlyListString),
                 _ => CopernicaJson.Json<IReadOnlyList<string>>(mine.Select(i => i.Name).ToList(), ProfilesJsonContext.Default.IReadOnlyListString),
             };
         }).WithSummary("A profile's interests: names, or with return=ids / return=objects");

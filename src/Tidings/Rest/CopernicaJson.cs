@@ -23,26 +23,6 @@ internal static class CopernicaJson
     /// <summary>Copernica's error body <c>{"error":{"message":…}}</c> with status 400.</summary>
     public static CopernicaJsonResult<ErrorBody> Error(string message) => Json(ErrorBody.Of(message), RestJsonContext.Default.ErrorBody, StatusCodes.Status400BadRequest);
 
-    // Hand-written answers, still used by endpoints not yet moved to records; removed once none is left.
-    public static IResult Write(Action<Utf8JsonWriter> write, int status = StatusCodes.Status200OK) => new WriterResult(write, status);
-
-    public static IResult Node(System.Text.Json.Nodes.JsonNode? node, int status = StatusCodes.Status200OK) => new WriterResult(w =>
-    {
-        if (node is null) w.WriteNullValue(); else node.WriteTo(w);
-    }, status);
-
-    private sealed class WriterResult(Action<Utf8JsonWriter> write, int status) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = status;
-            httpContext.Response.ContentType = ContentType;
-            await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, WriterOptions);
-            write(writer);
-            await writer.FlushAsync();
-        }
-    }
-
     /// <summary>The same error body written straight to a response, for middleware that runs outside an endpoint.</summary>
     public static Task WriteErrorAsync(HttpContext context, string message, int status = StatusCodes.Status400BadRequest) =>
         Json(ErrorBody.Of(message), RestJsonContext.Default.ErrorBody, status).ExecuteAsync(context);

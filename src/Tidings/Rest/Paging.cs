@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace Tidings.Rest;
@@ -25,27 +24,4 @@ internal sealed record Paging(long Start, long Limit, bool WithTotal)
 
     /// <summary>The page of <paramref name="items"/> as Copernica answers a list request; serialise it with <see cref="CopernicaJson.Json{T}"/>.</summary>
     public Page<T> Page<T>(IReadOnlyList<T> items, long? total) => new(Start, Limit, items.Count, items, WithTotal ? total : null);
-
-    /// <summary>Writes <c>{"start","limit","count","data":[…],"total"}</c> in Copernica's key order.</summary>
-    public IResult Result<T>(IReadOnlyList<T> items, long? total, Action<Utf8JsonWriter, T> writeItem) => CopernicaJson.Write(w => Write(w, items, total, writeItem));
-
-    public void Write<T>(Utf8JsonWriter w, IReadOnlyList<T> items, long? total, Action<Utf8JsonWriter, T> writeItem)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("start", Start);
-        w.WriteNumber("limit", Limit);
-        w.WriteNumber("count", items.Count);
-        w.WriteStartArray("data");
-        foreach (var item in items) writeItem(w, item);
-        w.WriteEndArray();
-        if (WithTotal && total is { } t) w.WriteNumber("total", t);
-        w.WriteEndObject();
-    }
-
-    /// <summary>A nested list (fields of a database, …) that is always returned whole.</summary>
-    public static void WriteWhole<T>(Utf8JsonWriter w, string name, IReadOnlyList<T> items, Action<Utf8JsonWriter, T> writeItem)
-    {
-        w.WritePropertyName(name);
-        new Paging(0, 1000, true).Write(w, items, items.Count, writeItem);
-    }
 }

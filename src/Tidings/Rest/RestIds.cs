@@ -9,6 +9,9 @@ namespace Tidings.Rest;
 /// </summary>
 internal static class RestIds
 {
+    /// <summary>An id as Copernica writes it in an answer: a string of digits.</summary>
+    public static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
+
     public static bool TryParse(string? text, out long id)
     {
         id = 0;

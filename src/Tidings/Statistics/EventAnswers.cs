@@ -21,46 +21,46 @@ internal sealed record EventBasics(string Id, string Mailing, string Timestamp, 
     private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
 }
 
-internal sealed record DeliveryAnswer(
+internal sealed record DeliveryEventAnswer(
     [property: JsonPropertyName("ID")] string Id, string Mailing, string Timestamp, long Attempts, string Destination,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Profile,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Subprofile)
 {
-    public static DeliveryAnswer From(EventBasics b, EventPayload p) => new(
+    public static DeliveryEventAnswer From(EventBasics b, EventPayload p) => new(
         b.Id, b.Mailing, b.Timestamp, long.TryParse(p.Text("attempts"), CultureInfo.InvariantCulture, out var attempts) ? attempts : 0, b.Destination, b.Profile, b.Subprofile);
 }
 
-internal sealed record ImpressionAnswer(
+internal sealed record ImpressionEventAnswer(
     [property: JsonPropertyName("ID")] string Id, string Mailing, string Timestamp, string? Ip,
     [property: JsonPropertyName("useragent")] string? UserAgent, string Device, string Destination,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Profile,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Subprofile)
 {
-    public static ImpressionAnswer From(EventBasics b, EventPayload p)
+    public static ImpressionEventAnswer From(EventBasics b, EventPayload p)
     {
         var userAgent = p.Text("useragent");
         return new(b.Id, b.Mailing, b.Timestamp, p.Text("ip"), userAgent, Devices.FromUserAgent(userAgent), b.Destination, b.Profile, b.Subprofile);
     }
 }
 
-internal sealed record ClickAnswer(
+internal sealed record ClickEventAnswer(
     [property: JsonPropertyName("ID")] string Id, string Mailing, string? Link, string Timestamp, string? Ip,
     [property: JsonPropertyName("useragent")] string? UserAgent, string Destination,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Profile,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Subprofile)
 {
-    public static ClickAnswer From(EventBasics b, EventPayload p) => new(
+    public static ClickEventAnswer From(EventBasics b, EventPayload p) => new(
         b.Id, b.Mailing, p.Text("url"), b.Timestamp, p.Text("ip"), p.Text("useragent"), b.Destination, b.Profile, b.Subprofile);
 }
 
-internal sealed record ErrorAnswer(
+internal sealed record ErrorEventAnswer(
     [property: JsonPropertyName("ID")] string Id, string Mailing, string Timestamp, string? Status,
     [property: JsonPropertyName("errorcode")] string ErrorCode, string Description,
     [property: JsonPropertyName("errortype")] string ErrorType, string Destination,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Profile,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Subprofile)
 {
-    public static ErrorAnswer From(EventBasics b, EventPayload p, string type) => new(
+    public static ErrorEventAnswer From(EventBasics b, EventPayload p, string type) => new(
         b.Id, b.Mailing, b.Timestamp, p.Text("status"), p.Text("code") ?? "0", p.Text("description") ?? "", ErrorTypeOf(type, p), b.Destination, b.Profile, b.Subprofile);
 
     /// <summary>A failure's own <c>errortype</c>; for a DSN bounce, hard (5.x.x) or soft (4.x.x) from its status.</summary>
@@ -73,22 +73,22 @@ internal sealed record ErrorAnswer(
     }
 }
 
-internal sealed record AbuseAnswer(
+internal sealed record AbuseEventAnswer(
     [property: JsonPropertyName("ID")] string Id, string Mailing, string Timestamp, RawJson Report, string Destination,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Profile,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Subprofile)
 {
-    public static AbuseAnswer From(EventBasics b, EventPayload p) => new(b.Id, b.Mailing, b.Timestamp, p.Report(), b.Destination, b.Profile, b.Subprofile);
+    public static AbuseEventAnswer From(EventBasics b, EventPayload p) => new(b.Id, b.Mailing, b.Timestamp, p.Report(), b.Destination, b.Profile, b.Subprofile);
 }
 
 /// <summary>An unsubscribe; a mailing's list adds <c>success</c> (always true: the unsubscribe was carried out).</summary>
-internal sealed record UnsubscribeAnswer(
+internal sealed record UnsubscribeEventAnswer(
     [property: JsonPropertyName("ID")] string Id, string Mailing, string Timestamp, string Destination, string? Source,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Success,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Profile,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] ShownText Subprofile)
 {
-    public static UnsubscribeAnswer From(EventBasics b, EventPayload p, ListScope scope) => new(
+    public static UnsubscribeEventAnswer From(EventBasics b, EventPayload p, ListScope scope) => new(
         b.Id, b.Mailing, b.Timestamp, b.Destination, p.Text("source"), scope == ListScope.Mailing ? true : null, b.Profile, b.Subprofile);
 }
 
@@ -107,12 +107,12 @@ internal static class EventAnswers
         var json = StatisticsJsonContext.Default;
         return list switch
         {
-            MailingCounters.Deliveries => CopernicaJson.Json(paging.Page(Map((b, p, _) => DeliveryAnswer.From(b, p)), total), json.PageDeliveryAnswer),
-            MailingCounters.Impressions => CopernicaJson.Json(paging.Page(Map((b, p, _) => ImpressionAnswer.From(b, p)), total), json.PageImpressionAnswer),
-            MailingCounters.Clicks => CopernicaJson.Json(paging.Page(Map((b, p, _) => ClickAnswer.From(b, p)), total), json.PageClickAnswer),
-            MailingCounters.Errors => CopernicaJson.Json(paging.Page(Map((b, p, e) => ErrorAnswer.From(b, p, e.Type)), total), json.PageErrorAnswer),
-            MailingCounters.Abuses => CopernicaJson.Json(paging.Page(Map((b, p, _) => AbuseAnswer.From(b, p)), total), json.PageAbuseAnswer),
-            MailingCounters.Unsubscribes => CopernicaJson.Json(paging.Page(Map((b, p, _) => UnsubscribeAnswer.From(b, p, scope)), total), json.PageUnsubscribeAnswer),
+            MailingCounters.Deliveries => CopernicaJson.Json(paging.Page(Map((b, p, _) => DeliveryEventAnswer.From(b, p)), total), json.PageDeliveryEventAnswer),
+            MailingCounters.Impressions => CopernicaJson.Json(paging.Page(Map((b, p, _) => ImpressionEventAnswer.From(b, p)), total), json.PageImpressionEventAnswer),
+            MailingCounters.Clicks => CopernicaJson.Json(paging.Page(Map((b, p, _) => ClickEventAnswer.From(b, p)), total), json.PageClickEventAnswer),
+            MailingCounters.Errors => CopernicaJson.Json(paging.Page(Map((b, p, e) => ErrorEventAnswer.From(b, p, e.Type)), total), json.PageErrorEventAnswer),
+            MailingCounters.Abuses => CopernicaJson.Json(paging.Page(Map((b, p, _) => AbuseEventAnswer.From(b, p)), total), json.PageAbuseEventAnswer),
+            MailingCounters.Unsubscribes => CopernicaJson.Json(paging.Page(Map((b, p, _) => UnsubscribeEventAnswer.From(b, p, scope)), total), json.PageUnsubscribeEventAnswer),
             _ => throw new ArgumentOutOfRangeException(nameof(list), list, "not an event list"),
         };
     }

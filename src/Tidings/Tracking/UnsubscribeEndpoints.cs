@@ -92,7 +92,7 @@ internal sealed class UnsubscribeEndpoints(JournalWriter journal, IStorage stora
     /// <summary>Carries out the behaviour configured for the database or collection; returns its name.</summary>
     private async Task<string> ApplyBehaviorAsync(DestinationRef d, CancellationToken ct)
     {
-        var id = d.SubprofileId is null ? JsonShapes.Id(d.DatabaseId) : JsonShapes.Id(d.CollectionId);
+        var id = d.SubprofileId is null ? RestIds.Text(d.DatabaseId) : RestIds.Text(d.CollectionId);
         var (behavior, fieldsJson) = d.SubprofileId is null
             ? await databases.FindDatabaseAsync(d.AccountId, id, ct) is { } database ? (database.UnsubscribeBehavior, database.UnsubscribeFields) : ("nothing", "{}")
             : await databases.FindCollectionAsync(d.AccountId, id, null, ct) is { } collection ? (collection.UnsubscribeBehavior, collection.UnsubscribeFields) : ("nothing", "{}");

@@ -20,6 +20,7 @@ using Tidings.Webhooks.Dispatch;
 using Tidings.Webhooks.Secrets;
 using Tidings.Webhooks.Signing;
 using Tidings.Tracking;
+using Tidings.Users;
 
 var request = AdminCommandLine.Parse(args);
 if (request == CommandLineRequest.Version)
@@ -36,6 +37,7 @@ builder.AddJournal();
 builder.AddSecretProtection();
 builder.AddRest();
 builder.AddAccounts();
+builder.AddUsers();
 builder.AddConsumption();
 builder.AddProfiles();
 builder.AddEvents();

@@ -27,6 +27,7 @@ public sealed partial class LogEventIdTests
         ("Tidings.Statistics", 8000, 8999),
         ("Tidings.LogFiles", 9000, 9999),
         ("Tidings.Webhooks", 14000, 14999),
+        ("Tidings.Users", 15000, 15999),
     ];
 
     [Fact]

@@ -9,14 +9,23 @@ public static class CommandLine
     public static async Task<(int ExitCode, string Output)> RunAsync(string sqlitePath, IEnumerable<string> settings, params string[] args) =>
         await RunAsync(sqlitePath, settings, TimeSpan.FromMinutes(2), null, args);
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(
-        string sqlitePath, IEnumerable<string> settings, TimeSpan timeout, string? workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(
+        string sqlitePath, IEnumerable<string> settings, TimeSpan timeout, string? workingDirectory, params string[] args) =>
+        RunWithInputAsync(sqlitePath, settings, timeout, workingDirectory, input: null, args);
+
+    /// <summary>As <see cref="RunAsync(string, IEnumerable{string}, string[])"/>, with <paramref name="input"/> written to its standard input.</summary>
+    public static Task<(int ExitCode, string Output)> RunWithInputAsync(string sqlitePath, string input, params string[] args) =>
+        RunWithInputAsync(sqlitePath, [], TimeSpan.FromMinutes(2), null, input, args);
+
+    private static async Task<(int ExitCode, string Output)> RunWithInputAsync(
+        string sqlitePath, IEnumerable<string> settings, TimeSpan timeout, string? workingDirectory, string? input, params string[] args)
     {
         var dll = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(dll)!,
         };
         start.ArgumentList.Add(dll);
@@ -25,6 +34,12 @@ public static class CommandLine
         foreach (var s in settings) start.ArgumentList.Add(s);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         bounded.CancelAfter(timeout);
         try

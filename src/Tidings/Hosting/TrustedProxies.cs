@@ -35,7 +35,7 @@ internal static class TrustedProxies
         };
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
-#pragma warning disable ASPDEPR005 // the obsolete list is still consulted: it must not keep a default of its own
+#pragma warning disable ASPDEPR005 // the obsolete list too, in case the middleware still reads it
         options.KnownNetworks.Clear();
 #pragma warning restore ASPDEPR005
         foreach (var network in networks) options.KnownIPNetworks.Add(network);

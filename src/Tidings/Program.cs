@@ -62,6 +62,7 @@ if (!ServerStart.CheckConfiguration(app)) return ServerStart.Failed;
 if (request == CommandLineRequest.Verb) return await AdminCommandLine.RunAsync(app, args);
 if (!ServerStart.LockDataFolder(app)) return ServerStart.Failed;
 
+app.UseTrustedProxies();
 app.UseRest();
 app.MapAccounts();
 app.MapConsumption();

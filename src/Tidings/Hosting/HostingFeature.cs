@@ -2,7 +2,8 @@ namespace Tidings.Hosting;
 
 /// <summary>
 /// The server as a process: its console, its data folder's lock (see <see cref="ServerStart"/>), and its clock: the one
-/// <see cref="TimeProvider"/> everything that reads the time or waits takes, so tests can run it on a fake clock.
+/// <see cref="TimeProvider"/> everything that reads the time or waits takes, so tests can run it on a fake clock; and
+/// the reverse proxies it believes (<see cref="TrustedProxies"/>).
 /// </summary>
 internal static class HostingFeature
 {
@@ -11,6 +12,7 @@ internal static class HostingFeature
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<OperatorConsole>();
         builder.Services.AddSingleton<ServerLock>();
+        builder.AddTrustedProxies();
         return builder;
     }
 }

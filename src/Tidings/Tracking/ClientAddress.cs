@@ -1,38 +1,29 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Tidings.Hosting;
 
 namespace Tidings.Tracking;
 
 /// <summary>
 /// The address of the client behind a tracking request. <c>X-Forwarded-For</c> is believed only when the direct peer
 /// is a configured trusted proxy; then the right-most address of the chain that is not a trusted proxy is the client
-/// (the entries to its left were written by the client itself and can be forged).
+/// (the entries to its left were written by the client itself and can be forged). Trusted are the proxies of
+/// <c>Tracking:TrustedProxies</c> and of <c>Server:TrustedProxies</c>; the latter's part of the chain has already been
+/// taken off by the forwarded-headers middleware (<see cref="TrustedProxies"/>), which leaves the peer the address
+/// they forwarded and the header what is left of the chain, so this walk goes on where it stopped.
 /// </summary>
 internal sealed class ClientAddress
 {
     private readonly IPNetwork[] _trusted;
     private readonly int _maxForwarded;
 
-    public ClientAddress(IOptions<TrackingOptions> options)
+    public ClientAddress(IOptions<TrackingOptions> options, IOptions<ServerOptions> server)
     {
-        _trusted = options.Value.TrustedProxies.Select(p => TryParseNetwork(p, out var n) ? n : throw new InvalidOperationException($"Tracking:TrustedProxies: '{p}' is not an IP address or CIDR range")).ToArray();
+        _trusted = options.Value.TrustedProxies
+            .Select(p => ProxyNetwork.TryParse(p, out var n) ? n : throw new InvalidOperationException($"Tracking:TrustedProxies: '{p}' is not an IP address or CIDR range"))
+            .Concat(server.Value.ParsedTrustedProxies())
+            .ToArray();
         _maxForwarded = options.Value.MaxForwardedAddresses;
-    }
-
-    public static bool TryParseNetwork(string text, out IPNetwork network)
-    {
-        text = text.Trim();
-        if (text.Contains('/', StringComparison.Ordinal)) return IPNetwork.TryParse(text, out network);
-        if (IPAddress.TryParse(text, out var address))
-        {
-            address = Normalize(address)!;
-            network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
-            return true;
-        }
-
-        network = default;
-        return false;
     }
 
     /// <summary>The client's address, or null when the server does not know its peer (in-process test host).</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tidings.Hosting;
 
 namespace Tidings.Tracking;
 
@@ -7,7 +8,7 @@ internal static class TrackingFeature
     public static WebApplicationBuilder AddTracking(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<TrackingOptions>().BindConfiguration(TrackingOptions.Section).ValidateDataAnnotations()
-            .Validate(o => o.TrustedProxies.All(p => ClientAddress.TryParseNetwork(p, out _)), "Tracking:TrustedProxies must hold IP addresses or CIDR ranges")
+            .Validate(o => o.TrustedProxies.All(p => ProxyNetwork.TryParse(p, out _)), "Tracking:TrustedProxies must hold IP addresses or CIDR ranges")
             .Validate(o => o.GeoIpReloadInterval >= TimeSpan.Zero, "Tracking:GeoIpReloadInterval must not be negative")
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<TrackingOptions>, GeoIpDatabaseCheck>();

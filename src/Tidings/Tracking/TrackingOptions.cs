@@ -8,9 +8,10 @@ internal sealed class TrackingOptions
     public const string Section = "Tracking";
 
     /// <summary>
-    /// Proxies (IP addresses or CIDR ranges, e.g. <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> header is believed.
-    /// Empty (default): the header is ignored and the recorded IP is the direct peer's. With a trusted peer, the
-    /// recorded IP is the right-most address of the chain that is not itself a trusted proxy.
+    /// Proxies (IP addresses or CIDR ranges, e.g. <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> header tracking
+    /// believes, besides those of <c>Server:TrustedProxies</c> (which the whole server believes). Both empty (default):
+    /// the header is ignored and the recorded IP is the direct peer's. With a trusted peer, the recorded IP is the
+    /// right-most address of the chain that is not itself a trusted proxy.
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace Tidings.Hosting;
+
+/// <summary>Settings of the server as a whole. Bound from the <c>Server</c> section.</summary>
+internal sealed class ServerOptions : IValidatableObject
+{
+    public const string Section = "Server";
+
+    /// <summary>
+    /// Reverse proxies (IP addresses or CIDR ranges, e.g. <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c>,
+    /// <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> are believed, by everything (tracking, REST addresses,
+    /// HTTPS detection). Empty (default): no forwarded header is believed.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>The parsed <see cref="TrustedProxies"/>.</summary>
+    public IReadOnlyList<IPNetwork> ParsedTrustedProxies() =>
+        TrustedProxies.Select(p => ProxyNetwork.TryParse(p, out var network) ? network : throw new InvalidOperationException($"Server:TrustedProxies: '{p}' is not an IP address or CIDR range")).ToList();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in TrustedProxies)
+        {
+            if (!ProxyNetwork.TryParse(proxy, out _))
+            {
+                yield return new ValidationResult($"TrustedProxies: '{proxy}' is not an IP address or CIDR range (e.g. 10.0.0.0/8, 192.0.2.7, fd00::/8).", [nameof(TrustedProxies)]);
+            }
+        }
+    }
+}

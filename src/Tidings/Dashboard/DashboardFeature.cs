@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Tidings.Rejections;
 using Tidings.SecretProtection;
 
 namespace Tidings.Dashboard;
@@ -84,6 +85,13 @@ internal static class DashboardFeature
             try
             {
                 await next(context);
+            }
+            catch (RequestRejectedException) when (!context.Response.HasStarted)
+            {
+                // A rejection a page does not show itself is a lookup that failed: an id that is not in the signed-in
+                // user's account (another account's, or none) is the same 404 as a page that does not exist.
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
             }
             catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {

@@ -1,6 +1,7 @@
 using Tidings.Accounts;
 using Tidings.ApiDocs;
 using Tidings.Consumption;
+using Tidings.Dashboard;
 using Tidings.MtaResults;
 using Tidings.Events;
 using Tidings.Hosting;
@@ -53,6 +54,7 @@ builder.AddLogFiles();
 builder.AddStatistics();
 builder.AddTracking();
 builder.AddApiDocs();
+builder.AddDashboard();
 
 var app = builder.Build();
 if (request == CommandLineRequest.Usage) return AdminCommandLine.PrintUsage(app.Services);
@@ -76,6 +78,7 @@ app.MapLogFiles();
 app.MapStatistics();
 app.MapTracking();
 app.MapApiDocs();
+app.MapDashboard();
 return await ServerStart.RunAsync(app);
 
 public partial class Program;

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Tidings.SecretProtection;
+
+namespace Tidings.Dashboard;
+
+/// <summary>
+/// The web interface under <c>/dashboard</c>: server-rendered Razor Pages (root: this folder) that call the same feature
+/// services as REST, behind a cookie sign-in of their own, with antiforgery tokens on every form, strict security
+/// headers, and Data Protection keys kept in the database encrypted with the master key.
+/// </summary>
+internal static class DashboardFeature
+{
+    public const string SignedInPolicy = "DashboardSignedIn";
+
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section)
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero, "Dashboard:IdleTimeout must be positive")
+            .ValidateOnStart();
+
+        services.AddSingleton<DataProtectionKeyRepository>();
+        services.AddSecretColumn(DataProtectionKeyRepository.XmlColumn);
+        services.AddDataProtection().SetApplicationName("Tidings");
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyRepository>((o, keys) => o.XmlRepository = keys);
+
+        DashboardAuthentication.Add(services);
+        services.AddAuthorizationBuilder().AddPolicy(SignedInPolicy, p => p.AddAuthenticationSchemes(DashboardClaims.Scheme).RequireAuthenticatedUser());
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = ".Tidings.Antiforgery";
+            o.Cookie.Path = DashboardPaths.Root;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SuppressXFrameOptionsHeader = true; // SecurityHeaders says DENY
+        });
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Dashboard";
+            o.Conventions.AuthorizeFolder("/", SignedInPolicy);
+            o.Conventions.AllowAnonymousToPage("/Pages/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Pages/Status");
+        });
+        services.AddSingleton<DashboardAssets>();
+        return builder;
+    }
+
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UseWhen(context => DashboardPaths.IsDashboard(context.Request.Path), dashboard =>
+        {
+            dashboard.Use((context, next) =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    SecurityHeaders.Apply(context.Response.Headers);
+                    return Task.CompletedTask;
+                });
+                return next(context);
+            });
+            dashboard.UseStatusCodePagesWithReExecute(DashboardPaths.Status + "/{0}");
+        });
+
+        // The sign-in cookie is sent only under /dashboard (its path) and only dashboard pages carry authorization
+        // metadata: the REST API keeps its token authentication and meets neither.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseWhen(context => DashboardPaths.IsDashboard(context.Request.Path), dashboard => dashboard.Use(DashboardGate.InvokeAsync));
+
+        app.Services.GetRequiredService<DashboardAssets>().Map(app);
+        app.MapRazorPages();
+        return app;
+    }
+}

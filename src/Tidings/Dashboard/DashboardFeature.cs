@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Tidings.SecretProtection;
 
@@ -23,7 +24,11 @@ internal static class DashboardFeature
         services.AddSingleton<DataProtectionKeyRepository>();
         services.AddSecretColumn(DataProtectionKeyRepository.XmlColumn);
         services.AddDataProtection().SetApplicationName("Tidings");
-        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyRepository>((o, keys) => o.XmlRepository = keys);
+        services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeyRepository>((o, keys) =>
+        {
+            o.XmlRepository = keys;
+            o.XmlEncryptor = new RowEncryptedKeys();
+        });
 
         DashboardAuthentication.Add(services);
         services.AddAuthorizationBuilder().AddPolicy(SignedInPolicy, p => p.AddAuthenticationSchemes(DashboardClaims.Scheme).RequireAuthenticatedUser());
@@ -47,18 +52,23 @@ internal static class DashboardFeature
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        app.UseWhen(context => DashboardPaths.IsDashboard(context.Request.Path), dashboard =>
+        app.UseWhen(context => DashboardPaths.IsDashboard(context.Request.Path), dashboard => dashboard.Use((context, next) =>
         {
-            dashboard.Use((context, next) =>
+            context.Response.OnStarting(() =>
             {
-                context.Response.OnStarting(() =>
-                {
-                    SecurityHeaders.Apply(context.Response.Headers);
-                    return Task.CompletedTask;
-                });
-                return next(context);
+                SecurityHeaders.Apply(context.Response.Headers);
+                return Task.CompletedTask;
             });
-            dashboard.UseStatusCodePagesWithReExecute(DashboardPaths.Status + "/{0}");
+            return next(context);
+        }));
+
+        // Error statuses of dashboard requests are shown on a page of their own. Registered on the application itself, not
+        // in a branch, so the re-executed request is routed again; every other request keeps its own error answers.
+        app.UseStatusCodePagesWithReExecute(DashboardPaths.Status + "/{0}");
+        app.Use((context, next) =>
+        {
+            if (!DashboardPaths.IsDashboard(context.Request.Path) && context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            return next(context);
         });
 
         // The sign-in cookie is sent only under /dashboard (its path) and only dashboard pages carry authorization

@@ -15,5 +15,7 @@ internal static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers.XContentTypeOptions = "nosniff";
+        // Pages show account data (and once a one-time password): not kept by the browser or a proxy. Assets say otherwise.
+        if (string.IsNullOrEmpty(headers.CacheControl)) headers.CacheControl = "no-store";
     }
 }

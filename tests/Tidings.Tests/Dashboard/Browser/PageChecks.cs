@@ -31,7 +31,7 @@ internal static class PageChecks
     }
 
     /// <summary>Both: every page a test reaches is checked, and photographed when asked.</summary>
-    public static async Task CheckAsync(this IPage page, string screenshotName)
+    public static async Task CheckPageAsync(this IPage page, string screenshotName)
     {
         await page.ShouldBeAccessibleAsync();
         await page.ScreenshotAsync(screenshotName);

@@ -36,7 +36,14 @@ internal static class ApiDocsFeature
     {
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("Tidings API reference").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapGet("/", (HttpRequest request) => Results.Redirect(IsBrowserVisit(request) ? "/dashboard" : "/docs")).ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>
+    /// A person typing the address into a browser (no query, HTML accepted) is sent to the dashboard; a request with a
+    /// query (<c>/?wsdl</c>, <c>/?SOAPAPI=WSDL</c>, kept free for the SOAP API) or from a program to the API reference.
+    /// </summary>
+    private static bool IsBrowserVisit(HttpRequest request) =>
+        !request.QueryString.HasValue && request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 }

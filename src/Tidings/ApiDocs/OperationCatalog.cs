@@ -25,7 +25,9 @@ internal static partial class OperationCatalog
     {
         ["/v3/interest"] = "error answer for a path without its id",
         ["/v3/webhook"] = "error answer for a path without its id",
-        ["/"] = "redirect to /docs",
+        ["/"] = "redirect to /docs (a browser: to /dashboard)",
+        ["/dashboard"] = "the dashboard's home page (docs/dashboard.md)",
+        ["/dashboard/*"] = "the dashboard's pages and assets",
         ["/docs"] = "the browsable reference",
         ["/docs/*"] = "the browsable reference's page and scripts",
         ["/openapi/{documentName}.json"] = "this document",

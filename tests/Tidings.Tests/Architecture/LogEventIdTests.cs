@@ -28,6 +28,7 @@ public sealed partial class LogEventIdTests
         ("Tidings.LogFiles", 9000, 9999),
         ("Tidings.Webhooks", 14000, 14999),
         ("Tidings.Users", 15000, 15999),
+        ("Tidings.Dashboard", 16000, 16999),
     ];
 
     [Fact]

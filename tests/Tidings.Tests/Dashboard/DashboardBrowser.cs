@@ -1,7 +1,7 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
-using Microsoft.AspNetCore.Mvc.Testing;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Tidings.Tests.Infrastructure;
 using Tidings.Users;
@@ -12,18 +12,22 @@ namespace Tidings.Tests.Dashboard;
 /// A browser-like client of the dashboard: keeps cookies, does not follow redirects (tests look at them), and posts
 /// forms as a browser would, with the antiforgery token the page carries.
 /// </summary>
-internal sealed class DashboardBrowser(HttpClient http)
+internal sealed class DashboardBrowser(HttpClient http, CookieContainer? cookies = null)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public HttpClient Http { get; } = http;
 
-    public static DashboardBrowser Open(TidingsApp app, bool https = false) => new(app.CreateClient(new WebApplicationFactoryClientOptions
+    public static DashboardBrowser Open(TidingsApp app, bool https = false)
     {
-        AllowAutoRedirect = false,
-        HandleCookies = true,
-        BaseAddress = new Uri(https ? "https://localhost" : "http://localhost"),
-    }));
+        var baseAddress = new Uri(https ? "https://localhost" : "http://localhost");
+        var cookies = new CookieContainer();
+        var http = app.CreateDefaultClient(baseAddress, new CookieHandler(cookies));
+        return new DashboardBrowser(http, cookies);
+    }
+
+    /// <summary>The Cookie header this browser would send to <paramref name="path"/>.</summary>
+    public string CookieHeader(string path) => cookies!.GetCookieHeader(new Uri(Http.BaseAddress!, path));
 
     public Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(path, Ct);
 
@@ -75,5 +79,22 @@ internal sealed class DashboardBrowser(HttpClient http)
         const string password = "correct horse battery";
         var (user, _) = await app.Services.GetRequiredService<UserService>().CreateAsync(id, $"user-{Guid.NewGuid():N}@example.com", role, password, Ct);
         return (user, password);
+    }
+}
+
+/// <summary>Keeps cookies as a browser does (the factory's own handler does too, but does not let tests read them).</summary>
+internal sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var header = cookies.GetCookieHeader(request.RequestUri!);
+        if (header.Length > 0) request.Headers.Add("Cookie", header);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("Set-Cookie", out var values))
+        {
+            foreach (var value in values) cookies.SetCookies(request.RequestUri!, value);
+        }
+
+        return response;
     }
 }

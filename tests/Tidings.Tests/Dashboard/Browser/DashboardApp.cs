@@ -22,7 +22,7 @@ public sealed class DashboardApp : KestrelTidingsApp
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        var (account, _) = await Services.GetRequiredService<AccountService>().CreateAsync("Browser tests", CancellationToken.None);
+        var (account, _) = await Services.GetRequiredService<AccountService>().CreateAsync("Example shop", CancellationToken.None);
         AccountId = account.Id;
     }
 

@@ -43,6 +43,10 @@ internal static partial class DashboardPages
         await Expect(page).ToHaveURLAsync(SignInUrl());
     }
 
+    /// <summary>What the sign-in page says to a locked-out address (it goes on to say until when).</summary>
+    [GeneratedRegex("locked after too many failed sign-ins")]
+    public static partial Regex LockedText();
+
     /// <summary>The home page, <c>/dashboard</c> (with or without a trailing slash).</summary>
     [GeneratedRegex(@"/dashboard/?$")]
     public static partial Regex HomeUrl();

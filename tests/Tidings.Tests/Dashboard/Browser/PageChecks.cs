@@ -22,7 +22,7 @@ internal static class PageChecks
     }
 
     /// <summary>The page's full-length screenshot as <paramref name="name"/>.png, only when <see cref="ScreenshotsVariable"/> is set.</summary>
-    public static async Task ScreenshotAsync(this IPage page, string name)
+    public static async Task SaveScreenshotAsync(this IPage page, string name)
     {
         var folder = Environment.GetEnvironmentVariable(ScreenshotsVariable);
         if (string.IsNullOrWhiteSpace(folder)) return;
@@ -34,6 +34,6 @@ internal static class PageChecks
     public static async Task CheckPageAsync(this IPage page, string screenshotName)
     {
         await page.ShouldBeAccessibleAsync();
-        await page.ScreenshotAsync(screenshotName);
+        await page.SaveScreenshotAsync(screenshotName);
     }
 }

@@ -70,12 +70,12 @@ public sealed class SignInBrowserTests(SharedChromium chromium, DashboardApp app
         }
 
         await page.SubmitSignInAsync(user.Email, "wrong password, the last");
-        await Expect(page.GetByText(new System.Text.RegularExpressions.Regex("locked", System.Text.RegularExpressions.RegexOptions.IgnoreCase))).ToBeVisibleAsync();
+        await Expect(page.GetByText(DashboardPages.LockedText())).ToBeVisibleAsync();
         await page.CheckPageAsync("signin-locked");
 
         await page.SubmitSignInAsync(user.Email, user.Password);
         await Expect(page).ToHaveURLAsync(DashboardPages.SignInUrl());
-        await Expect(page.GetByText(new System.Text.RegularExpressions.Regex("locked", System.Text.RegularExpressions.RegexOptions.IgnoreCase))).ToBeVisibleAsync();
+        await Expect(page.GetByText(DashboardPages.LockedText())).ToBeVisibleAsync();
     }
 
     [Fact(Skip = DashboardBrowserCollection.SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]

@@ -9,7 +9,7 @@ namespace Tidings.Tests.Infrastructure;
 /// The Tidings server in-process but on a real socket (127.0.0.1, a free port), for clients that run in another
 /// process, such as node. Always on its own SQLite file: it serves tests that do not depend on the store.
 /// </summary>
-public sealed class KestrelTidingsApp : TidingsApp
+public class KestrelTidingsApp : TidingsApp
 {
     public KestrelTidingsApp() => UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
 

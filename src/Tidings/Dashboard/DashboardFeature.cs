@@ -65,10 +65,26 @@ internal static class DashboardFeature
         // Error statuses of dashboard requests are shown on a page of their own. Registered on the application itself, not
         // in a branch, so the re-executed request is routed again; every other request keeps its own error answers.
         app.UseStatusCodePagesWithReExecute(DashboardPaths.Status + "/{0}");
-        app.Use((context, next) =>
+        app.Use(async (context, next) =>
         {
-            if (!DashboardPaths.IsDashboard(context.Request.Path) && context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
-            return next(context);
+            if (!DashboardPaths.IsDashboard(context.Request.Path))
+            {
+                if (context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+                await next(context);
+                return;
+            }
+
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                // Shown as the 500 page by the status code pages around this; the details stay in the log.
+                DashboardLog.PageFailed(app.Logger, ex, context.Request.Method, context.Request.Path);
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
         });
 
         // The sign-in cookie is sent only under /dashboard (its path) and only dashboard pages carry authorization

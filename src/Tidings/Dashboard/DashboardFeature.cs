@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Tidings.Rejections;
 using Tidings.SecretProtection;
 
 namespace Tidings.Dashboard;
@@ -45,6 +47,11 @@ internal static class DashboardFeature
             o.Conventions.AuthorizeFolder("/", SignedInPolicy);
             o.Conventions.AllowAnonymousToPage("/Pages/SignIn");
             o.Conventions.AllowAnonymousToPage("/Pages/Status");
+        }).AddMvcOptions(o =>
+        {
+            // The forms are plain HTML: jQuery's bracket keys are not spoken, and a malformed one (a[) would throw.
+            o.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            o.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
         });
         services.AddSingleton<DashboardAssets>();
         return builder;
@@ -52,6 +59,7 @@ internal static class DashboardFeature
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardFeature).FullName!);
         app.UseWhen(context => DashboardPaths.IsDashboard(context.Request.Path), dashboard => dashboard.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
@@ -78,10 +86,17 @@ internal static class DashboardFeature
             {
                 await next(context);
             }
+            catch (RequestRejectedException) when (!context.Response.HasStarted)
+            {
+                // A rejection a page does not show itself is a lookup that failed: an id that is not in the signed-in
+                // user's account (another account's, or none) is the same 404 as a page that does not exist.
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+            }
             catch (Exception ex) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
             {
                 // Shown as the 500 page by the status code pages around this; the details stay in the log.
-                DashboardLog.PageFailed(app.Logger, ex, context.Request.Method, context.Request.Path);
+                DashboardLog.PageFailed(logger, ex, context.Request.Method, context.Request.Path);
                 context.Response.Clear();
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             }

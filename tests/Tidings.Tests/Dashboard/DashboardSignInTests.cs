@@ -211,6 +211,17 @@ public sealed class DashboardSignInTests(TidingsApp app) : IClassFixture<Tidings
             .StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await signedIn.PostAsync("/dashboard/signout", new Dictionary<string, string>())).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
+
+    [Fact]
+    public async Task A_form_with_a_malformed_field_name_is_refused_not_a_server_error()
+    {
+        var browser = DashboardBrowser.Open(app);
+
+        var response = await browser.SubmitAsync("/dashboard/signin", "Sign in", new Dictionary<string, string> { ["a["] = "1", ["email"] = "x@example.com", ["password"] = "x" });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await DashboardBrowser.ParseAsync(response)).QuerySelector("[role=alert]")!.TextContent.Trim().ShouldBe("The e-mail address or password is not right.");
+    }
 }
 
 internal static class UriPaths

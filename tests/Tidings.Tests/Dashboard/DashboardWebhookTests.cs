@@ -38,7 +38,7 @@ public sealed class DashboardWebhookTests(DeliveryApp app) : IClassFixture<Deliv
         await DeliveryApp.CreateWebhookAsync(api, new Uri("https://hooks.example.com/in"), new { trigger = "open" });
         var disabled = await DeliveryApp.CreateWebhookAsync(api, new Uri($"https://{DeliveryApp.ReceiverHost}/disabled"), new { triggers = new[] { "click", "open" } });
         await app.Services.GetRequiredService<IStorage>().WriteAsync(w => w.Connection.ExecuteAsync(
-            "UPDATE webhooks SET enabled = @enabled, disabled_reason = @reason WHERE id = @disabled", new { enabled = false, reason = "Calls failed for 3 days", disabled }, w.Transaction), Ct);
+            "UPDATE webhooks SET enabled = @enabled, disabled_reason = @reason WHERE id = @disabled", new { enabled = 0L, reason = "Calls failed for 3 days", disabled }, w.Transaction), Ct);
         var stranger = await app.NewAccountAsync("Stranger");
         await DeliveryApp.CreateWebhookAsync(stranger, new Uri("https://stranger.example.com/in"), new { trigger = "open" });
 

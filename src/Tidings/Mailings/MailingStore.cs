@@ -23,6 +23,10 @@ internal sealed class MailingStore(IStorage storage, CopernicaTime time, Databas
 
     public static readonly string[] TargetTypes = ["database", "collection", "profile", "subprofile"];
 
+    /// <summary>The mailing a tracking token was sent in, or null for an unknown token; on the caller's connection (a click reads the mailing's links next).</summary>
+    public static Task<long?> MailingOfTokenAsync(System.Data.Common.DbConnection connection, string token, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("SELECT mailing_id FROM destinations WHERE token = @token", new { token }, cancellationToken: ct));
+
     public async Task<long> CreateAsync(long accountId, MailingSpec spec, CancellationToken ct)
     {
         var (targetId, databaseId, collectionId) = await ResolveTargetAsync(accountId, spec, ct);

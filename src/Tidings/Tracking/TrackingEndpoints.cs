@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Events;
 using Tidings.Journal;
@@ -121,7 +120,7 @@ internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage,
     {
         if (!int.TryParse(linkValue as string, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)) return null;
         await using var c = await storage.OpenReadAsync(ct);
-        var mailingId = await c.QuerySingleOrDefaultAsync<long?>(new CommandDefinition("SELECT mailing_id FROM destinations WHERE token = @token", new { token }, cancellationToken: ct));
+        var mailingId = await MailingStore.MailingOfTokenAsync(c, token, ct);
         if (mailingId is null) return null;
         var links = (await enricher.MailingAsync(c, null, mailingId.Value)).Links;
         return index < links.Count && links[index] is JsonValue v && v.TryGetValue<string>(out var url) ? (url, index) : null;

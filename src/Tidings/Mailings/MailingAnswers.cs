@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Tidings.Rest;
@@ -21,8 +20,8 @@ internal sealed record MailingAnswer(
     RawJson Links)
 {
     public static MailingAnswer From(MailingRecord m, CopernicaTime time) => new(
-        MailingIds.Text(m.Id), time.FormatMs(m.Created), MailingIds.Text(m.TemplateId), m.Subject, new FromAddressAnswer(m.FromName, m.FromEmail),
-        m.Destinations, m.Type, new MailingTargetAnswer(m.TargetType, [new TargetSourceAnswer(MailingIds.Text(m.TargetId), m.TargetType)]),
+        RestIds.Text(m.Id), time.FormatMs(m.Created), RestIds.Text(m.TemplateId), m.Subject, new FromAddressAnswer(m.FromName, m.FromEmail),
+        m.Destinations, m.Type, new MailingTargetAnswer(m.TargetType, [new TargetSourceAnswer(RestIds.Text(m.TargetId), m.TargetType)]),
         new RawJson(m.Tags), m.SenderDomain, m.Status, new RawJson(m.Links));
 }
 
@@ -48,8 +47,8 @@ internal sealed record DestinationAnswer(
         (JsonNode.Parse(m.Links) as JsonArray ?? []).Select(l => l!.GetValue<string>()).ToList();
 
     public static DestinationAnswer From(DestinationRecord d, IReadOnlyList<string> links, string baseUrl, CopernicaTime time) => new(
-        MailingIds.Text(d.Id), d.MessageId, time.FormatMs(d.Sent), MailingIds.Text(d.ProfileId), d.SubprofileId is { } s ? MailingIds.Text(s) : null,
-        MailingIds.Text(d.MailingId), d.Email,
+        RestIds.Text(d.Id), d.MessageId, time.FormatMs(d.Sent), RestIds.Text(d.ProfileId), d.SubprofileId is { } s ? RestIds.Text(s) : null,
+        RestIds.Text(d.MailingId), d.Email,
         new TrackingAnswer(
             TrackingUrls.Open(baseUrl, d.Token),
             TrackingUrls.Unsubscribe(baseUrl, d.Token),
@@ -59,12 +58,6 @@ internal sealed record DestinationAnswer(
 internal sealed record TrackingAnswer(string Open, string Unsubscribe, IReadOnlyList<TrackedLinkAnswer> Links);
 
 internal sealed record TrackedLinkAnswer(string Url, string Tracked);
-
-/// <summary>Ids as Copernica writes them: decimal strings.</summary>
-internal static class MailingIds
-{
-    public static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
-}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(MailingAnswer))]

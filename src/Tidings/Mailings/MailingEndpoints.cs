@@ -49,7 +49,7 @@ internal static class MailingEndpoints
         g.MapGet("/ms/destination/{id}", async (HttpContext http, string id, MailingStore store, CopernicaTime time) =>
         {
             var d = await store.FindDestinationAsync(http.Caller().AccountId, id, http.RequestAborted) ?? throw new RequestRejectedException("No destination with supplied ID");
-            var m = await store.RequireAsync(http.Caller().AccountId, MailingIds.Text(d.MailingId), http.RequestAborted);
+            var m = await store.RequireAsync(http.Caller().AccountId, RestIds.Text(d.MailingId), http.RequestAborted);
             return CopernicaJson.Json(DestinationAnswer.From(d, DestinationAnswer.LinksOf(m), TrackingUrls.Base(http), time), MailingJsonContext.Default.DestinationAnswer);
         }).WithSummary("One message by numeric id or message id");
     }

@@ -10,6 +10,14 @@ internal static class DashboardPaths
     public const string Assets = "/dashboard/assets";
     public const string Status = "/dashboard/status";
     public const string Users = "/dashboard/users";
+    public const string Webhooks = "/dashboard/webhooks";
+    public const string Domains = "/dashboard/domains";
+    public const string Databases = "/dashboard/databases";
+    public const string Statistics = "/dashboard/statistics";
+    public const string LogFiles = "/dashboard/logfiles";
+    public const string Audit = "/dashboard/audit";
+    public const string Tokens = "/dashboard/tokens";
+    public const string Account = "/dashboard/account";
 
     public static bool IsDashboard(PathString path) => path.StartsWithSegments(Root, StringComparison.OrdinalIgnoreCase);
 

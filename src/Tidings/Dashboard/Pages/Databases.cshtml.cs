@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tidings.Profiles;
 
@@ -19,10 +20,11 @@ internal sealed class DatabasesModel(DatabaseService databases) : PageModel
     public bool HasPrevious => PageNumber > 1;
     public bool HasNext => (long)PageNumber * PageSize < Total;
 
-    public async Task OnGetAsync(int page = 1)
+    // Bound from the query by name: a parameter called "page" would bind Razor Pages' own route value (the page's path).
+    public async Task OnGetAsync([FromQuery(Name = "page")] int number = 1)
     {
         var account = DashboardClaims.Require(User).AccountId;
-        PageNumber = Math.Max(1, page);
+        PageNumber = Math.Max(1, number);
         (Items, Total) = await databases.ListAsync(account, (long)(PageNumber - 1) * PageSize, PageSize, HttpContext.RequestAborted);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tidings.Profiles;
 
@@ -17,7 +18,8 @@ internal sealed class ProfileDetailModel(ProfileService profiles, CollectionServ
     public ProfileView Profile { get; private set; } = null!;
     public IReadOnlyList<CollectionSubprofiles> Collections { get; private set; } = [];
 
-    public async Task OnGetAsync(long id, long? collection, int page = 1)
+    // "page" bound from the query by name: as a plain parameter it would bind Razor Pages' own route value (the page's path).
+    public async Task OnGetAsync(long id, long? collection, [FromQuery(Name = "page")] int pageNumber = 1)
     {
         var account = DashboardClaims.Require(User).AccountId;
         var ct = HttpContext.RequestAborted;
@@ -25,7 +27,7 @@ internal sealed class ProfileDetailModel(ProfileService profiles, CollectionServ
         var list = new List<CollectionSubprofiles>();
         foreach (var c in await collections.ListAsync(Profile.Database, ct))
         {
-            var number = c.Collection.Id == collection ? Math.Max(1, page) : 1;
+            var number = c.Collection.Id == collection ? Math.Max(1, pageNumber) : 1;
             var search = new ProfileSearch([], null, null, (long)(number - 1) * SubprofilePageSize, SubprofilePageSize, WithTotal: true);
             var found = await subprofiles.SearchAsync(c.Collection, Profile.Row.Id, search, ct);
             list.Add(new CollectionSubprofiles(c.Collection, new ValueRowsView(found.Table.Fields, found.Rows, Subprofiles: true, $"Subprofiles in {c.Collection.Name}"), found.Total ?? 0, number));

@@ -35,6 +35,9 @@ public sealed class ServerProcess : IDisposable
 
     public string Token { get; private set; } = "";
 
+    /// <summary>The server's SQLite file, for admin verbs (<c>users create</c>) run against the same store.</summary>
+    public string DatabasePath => Path.Combine(_folder.FullName, "tidings.db");
+
     /// <summary>Builds the server in Release (unless <paramref name="build"/> is false) and returns the path of Tidings.dll.</summary>
     public static string LocateServer(bool build)
     {

@@ -26,7 +26,13 @@ internal sealed record ValueRowsView(FieldSet Fields, IReadOnlyList<ValueRow> Ro
 }
 
 /// <summary>What the search form of a profile or subprofile page shows: the search as given, the fields to order by, the service's refusal.</summary>
-internal sealed record SearchFormView(DataSearch Search, FieldSet Fields, string Action, string? Error, string Subject);
+internal sealed record SearchFormView(DataSearch Search, FieldSet Fields, string Action, string? Error, string Subject)
+{
+    /// <summary>An example condition on a field the database or collection has (its e-mail address when it has one).</summary>
+    public string Example => Fields.Find("email") is { } email ? email.Name + "==ann@example.com"
+        : Fields.All.Count > 0 ? Fields.All[0].Name + "==" + (FieldTypes.IsNumeric(Fields.All[0].Type) ? "10" : "value")
+        : "id==1";
+}
 
 /// <summary>The webhooks linked to a database or collection, as those pages list them.</summary>
 internal sealed record LinkedWebhooksView(IReadOnlyList<LinkedWebhook> Items, long Total, string Subject);

@@ -7,7 +7,7 @@ namespace Tidings.Dashboard;
 /// A page of profiles or subprofiles as a table: the fields marked to display (all when none is), at most
 /// <see cref="MaxColumns"/> of them, so a database with a hundred fields still fits; the row's own page shows every field.
 /// </summary>
-/// <param name="Subprofiles">Rows are subprofiles: their ids are not links (they have no page); <paramref name="ShowProfile"/> adds their profile.</param>
+/// <param name="Subprofiles">Rows are subprofiles (their ids link to the subprofile page); <paramref name="ShowProfile"/> adds a column linking to their profile.</param>
 internal sealed record ValueRowsView(FieldSet Fields, IReadOnlyList<ValueRow> Rows, bool Subprofiles, string Label, bool ShowProfile = false)
 {
     public const int MaxColumns = 8;

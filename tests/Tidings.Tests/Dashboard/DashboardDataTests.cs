@@ -256,7 +256,7 @@ public sealed class DashboardDataTests(TidingsApp app) : IClassFixture<TidingsAp
         inOrders.QuerySelector("h2")!.TextContent.ShouldBe("Orders: 23 subprofiles");
         inOrders.QuerySelectorAll("tbody tr").Length.ShouldBe(20);
         inOrders.QuerySelectorAll("tbody tr").Select(r => Cells(r)[1]).ShouldNotContain("Bob's lamp");
-        inOrders.QuerySelector("tbody tr a").ShouldBeNull("subprofiles have no page of their own");
+        inOrders.QuerySelectorAll("tbody tr a").Select(a => a.GetAttribute("href")).ShouldAllBe(h => h!.StartsWith("/dashboard/subprofiles/", StringComparison.Ordinal), "only the subprofile's own page: the profile is this one");
         var next = inOrders.QuerySelector("a[rel=next]")!.GetAttribute("href")!;
         next.ShouldBe($"/dashboard/profiles/{ann}?collection={orders}&page=2#collection-{orders}");
         page.QuerySelector($"#collection-{returns} h2")!.TextContent.ShouldBe("Returns: 0 subprofiles");
@@ -293,7 +293,17 @@ public sealed class DashboardDataTests(TidingsApp app) : IClassFixture<TidingsAp
         found.QuerySelector("#results-title")!.TextContent.ShouldBe("1 subprofile found");
         var row = found.QuerySelector("table.values tbody tr")!;
         Cells(row)[2..4].ShouldBe(["Bookcase", "250"]);
-        row.QuerySelector("a")!.GetAttribute("href").ShouldBe($"/dashboard/profiles/{bob}");
+        row.QuerySelectorAll("a")[1].GetAttribute("href").ShouldBe($"/dashboard/profiles/{bob}");
+
+        var subprofile = row.QuerySelector("td a")!.GetAttribute("href")!;
+        subprofile.ShouldBe($"/dashboard/subprofiles/{Cells(row)[0]}");
+        var detail = await browser.PageAsync(subprofile);
+        detail.QuerySelector("h1")!.TextContent.ShouldBe($"Subprofile {Cells(row)[0]}");
+        var facts = Facts(detail.QuerySelector("section[aria-labelledby=fields-title]")!);
+        facts["product"].ShouldBe("Bookcase");
+        facts["amount"].ShouldBe("250");
+        detail.QuerySelector(".lead a")!.GetAttribute("href").ShouldBe($"/dashboard/profiles/{bob}");
+        detail.QuerySelectorAll(".crumbs a").Select(a => a.GetAttribute("href")).ShouldContain($"/dashboard/collections/{orders}");
 
         var refused = await browser.PageAsync($"/dashboard/collections/{orders}?fields[]=amount");
         refused.QuerySelector("#search-error")!.TextContent.ShouldStartWith("Invalid condition 'amount'");
@@ -306,12 +316,13 @@ public sealed class DashboardDataTests(TidingsApp app) : IClassFixture<TidingsAp
         var stranger = await app.NewAccountAsync("Theirs");
         var (database, collection) = await PeopleAsync(stranger, "Their people");
         var profile = await stranger.CreateProfileAsync(database, new { email = "secret@example.com" });
+        var subprofile = await stranger.CreateAsync($"/v3/profile/{profile}/subprofiles/{collection}", new { product = "Secret book" });
 
         foreach (var path in new[]
         {
             $"/dashboard/databases/{database}", $"/dashboard/databases/{database}/profiles", $"/dashboard/databases/{database}/profiles?fields[]=email%3D%3Dsecret%40example.com",
-            $"/dashboard/profiles/{profile}", $"/dashboard/collections/{collection}",
-            "/dashboard/databases/999999999", "/dashboard/databases/999999999/profiles", "/dashboard/profiles/999999999", "/dashboard/collections/999999999",
+            $"/dashboard/profiles/{profile}", $"/dashboard/collections/{collection}", $"/dashboard/subprofiles/{subprofile}",
+            "/dashboard/subprofiles/999999999", "/dashboard/databases/999999999", "/dashboard/databases/999999999/profiles", "/dashboard/profiles/999999999", "/dashboard/collections/999999999",
             "/dashboard/databases/People", "/dashboard/profiles/abc",
         })
         {
@@ -321,6 +332,7 @@ public sealed class DashboardDataTests(TidingsApp app) : IClassFixture<TidingsAp
             DashboardBrowser.Parse(body).QuerySelector("h1")!.TextContent.ShouldBe("Not found", path);
             body.ShouldNotContain("secret@example.com");
             body.ShouldNotContain("Their people");
+            body.ShouldNotContain("Secret book");
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class DataBrowserTests(SharedChromium chromium, DashboardApp app)
         {
             var (first, last, city) = People[i];
             var email = $"{first.ToLowerInvariant()}.{last.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()}@example.com";
-            var id = await api.CreateProfileAsync(database, new { email, firstname = first, lastname = last, city }, i % 2 == 0 ? new[] { "newsletter" } : new[] { "newsletter", "offers" });
+            var id = await api.CreateProfileAsync(database, new { email, firstname = first, lastname = last, city }, i % 2 == 1 ? new[] { "newsletter" } : new[] { "newsletter", "offers" });
             profiles[email] = id;
             for (var o = 0; o <= i % 3; o++)
             {

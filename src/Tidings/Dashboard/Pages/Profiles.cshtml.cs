@@ -10,7 +10,7 @@ namespace Tidings.Dashboard.Pages;
 /// and <see cref="ProfileService"/> answers it as it answers REST. A condition the service refuses shows its message
 /// over the form, as typed; the database itself must be the account's (else 404).
 /// </summary>
-internal sealed class ProfilesModel(DatabaseService databases, ProfileService profiles) : PageModel
+internal sealed class ProfilesModel(DatabaseService databases, FieldService fields, ProfileService profiles) : PageModel
 {
     public DatabaseRecord Database { get; private set; } = null!;
     public DataSearch Search { get; private set; } = null!;
@@ -25,14 +25,15 @@ internal sealed class ProfilesModel(DatabaseService databases, ProfileService pr
     {
         var account = DashboardClaims.Require(User).AccountId;
         var ct = HttpContext.RequestAborted;
-        var details = await databases.GetAsync(account, id.ToString(CultureInfo.InvariantCulture), ct); // not the account's: 404
-        Database = details.Database;
+        Database = await databases.RequireAsync(account, id.ToString(CultureInfo.InvariantCulture), ct); // not the account's: 404
         Search = DataSearch.From(Request);
         string? error = null;
+        FieldSet? columns = null;
         try
         {
             var page = await profiles.SearchAsync(Database, DataSearch.Search(Request, Search), ct);
             Total = page.Total ?? 0;
+            columns = page.Table.Fields;
             Results = new ValueRowsView(page.Table.Fields, page.Rows, Subprofiles: false, "Profiles of " + Database.Name);
         }
         catch (RequestRejectedException e)
@@ -40,7 +41,9 @@ internal sealed class ProfilesModel(DatabaseService databases, ProfileService pr
             error = e.Message;
         }
 
-        Form = new SearchFormView(Search, details.Fields, PathOf(Database.Id), error, "database");
+        // The fields to order by: those the search read, or (when it was refused) the database's own.
+        columns ??= new FieldSet(await fields.ListAsync(FieldOwner.Of(Database), ct));
+        Form = new SearchFormView(Search, columns, PathOf(Database.Id), error, "database");
     }
 
     public static string PathOf(long databaseId) => DatabaseDetailModel.ProfilesPathOf(databaseId);

@@ -19,6 +19,12 @@ internal static class DashboardPaths
     public const string Tokens = "/dashboard/tokens";
     public const string Account = "/dashboard/account";
 
+    /// <summary>Pages of a database's contents whose paths do not start with the database's (a profile, a collection).</summary>
+    public static bool IsInsideDatabases(PathString path) =>
+        path.StartsWithSegments("/dashboard/profiles", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/dashboard/collections", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/dashboard/subprofiles", StringComparison.OrdinalIgnoreCase);
+
     public static bool IsDashboard(PathString path) => path.StartsWithSegments(Root, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>

@@ -349,4 +349,19 @@ public sealed class DashboardDataTests(TidingsApp app) : IClassFixture<TidingsAp
             page.QuerySelectorAll("form[method=post]").Select(f => f.GetAttribute("action")).ShouldAllBe(a => a == "/dashboard/signout", "read-only pages: only sign-out posts");
         }
     }
+
+    [Fact]
+    public async Task A_profile_or_collection_page_marks_databases_as_its_section_in_the_navigation()
+    {
+        var (browser, api) = await SignedInAsync("Sections");
+        var (people, orders) = await PeopleAsync(api);
+        var ann = await api.CreateProfileAsync(people, new { email = "ann@example.com" });
+
+        foreach (var path in new[] { $"/dashboard/profiles/{ann}", $"/dashboard/collections/{orders}", $"/dashboard/databases/{people}" })
+        {
+            var page = await browser.PageAsync(path);
+            page.QuerySelectorAll("nav a[aria-current]").Select(a => (a.TextContent, a.GetAttribute("aria-current")))
+                .ShouldBe([("Databases", "location")], path);
+        }
+    }
 }

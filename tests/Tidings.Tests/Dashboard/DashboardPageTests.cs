@@ -83,7 +83,8 @@ public sealed partial class DashboardPageTests(TidingsApp app) : IClassFixture<T
         tiles["Databases"].ShouldBe("2");
         tiles["Users"].ShouldBe("2");
         tiles["Webhooks"].ShouldBe("0");
-        page.QuerySelectorAll("nav a").Select(a => a.TextContent).ShouldBe(["Home", "Webhooks", "Log files"], "only admins see Users");
+        page.QuerySelectorAll("nav a").Select(a => a.TextContent).ShouldBe(
+            ["Home", "Webhooks", "Domains", "Databases", "Statistics", "Log files", "Audit log"], "only admins see tokens, users and the account");
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Dapper;
+using Tidings.Rest;
 using Tidings.Storage;
 
 namespace Tidings.Webhooks.Dispatch;
@@ -53,8 +54,9 @@ internal sealed class DeliveryHistoryStore(IStorage storage)
     }
 
     /// <summary>One attempt of the webhook with the journal records it carried; null when the webhook has none with this id.</summary>
-    public async Task<AttemptListItem?> AttemptAsync(long webhookId, long attemptId, CancellationToken ct)
+    public async Task<AttemptListItem?> AttemptAsync(long webhookId, string id, CancellationToken ct)
     {
+        if (!RestIds.TryParse(id, out var attemptId)) return null;
         await using var c = await storage.OpenReadAsync(ct);
         return await c.QuerySingleOrDefaultAsync<AttemptListItem>(new CommandDefinition(
             "SELECT id, event_id AS EventId, events, attempt, attempted, status, latency_ms AS LatencyMs, error, response, remote_ip AS RemoteIp, members " +

@@ -64,8 +64,7 @@ internal sealed class WebhookDeliveryService(
     public async Task<AttemptDetail> AttemptAsync(long accountId, string id, string attemptId, CancellationToken ct)
     {
         var webhook = await webhooks.RequireAsync(accountId, id, ct);
-        if (!Tidings.Rest.RestIds.TryParse(attemptId, out var attemptNumber)) throw new RequestRejectedException(NoAttempt);
-        var attempt = await history.AttemptAsync(webhook.Id, attemptNumber, ct) ?? throw new RequestRejectedException(NoAttempt);
+        var attempt = await history.AttemptAsync(webhook.Id, attemptId, ct) ?? throw new RequestRejectedException(NoAttempt);
         var members = AttemptMembers.Parse(attempt.Members);
         var body = await bodies.RenderAsync(webhook, members, ct);
         var deliveries = members is null ? [] : await history.DeliveriesOfAsync(webhook.Id, members, ct);

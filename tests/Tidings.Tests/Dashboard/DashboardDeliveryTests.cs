@@ -401,6 +401,15 @@ public sealed class DashboardDeliveryTests(ShortRetryWindowApp app) : IClassFixt
         rates[receiver.Url.ToString()].QuerySelector("span")!.TextContent.ShouldBe("66.6 %", "2 of 3 calls answered 2xx");
         rates[receiver.Url.ToString()].QuerySelector(".state-detail")!.TextContent.ShouldBe("of 3 calls");
         rates["https://hooks.example.com/quiet"].TextContent.Trim().ShouldBe("no calls");
+
+        // The failed call slips out of the window: it no longer counts.
+        var dayAgo = DateTimeOffset.UtcNow.Subtract(WebhookDeliveryService.SuccessRateWindow).AddMinutes(-1).ToUnixTimeMilliseconds();
+        await app.Services.GetRequiredService<IStorage>().WriteAsync(w => w.Connection.ExecuteAsync(
+            "UPDATE webhook_attempts SET attempted = @dayAgo WHERE webhook_id = @webhook AND status = 500", new { dayAgo, webhook }, w.Transaction), Ct);
+        var later = (await browser.PageAsync("/dashboard/webhooks")).QuerySelectorAll("table.webhooks tbody tr")
+            .Single(r => r.QuerySelector(".handler")!.TextContent == receiver.Url.ToString()).QuerySelector(".success-rate")!;
+        later.QuerySelector("span")!.TextContent.ShouldBe("100 %");
+        later.QuerySelector(".state-detail")!.TextContent.ShouldBe("of 2 calls");
     }
 
     [Fact]

@@ -79,10 +79,10 @@ internal sealed class DeliveryHistoryStore(IStorage storage)
     {
         await using var c = await storage.OpenReadAsync(ct);
         // The newest by id on the (webhook_id, id) index, then the window: the cost stays bounded however busy the webhook is.
-        var newest = (await c.QueryAsync<(long? Status, long Attempted)>(new CommandDefinition(
-            "SELECT status, attempted FROM webhook_attempts WHERE webhook_id = @webhookId ORDER BY id DESC LIMIT @limit",
-            new { webhookId, limit }, cancellationToken: ct))).Where(a => a.Attempted >= sinceMs).ToList();
-        return (newest.Count, newest.Count(a => a.Status is >= 200 and < 300));
+        return await c.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status >= 200 AND status < 300 THEN 1 ELSE 0 END), 0) FROM " +
+            "(SELECT status, attempted FROM webhook_attempts WHERE webhook_id = @webhookId ORDER BY id DESC LIMIT @limit) newest WHERE attempted >= @sinceMs",
+            new { webhookId, sinceMs, limit }, cancellationToken: ct));
     }
 
     /// <summary>The webhook's deliveries, all or those of one status (empty: all).</summary>

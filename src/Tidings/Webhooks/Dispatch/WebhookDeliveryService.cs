@@ -39,7 +39,7 @@ internal sealed class WebhookDeliveryService(
     public static readonly TimeSpan SuccessRateWindow = TimeSpan.FromHours(24);
 
     /// <summary>The most attempts the success rate counts (the newest), so that it costs the same for a busy webhook.</summary>
-    public const int SuccessRateAttempts = 1000;
+    public const int SuccessRateAttempts = 200;
 
     /// <summary>The account's webhook with this id, or a rejection saying there is none.</summary>
     public Task<WebhookRecord> RequireWebhookAsync(long accountId, string id, CancellationToken ct) => webhooks.RequireAsync(accountId, id, ct);

@@ -324,6 +324,7 @@ public sealed class DashboardDeliveryTests(ShortRetryWindowApp app) : IClassFixt
         json["finished"]!.GetValue<bool>().ShouldBeTrue();
         json["delivered"]!.GetValue<long>().ShouldBe(1);
         json["sentPercent"]!.GetValue<int>().ShouldBe(100);
+        (await browser.GetAsync(path + "/elsewhere")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
         var list = await browser.PageAsync($"/dashboard/webhooks/{webhook}/replays");
         var row = list.QuerySelector("table.replays tbody tr")!;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tidings.Webhooks.Dispatch;
 
@@ -9,7 +7,7 @@ namespace Tidings.Dashboard.Pages;
 /// <summary>
 /// One replay and how far it has got: the journal scanned (range replays scan in steps) and its deliveries sent. The
 /// page shows the state of when it was loaded (a Refresh link reloads it); <c>replay-progress.js</c> keeps the bars
-/// moving by polling <c>…/progress</c>, a JSON answer scoped like the page.
+/// moving by polling <c>…/progress</c> (<see cref="WebhookReplayProgressModel"/>), a JSON answer scoped like the page.
 /// </summary>
 internal sealed class WebhookReplayModel(WebhookDeliveryService delivery, TimeProvider time) : PageModel
 {
@@ -28,29 +26,6 @@ internal sealed class WebhookReplayModel(WebhookDeliveryService delivery, TimePr
         Handler = (await delivery.RequireWebhookAsync(account, Id, HttpContext.RequestAborted)).Handler;
         (Replay, Progress) = await delivery.GetReplayAsync(account, Id, replay.ToString(CultureInfo.InvariantCulture), HttpContext.RequestAborted);
         Now = time.GetUtcNow();
-    }
-
-    /// <summary>The replay's progress as JSON, for the page's script (another account's replay: 404, as the page).</summary>
-    public async Task<IActionResult> OnGetProgressAsync(long id, long replay)
-    {
-        await OnGetAsync(id, replay);
-        var view = ReplayView.Of(Replay, Progress);
-        var json = new JsonObject
-        {
-            ["status"] = Replay.Status,
-            ["scanned"] = Replay.Scanned,
-            ["total"] = Replay.Total,
-            ["queued"] = Replay.Queued,
-            ["delivered"] = Progress.Delivered,
-            ["pending"] = Progress.Pending,
-            ["failed"] = Progress.Failed,
-            ["scanPercent"] = view.ScanPercent,
-            ["sentPercent"] = view.SentPercent,
-            ["finished"] = view.Finished,
-            ["text"] = view.Text,
-        };
-        Response.Headers.CacheControl = "no-store";
-        return Content(json.ToJsonString(), "application/json; charset=utf-8");
     }
 }
 

@@ -22,10 +22,11 @@ internal sealed record WebhookState(string Text, string? Detail, string Tone)
 
 /// <summary>
 /// One webhook as the webhook pages show it: its settings and state from <see cref="WebhookService"/>, and how its
-/// delivery goes from <see cref="WebhookDeliveryService"/> (runner status, newest attempt, pending retries). Nothing is
-/// counted here that the services do not count.
+/// delivery goes from <see cref="WebhookDeliveryService"/> (runner status, newest attempt, pending retries, success
+/// rate). Nothing is counted here that the services do not count.
 /// </summary>
-internal sealed record WebhookRow(ValidatedWebhook Validated, string Scope, WebhookState State, RunnerStatus? Runner, AttemptListItem? LastAttempt, long PendingRetries)
+internal sealed record WebhookRow(
+    ValidatedWebhook Validated, string Scope, WebhookState State, RunnerStatus? Runner, AttemptListItem? LastAttempt, long PendingRetries, SuccessRate SuccessRate)
 {
     public WebhookRecord Webhook => Validated.Webhook;
 
@@ -41,7 +42,8 @@ internal sealed record WebhookRow(ValidatedWebhook Validated, string Scope, Webh
         var (attempts, _) = await delivery.AttemptsAsync(accountId, id, 0, 1, ct);
         var (_, pending) = await delivery.DeliveriesAsync(accountId, id, "pending", 0, 1, ct);
         var scope = await scopes.NameAsync(validated.Webhook, ct);
-        return new WebhookRow(validated, scope, WebhookState.Of(validated), status.Runner, attempts.Count > 0 ? attempts[0] : null, pending);
+        var rate = await delivery.SuccessRateAsync(accountId, id, ct);
+        return new WebhookRow(validated, scope, WebhookState.Of(validated), status.Runner, attempts.Count > 0 ? attempts[0] : null, pending, rate);
     }
 
     /// <summary>What became of a call: delivered, refused with an HTTP status, or no answer at all.</summary>
@@ -51,6 +53,13 @@ internal sealed record WebhookRow(ValidatedWebhook Validated, string Scope, Webh
         { } status => ("Failed (HTTP " + Code(status) + ")", false),
         null => ("No answer" + (attempt.Error is { Length: > 0 } e ? ": " + e : ""), false),
     };
+
+    /// <summary>A success rate as the pages show it, rounded down to a tenth: 99.96 % of calls is not "100 %".</summary>
+    public static string Percent(double percent)
+    {
+        var shown = Math.Floor(percent * 10) / 10;
+        return shown.ToString(shown == Math.Floor(shown) ? "0" : "0.0", CultureInfo.InvariantCulture) + " %";
+    }
 
     private static string Code(long? status) => status?.ToString(CultureInfo.InvariantCulture) ?? "";
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Tidings.Users;
 using Tidings.Profiles;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Dispatch;
@@ -20,12 +21,16 @@ internal sealed class WebhooksModel(WebhookService webhooks, WebhookDeliveryServ
     public int PageNumber { get; private set; } = 1;
     public DateTimeOffset Now { get; private set; }
 
+    /// <summary>Whether the user may send test calls ("Check now").</summary>
+    public bool CanEdit { get; private set; }
+
     public bool HasPrevious => PageNumber > 1;
     public bool HasNext => (long)PageNumber * PageSize < Total;
 
     public async Task OnGetAsync(int page = 1)
     {
         var account = DashboardClaims.Require(User).AccountId;
+        CanEdit = DashboardClaims.Require(User).Role.CanEdit();
         var ct = HttpContext.RequestAborted;
         PageNumber = Math.Max(1, page);
         Now = time.GetUtcNow();

@@ -126,12 +126,12 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
         if (attempts.Count > 0)
         {
             await using var insert = new RevaluedCommand(w,
-                "INSERT INTO webhook_attempts (webhook_id, account_id, event_id, events, attempt, attempted, status, latency_ms, error, response, remote_ip) " +
-                "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10)", 11);
+                "INSERT INTO webhook_attempts (webhook_id, account_id, event_id, events, attempt, attempted, status, latency_ms, error, response, remote_ip, members) " +
+                "VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)", 12);
             foreach (var a in attempts)
             {
                 (insert[0], insert[1], insert[2], insert[3], insert[4], insert[5]) = (a.WebhookId, a.AccountId, a.EventId, a.Events, a.Attempt, a.Attempted);
-                (insert[6], insert[7], insert[8], insert[9], insert[10]) = (a.Status, a.LatencyMs, a.Error, a.Response, a.RemoteIp);
+                (insert[6], insert[7], insert[8], insert[9], insert[10], insert[11]) = (a.Status, a.LatencyMs, a.Error, a.Response, a.RemoteIp, a.Members);
                 await insert.ExecuteAsync();
             }
         }
@@ -169,16 +169,18 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
         return batch.Count;
     }
 
-    /// <summary>One row of <c>webhook_attempts</c>: a call and what came back.</summary>
+    /// <summary>One row of <c>webhook_attempts</c>: a call, what came back, and the journal records it carried (<see cref="AttemptMembers"/>).</summary>
     private sealed record AttemptRow(
-        long WebhookId, long AccountId, string EventId, int Events, int Attempt, long Attempted, int? Status, long LatencyMs, string? Error, string? Response, string? RemoteIp);
+        long WebhookId, long AccountId, string EventId, int Events, int Attempt, long Attempted, int? Status, long LatencyMs, string? Error, string? Response, string? RemoteIp,
+        string Members);
 
     private static void Collect(AttemptEntry a, List<AttemptRow> attempts, List<object> newRows, List<object> updatedRows)
     {
         var r = a.Result;
         var first = a.Deliveries[0];
         attempts.Add(new AttemptRow(
-            a.Webhook.Id, a.Webhook.AccountId, a.MessageId, a.Deliveries.Count, first.AttemptsBefore + 1, a.AttemptedMs, r.Status, r.LatencyMs, r.Error, r.ResponseExcerpt, r.RemoteIp));
+            a.Webhook.Id, a.Webhook.AccountId, a.MessageId, a.Deliveries.Count, first.AttemptsBefore + 1, a.AttemptedMs, r.Status, r.LatencyMs, r.Error, r.ResponseExcerpt, r.RemoteIp,
+            AttemptMembers.Format(a.Deliveries)));
         if (a.Disposition == Disposition.Held) return;
 
         var status = a.Disposition switch { Disposition.Delivered => "delivered", Disposition.Retry => "pending", _ => "failed" };

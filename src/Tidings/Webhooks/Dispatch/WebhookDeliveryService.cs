@@ -8,6 +8,19 @@ namespace Tidings.Webhooks.Dispatch;
 /// <summary>A webhook and where its delivery stands (null while no runner delivers for it).</summary>
 internal sealed record WebhookDeliveryStatus(WebhookRecord Webhook, RunnerStatus? Runner);
 
+/// <summary>One attempt as stored, the journal records it carried (null: not stored), its body re-rendered, and the deliveries of those records.</summary>
+internal sealed record AttemptDetail(AttemptListItem Attempt, IReadOnlyList<long>? Members, RenderedBody Body, IReadOnlyList<DeliveryListItem> Deliveries);
+
+/// <summary>
+/// How a webhook's calls went lately: of its newest attempts (at most <see cref="WebhookDeliveryService.SuccessRateAttempts"/>)
+/// within <see cref="WebhookDeliveryService.SuccessRateWindow"/>, how many got a 2xx answer.
+/// </summary>
+internal sealed record SuccessRate(long Attempts, long Succeeded)
+{
+    /// <summary>Percent of successful attempts; null when there were none in the window.</summary>
+    public double? Percent => Attempts == 0 ? null : 100.0 * Succeeded / Attempts;
+}
+
 /// <summary>What to send again: one event, one delivery, every failed delivery, or a time range (Unix ms; no end: now).</summary>
 internal sealed record ReplayRequest(string? EventId = null, string? DeliveryId = null, bool Failed = false, long? FromMs = null, long? ToMs = null);
 
@@ -17,9 +30,16 @@ internal sealed record ReplayRequest(string? EventId = null, string? DeliveryId 
 /// </summary>
 internal sealed class WebhookDeliveryService(
     WebhookStore webhooks, WebhookDispatcher dispatcher, DeliveryHistoryStore history, WebhookReplays replays, WebhookTester tester,
-    TimeProvider time, IOptions<DispatchOptions> options)
+    AttemptBodies bodies, TimeProvider time, IOptions<DispatchOptions> options)
 {
     public const string NothingToReplay = "Say what to replay: event, delivery, failed=true, or from (and to)";
+    public const string NoAttempt = "No attempt with supplied ID";
+
+    /// <summary>How far back the success rate looks.</summary>
+    public static readonly TimeSpan SuccessRateWindow = TimeSpan.FromHours(24);
+
+    /// <summary>The most attempts the success rate counts (the newest), so that it costs the same for a busy webhook.</summary>
+    public const int SuccessRateAttempts = 200;
 
     /// <summary>The account's webhook with this id, or a rejection saying there is none.</summary>
     public Task<WebhookRecord> RequireWebhookAsync(long accountId, string id, CancellationToken ct) => webhooks.RequireAsync(accountId, id, ct);
@@ -36,6 +56,32 @@ internal sealed class WebhookDeliveryService(
         var webhook = await webhooks.RequireAsync(accountId, id, ct);
         return await history.AttemptsAsync(webhook.Id, offset, take, ct);
     }
+
+    /// <summary>
+    /// One call made for the webhook as stored, with its request body written again from the journal (the records it
+    /// carried, through the sender's own encoder) and the deliveries of those records (to retry a failed one).
+    /// </summary>
+    public async Task<AttemptDetail> AttemptAsync(long accountId, string id, string attemptId, CancellationToken ct)
+    {
+        var webhook = await webhooks.RequireAsync(accountId, id, ct);
+        var attempt = await history.AttemptAsync(webhook.Id, attemptId, ct) ?? throw new RequestRejectedException(NoAttempt);
+        var members = AttemptMembers.Parse(attempt.Members);
+        var body = await bodies.RenderAsync(webhook, members, ct);
+        var deliveries = members is null ? [] : await history.DeliveriesOfAsync(webhook.Id, members, ct);
+        return new AttemptDetail(attempt, members, body, deliveries);
+    }
+
+    /// <summary>The webhook's success rate: the share of 2xx answers among its newest attempts of the last <see cref="SuccessRateWindow"/>.</summary>
+    public async Task<SuccessRate> SuccessRateAsync(long accountId, string id, CancellationToken ct)
+    {
+        var webhook = await webhooks.RequireAsync(accountId, id, ct);
+        var since = time.GetUtcNow().Subtract(SuccessRateWindow).ToUnixTimeMilliseconds();
+        var (attempts, succeeded) = await history.OutcomesAsync(webhook.Id, since, SuccessRateAttempts, ct);
+        return new SuccessRate(attempts, succeeded);
+    }
+
+    /// <summary>The post data a test call of <paramref name="type"/> sends by default: the sample event's fields.</summary>
+    public JsonObject SampleData(WebhookRecord webhook, string type) => tester.Sample(webhook, type);
 
     /// <summary>The webhook's deliveries, all or of one <paramref name="status"/> (pending, failed or delivered; empty: all).</summary>
     public async Task<(IReadOnlyList<DeliveryListItem> Items, long Total)> DeliveriesAsync(long accountId, string id, string status, long offset, long take, CancellationToken ct)

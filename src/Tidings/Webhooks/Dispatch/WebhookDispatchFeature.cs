@@ -25,6 +25,7 @@ internal static class WebhookDispatchFeature
         builder.Services.AddSingleton<WebhookReplays>();
         builder.Services.AddHostedService<ReplayWorker>();
         builder.Services.AddSingleton<DeliveryHistoryStore>();
+        builder.Services.AddSingleton<AttemptBodies>();
         builder.Services.AddSingleton<WebhookDeliveryService>();
         return builder;
     }

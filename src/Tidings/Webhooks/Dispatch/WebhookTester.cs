@@ -9,7 +9,7 @@ using Tidings.Rejections;
 
 namespace Tidings.Webhooks.Dispatch;
 
-/// <summary>What a test call sent and what came back.</summary>
+/// <summary>What a test call sent and what came back (<see cref="Method"/>: always POST; the URL is the handler).</summary>
 internal sealed record WebhookTestResult(
     long WebhookId,
     string Handler,
@@ -23,7 +23,10 @@ internal sealed record WebhookTestResult(
     string? RequestBody,
     IReadOnlyDictionary<string, string> RequestHeaders,
     IReadOnlyDictionary<string, string> ResponseHeaders,
-    string? ResponseBody);
+    string? ResponseBody)
+{
+    public string Method => "POST";
+}
 
 /// <summary>
 /// "Test webhook" and "Check now": one call, right away, outside the queue, signed like a real one, with a sample
@@ -32,12 +35,27 @@ internal sealed record WebhookTestResult(
 /// </summary>
 internal sealed class WebhookTester(WebhookSender sender, DomainStore domains, WebhookPayloads payloads, CopernicaTime time, IOptions<DispatchOptions> options)
 {
+    /// <summary>The type a test call sends when none is chosen: the webhook's first trigger.</summary>
+    public static string DefaultType(WebhookRecord record) => record.TriggerList.FirstOrDefault() ?? "open";
+
+    /// <summary>The fields of the sample event of <paramref name="type"/> a test call sends for the webhook (what the user may edit as post data).</summary>
+    public JsonObject Sample(WebhookRecord record, string type)
+    {
+        RequireType(type);
+        return payloads.Build(SampleEvents.For(type, ActiveWebhook.From(record, []), time.NowMs()))!;
+    }
+
+    private static void RequireType(string type)
+    {
+        if (!WebhookTriggers.All.Contains(type)) throw new RequestRejectedException($"Unknown webhook type '{type}' (expected one of {string.Join(", ", WebhookTriggers.All)})");
+    }
+
     public async Task<WebhookTestResult> TestAsync(WebhookRecord record, string? type, JsonNode? data, CancellationToken ct)
     {
         var validated = await domains.ValidatedDomainsAsync(record.AccountId, ct);
         var webhook = ActiveWebhook.From(record, validated);
-        type ??= record.TriggerList.FirstOrDefault() ?? "open";
-        if (!WebhookTriggers.All.Contains(type)) throw new RequestRejectedException($"Unknown webhook type '{type}' (expected one of {string.Join(", ", WebhookTriggers.All)})");
+        type ??= DefaultType(record);
+        RequireType(type);
         var empty = new Dictionary<string, string>();
         if (webhook.DomainProblem is { } problem)
         {

@@ -16,6 +16,12 @@ public sealed class DashboardApp : KestrelTidingsApp
 
     public long AccountId { get; private set; }
 
+    /// <summary>Webhooks may call the tests' receivers on 127.0.0.1 under <see cref="Webhooks.Dispatch.DeliveryApp.ReceiverHost"/> (as in <see cref="Webhooks.Dispatch.DeliveryApp"/>).</summary>
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["Webhooks:Delivery:Hosts:" + Webhooks.Dispatch.DeliveryApp.ReceiverHost] = "127.0.0.1",
+    };
+
     /// <summary>Failed sign-ins in a row after which the server locks an address out.</summary>
     public int MaxFailedSignIns => Services.GetRequiredService<IOptions<UsersOptions>>().Value.MaxFailedSignIns;
 

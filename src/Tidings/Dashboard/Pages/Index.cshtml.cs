@@ -31,6 +31,27 @@ internal sealed class IndexModel(
     public IReadOnlyList<(string Type, long Count)> RecentEvents { get; private set; } = [];
     public long RecentTotal => RecentEvents.Sum(e => e.Count);
 
+    /// <summary>What the home page calls events of a journal type (a mail attempt is a message sent).</summary>
+    public static string EventName(string type) => type switch
+    {
+        "attempt" => "sent",
+        "delivery" => "delivered",
+        "bounce" => "bounces",
+        "failure" => "failures",
+        "retry" => "retries",
+        "open" => "opens",
+        "click" => "clicks",
+        "unsubscribe" => "unsubscribes",
+        "abuse" => "complaints",
+        "profile.create" => "profiles created",
+        "profile.update" => "profiles changed",
+        "profile.delete" => "profiles removed",
+        "subprofile.create" => "subprofiles created",
+        "subprofile.update" => "subprofiles changed",
+        "subprofile.delete" => "subprofiles removed",
+        _ => type,
+    };
+
     public async Task OnGetAsync()
     {
         var account = DashboardClaims.Require(User).AccountId;

@@ -1,5 +1,7 @@
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Tidings.Statistics;
+using Tidings.Storage;
 using Tidings.Tests.Infrastructure;
 
 namespace Tidings.Tests.Statistics;
@@ -103,5 +105,51 @@ public sealed class StatisticsHoursTests(TidingsApp app) : IClassFixture<Tidings
         {
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    [Fact]
+    public async Task The_migrations_backfill_computes_from_the_journal_what_the_consumer_counted()
+    {
+        var client = await app.NewAccountAsync();
+        var scenario = await MailingScenario.CreateAsync(client, profiles: 3);
+        var (d0, d1, d2) = (scenario.Destinations[0], scenario.Destinations[1], scenario.Destinations[2]);
+        var events = new StatisticsEvents(app, client);
+        await events.OpenAsync(d0, Hour1);
+        await events.OpenAsync(d0, Hour1 + Hour);
+        await events.OpenAsync(d1, Hour1 + Hour + 1);
+        await events.ClickAsync(d1, Hour1 + Hour + 2);
+        await events.FailureAsync(d2, Hour1 + 3 * Hour);
+        await events.RetryAsync(d2, Hour1 + 3 * Hour + 1);
+        await events.DeliveryAsync(d0, Hour1 - Hour);
+        await events.CountedAsync();
+        var storage = app.Services.GetRequiredService<IStorage>();
+        var provider = storage.Dialect is PostgresDialect ? "postgres" : "sqlite";
+        var migration = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "Tidings", "Storage", "Migrations", provider, "0016_statistics_hours.sql"), Ct);
+        var backfill = migration[migration.IndexOf("INSERT INTO statistics_hours", StringComparison.Ordinal)..].Replace("INSERT INTO statistics_hours", "INSERT INTO backfill", StringComparison.Ordinal);
+
+        var (kept, computed) = await storage.WriteAsync(async w =>
+        {
+            await w.Connection.ExecuteAsync(
+                "CREATE TEMP TABLE backfill (account_id BIGINT, mailing_id BIGINT, hour BIGINT, type TEXT, total BIGINT, unique_count BIGINT)", transaction: w.Transaction);
+            await w.Connection.ExecuteAsync(backfill, transaction: w.Transaction);
+            const string select = "SELECT mailing_id, hour, type, total, unique_count FROM {0} WHERE account_id = @account ORDER BY mailing_id, hour, type";
+            var kept = (await w.Connection.QueryAsync<(long, long, string, long, long)>(string.Format(select, "statistics_hours"), new { account = client.AccountId }, w.Transaction)).ToList();
+            var computed = (await w.Connection.QueryAsync<(long, long, string, long, long)>(string.Format(select, "backfill"), new { account = client.AccountId }, w.Transaction)).ToList();
+            await w.Connection.ExecuteAsync("DROP TABLE backfill", transaction: w.Transaction);
+            return (kept, computed);
+        }, Ct);
+
+        kept.Count.ShouldBeGreaterThan(6);
+        computed.ShouldBe(kept);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Tidings.slnx"))) return dir.FullName;
+        }
+
+        throw new InvalidOperationException("The repository root (Tidings.slnx) was not found");
     }
 }

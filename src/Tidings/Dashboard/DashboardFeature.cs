@@ -109,6 +109,7 @@ internal static class DashboardFeature
         app.UseWhen(context => DashboardPaths.IsDashboard(context.Request.Path), dashboard => dashboard.Use(DashboardGate.InvokeAsync));
 
         app.Services.GetRequiredService<DashboardAssets>().Map(app);
+        LiveEvents.Map(app);
         app.MapRazorPages();
         return app;
     }

@@ -116,7 +116,7 @@ internal sealed class JournalReader(IStorage storage)
     {
         var (where, p) = Where(range);
         var columns = range.View == JournalView.Counting
-            ? "seq, type, mailing_id, destination_id"
+            ? "seq, type, mailing_id, destination_id, occurred, account_id"
             : "seq, event_id, type, occurred, mailing_id, destination_id, payload";
         var limit = range.Limit is null ? "" : " LIMIT @limit";
         return new CommandDefinition($"SELECT {columns} FROM journal {Hint(range)} WHERE {where} ORDER BY seq{limit}", p, tx, cancellationToken: ct);
@@ -144,7 +144,7 @@ internal sealed class JournalReader(IStorage storage)
     {
         if (view == JournalView.Counting)
         {
-            return new JournalEntry(r.GetInt64(0), "", r.GetString(1), 0, NullableInt64(r, 2), NullableInt64(r, 3), []);
+            return new JournalEntry(r.GetInt64(0), "", r.GetString(1), r.GetInt64(4), NullableInt64(r, 2), NullableInt64(r, 3), []) { AccountId = r.GetInt64(5) };
         }
 
         // Columns in order (a streamed reader reads each once). The payload as the UTF-8 the database holds (SQLite
@@ -162,7 +162,7 @@ internal sealed class JournalReader(IStorage storage)
     private static long? NullableInt64(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 }
 
-/// <summary>Which columns a read needs: everything, or only what counting needs (no payload).</summary>
+/// <summary>Which columns a read needs: everything, or only what counting needs (no payload, no event id; with the account).</summary>
 internal enum JournalView
 {
     Full,
@@ -187,5 +187,11 @@ internal sealed record JournalRange(long After)
     public JournalView View { get; init; } = JournalView.Full;
 }
 
-/// <summary>One journal row as its readers see it (a <see cref="JournalView.Counting"/> read leaves event id, time and payload empty).</summary>
-internal sealed record JournalEntry(long Seq, string EventId, string Type, long Occurred, long? MailingId, long? DestinationId, byte[] Payload);
+/// <summary>
+/// One journal row as its readers see it (a <see cref="JournalView.Counting"/> read leaves event id and payload empty;
+/// only that view fills <see cref="AccountId"/>).
+/// </summary>
+internal sealed record JournalEntry(long Seq, string EventId, string Type, long Occurred, long? MailingId, long? DestinationId, byte[] Payload)
+{
+    public long AccountId { get; init; }
+}

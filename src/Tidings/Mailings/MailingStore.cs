@@ -134,6 +134,16 @@ internal sealed class MailingStore(IStorage storage, CopernicaTime time, Databas
         return (items, total);
     }
 
+    /// <summary>A page of the account's mailings, newest first, and how many it has (the dashboard's statistics list).</summary>
+    public async Task<(IReadOnlyList<MailingRecord> Items, long Total)> NewestAsync(long accountId, long skip, int take, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        var items = (await c.QueryAsync<MailingRecord>(
+            $"SELECT {Columns} FROM mailings WHERE account_id = @accountId ORDER BY id DESC LIMIT @take OFFSET @skip", new { accountId, take, skip })).ToList();
+        var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM mailings WHERE account_id = @accountId", new { accountId });
+        return (items, total);
+    }
+
     public async Task<(IReadOnlyList<DestinationRecord> Items, long Total)> DestinationsAsync(long mailingId, Paging paging, CancellationToken ct)
     {
         await using var c = await storage.OpenReadAsync(ct);

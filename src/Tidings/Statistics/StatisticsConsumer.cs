@@ -10,14 +10,15 @@ namespace Tidings.Statistics;
 /// <summary>
 /// Keeps the statistics counters up to date: reads the event journal after its own cursor (<c>consumer_cursors</c>
 /// row <c>statistics</c>) in batches and, in one transaction per batch, updates the per-destination results
-/// (<c>destination_results</c>), the per-mailing counters (<c>mailing_statistics</c>) and the cursor. A batch is
+/// (<c>destination_results</c>), the per-mailing counters (<c>mailing_statistics</c>), the hourly aggregates
+/// (<c>statistics_hours</c>, <see cref="HourlyCounts"/>) and the cursor. A batch is
 /// counted entirely or not at all, so a restart (or a crash) neither loses nor double counts an event. Reading the
 /// statistics then costs a handful of rows, however large the mailing. Appends wake it (<see cref="JournalSignal"/>; a
 /// burst wakes it once), and it looks anyway every <see cref="StatisticsOptions.PollIntervalMs"/> for what another
 /// node appended.
 /// </summary>
 internal sealed class StatisticsConsumer(
-    IStorage storage, JournalReader journal, JournalSignal signal, TimeProvider time, IOptions<StatisticsOptions> options, ILogger<StatisticsConsumer> logger) : BackgroundService
+    IStorage storage, JournalReader journal, JournalSignal signal, EventRates rates, TimeProvider time, IOptions<StatisticsOptions> options, ILogger<StatisticsConsumer> logger) : BackgroundService
 {
     public const string CursorName = "statistics";
 
@@ -106,11 +107,15 @@ internal sealed class StatisticsConsumer(
         if (batch.Position > Position) Volatile.Write(ref _position, batch.Position);
         _started = true;
         if (batch.Counted is not null) Remember(batch.Counted, batch.UsedCache, batch.Position);
+        if (batch.PerAccount is not null) rates.Add(batch.PerAccount);
         return batch.Read;
     }
 
-    /// <summary>What one batch read and counted (Counted: the results it wrote; null when there was nothing to read).</summary>
-    private sealed record Batch(int Read, long Position, Dictionary<long, DestinationState>? Counted, bool UsedCache);
+    /// <summary>
+    /// What one batch read and counted (Counted: the results it wrote, PerAccount: its events per account; both null when
+    /// there was nothing to read).
+    /// </summary>
+    private sealed record Batch(int Read, long Position, Dictionary<long, DestinationState>? Counted, bool UsedCache, Dictionary<long, int>? PerAccount = null);
 
     private async Task<Batch> CountBatchAsync(WriteContext w, int batchSize)
     {
@@ -122,10 +127,12 @@ internal sealed class StatisticsConsumer(
 
         // The cached results are what the table holds only if this node counted last, up to this very cursor.
         var usedCache = cursor == _cachedAt;
-        var counted = await CountAsync(w, rows, usedCache ? _cache : null);
+        var firstOfMetric = new HashSet<long>();
+        var counted = await CountAsync(w, rows, usedCache ? _cache : null, firstOfMetric);
+        var perAccount = await HourlyCounts.AddAsync(w, rows, firstOfMetric);
         var last = rows[^1].Seq;
         await ConsumerCursors.SetAsync(w, CursorName, last);
-        return new Batch(rows.Count, last, counted, usedCache);
+        return new Batch(rows.Count, last, counted, usedCache, perAccount);
     }
 
     /// <summary>
@@ -145,7 +152,9 @@ internal sealed class StatisticsConsumer(
 
     }
 
-    private static async Task<Dictionary<long, DestinationState>> CountAsync(WriteContext w, List<JournalEntry> rows, Dictionary<long, DestinationState>? cache)
+    /// <summary>Counts the batch's results; <paramref name="firstOfMetric"/> receives the seqs that were their destination's first of their metric.</summary>
+    private static async Task<Dictionary<long, DestinationState>> CountAsync(
+        WriteContext w, List<JournalEntry> rows, Dictionary<long, DestinationState>? cache, HashSet<long> firstOfMetric)
     {
         var counted = rows.Where(r => r.MailingId is not null && r.DestinationId is not null && MailingCounters.IndexOfType(r.Type) >= 0).ToList();
         var states = new Dictionary<long, DestinationState>();
@@ -183,6 +192,7 @@ internal sealed class StatisticsConsumer(
             var wasSettled = s.Deliveries + s.Errors > 0;
             var before = s.Increment(metric);
             Add(s.MailingId, MailingCounters.All[metric], 1, before == 0 ? 1 : 0);
+            if (before == 0) firstOfMetric.Add(r.Seq);
             if (!wasSettled && s.Deliveries + s.Errors > 0) Add(s.MailingId, MailingCounters.Settled, 0, 1);
             var rank = MailingCounters.Rank(metric);
             if (rank > s.Dominant)

@@ -8,6 +8,7 @@ internal static class StatisticsFeature
     {
         builder.Services.AddOptions<StatisticsOptions>().BindConfiguration(StatisticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<StatisticsStore>();
+        builder.Services.AddSingleton<EventRates>();
         builder.Services.AddSingleton<StatisticsService>();
         builder.Services.AddSingleton<StatisticsConsumer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatisticsConsumer>());

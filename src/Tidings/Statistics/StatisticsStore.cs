@@ -13,6 +13,9 @@ internal sealed record MailingCounts(IReadOnlyDictionary<string, Counter> Metric
     public Counter this[string metric] => Metrics.GetValueOrDefault(metric);
 }
 
+/// <summary>Events of one journal type in one UTC hour (start, Unix ms): how many, and how many were their destination's first of their metric.</summary>
+internal readonly record struct HourCount(long Hour, string Type, long Total, long Unique);
+
 /// <summary>Reads statistics: the counters the consumer maintains, or, for a time window, the journal's indexes.</summary>
 internal sealed class StatisticsStore(IStorage storage, JournalStatistics journal)
 {
@@ -25,6 +28,42 @@ internal sealed class StatisticsStore(IStorage storage, JournalStatistics journa
         var metrics = rows.Where(r => !r.Metric.StartsWith("dominant.", StringComparison.Ordinal)).ToDictionary(r => r.Metric, r => new Counter(r.Total, r.Unique));
         var dominant = rows.Where(r => r.Metric.StartsWith("dominant.", StringComparison.Ordinal)).ToDictionary(r => r.Metric["dominant.".Length..], r => r.Unique);
         return new MailingCounts(metrics, metrics.GetValueOrDefault(MailingCounters.Settled).Unique, dominant);
+    }
+
+    /// <summary>The maintained counters of several mailings at once (one query); a mailing without events has none.</summary>
+    public async Task<IReadOnlyDictionary<long, MailingCounts>> MailingCountersAsync(IReadOnlyList<long> mailingIds, CancellationToken ct)
+    {
+        if (mailingIds.Count == 0) return new Dictionary<long, MailingCounts>();
+        await using var c = await storage.OpenReadAsync(ct);
+        var rows = await c.QueryAsync<(long Mailing, string Metric, long Total, long Unique)>(
+            $"SELECT mailing_id, metric, total, unique_count FROM mailing_statistics WHERE {storage.Dialect.InList("mailing_id", "@mailingIds")}", new { mailingIds });
+        return rows.GroupBy(r => r.Mailing).ToDictionary(g => g.Key, g =>
+        {
+            var metrics = g.Where(r => !r.Metric.StartsWith("dominant.", StringComparison.Ordinal)).ToDictionary(r => r.Metric, r => new Counter(r.Total, r.Unique));
+            var dominant = g.Where(r => r.Metric.StartsWith("dominant.", StringComparison.Ordinal)).ToDictionary(r => r.Metric["dominant.".Length..], r => r.Unique);
+            return new MailingCounts(metrics, metrics.GetValueOrDefault(MailingCounters.Settled).Unique, dominant);
+        });
+    }
+
+    /// <summary>A mailing's hourly aggregates from <paramref name="fromMs"/> on (null: all), oldest first: a row per hour and type that had events.</summary>
+    public async Task<IReadOnlyList<HourCount>> MailingHoursAsync(long accountId, long mailingId, long? fromMs, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        var rows = await c.QueryAsync<(long Hour, string Type, long Total, long Unique)>(
+            "SELECT hour, type, total, unique_count FROM statistics_hours WHERE account_id = @accountId AND mailing_id = @mailingId AND hour >= @from ORDER BY hour",
+            new { accountId, mailingId, from = fromMs is { } f ? HourlyCounts.HourOf(f) : long.MinValue });
+        return rows.Select(r => new HourCount(r.Hour, r.Type, r.Total, r.Unique)).ToList();
+    }
+
+    /// <summary>The account's hourly aggregates summed over its mailings (and events of none), from <paramref name="fromMs"/> on, oldest first.</summary>
+    public async Task<IReadOnlyList<HourCount>> AccountHoursAsync(long accountId, long? fromMs, CancellationToken ct)
+    {
+        await using var c = await storage.OpenReadAsync(ct);
+        var rows = await c.QueryAsync<(long Hour, string Type, long Total, long Unique)>(
+            "SELECT hour, type, CAST(SUM(total) AS BIGINT), CAST(SUM(unique_count) AS BIGINT) FROM statistics_hours " +
+            "WHERE account_id = @accountId AND hour >= @from GROUP BY hour, type ORDER BY hour",
+            new { accountId, from = fromMs is { } f ? HourlyCounts.HourOf(f) : long.MinValue });
+        return rows.Select(r => new HourCount(r.Hour, r.Type, r.Total, r.Unique)).ToList();
     }
 
     /// <summary>

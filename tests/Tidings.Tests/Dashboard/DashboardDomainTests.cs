@@ -113,7 +113,7 @@ public sealed class DashboardDomainTests(WebhookApp app) : IClassFixture<Webhook
         var tab = $"/dashboard/webhooks/{hook}/validation";
 
         var first = await browser.PageAsync(tab);
-        first.QuerySelector("#status-title")!.TextContent.ShouldBe("Not validated");
+        first.QuerySelector("#status")!.TextContent.ShouldBe("Not validated");
         ((IHtmlInputElement)first.QuerySelector("#domain_name")!).Value.ShouldBe("hooks." + name, "the handler's host is offered");
 
         var claimed = await browser.SubmitAsync(tab, "Add domain", new Dictionary<string, string> { ["domain_name"] = name });
@@ -140,7 +140,7 @@ public sealed class DashboardDomainTests(WebhookApp app) : IClassFixture<Webhook
 
         ok.Headers.Location!.ToString().ShouldBe($"{tab}?validated={domain.Id}");
         var validated = await browser.PageAsync(ok.Headers.Location!.ToString());
-        validated.QuerySelector("#status-title")!.TextContent.ShouldBe("Validated");
+        validated.QuerySelector("#status")!.TextContent.ShouldBe("Validated");
         validated.QuerySelector("main")!.TextContent.ShouldContain($"lies under {name}, validated by its DNS TXT record");
         (await api.GetJsonAsync($"/v3/webhook/{hook}"))["validated"]!.GetValue<bool>().ShouldBeTrue();
     }

@@ -16,6 +16,19 @@ public sealed class DashboardApp : KestrelTidingsApp
 
     public long AccountId { get; private set; }
 
+    /// <summary>
+    /// A host name the server resolves to 127.0.0.1 (delivery <c>Hosts</c> setting), for local test sites under
+    /// <see cref="LocalSiteDomain"/>: a webhook handler there can have its domain validated by a verification file.
+    /// </summary>
+    public const string LocalSiteHost = "site." + LocalSiteDomain;
+
+    public const string LocalSiteDomain = "webhook-config.test";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["Webhooks:Delivery:Hosts:" + LocalSiteHost] = "127.0.0.1",
+    };
+
     /// <summary>Failed sign-ins in a row after which the server locks an address out.</summary>
     public int MaxFailedSignIns => Services.GetRequiredService<IOptions<UsersOptions>>().Value.MaxFailedSignIns;
 

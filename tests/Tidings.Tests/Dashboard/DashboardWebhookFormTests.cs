@@ -199,6 +199,8 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
         var page = await browser.PageAsync($"/dashboard/webhooks/{id}");
         page.QuerySelector("#state-title + p .state")!.TextContent.ShouldBe("Disabled");
         page.QuerySelector("#state-title + p .state-detail")!.TextContent.ShouldStartWith($"Disabled in the dashboard by {user.Email} on ");
+        var rest = await api.GetJsonAsync($"/v3/webhook/{id}");
+        rest["disabled_reason"]!.GetValue<string>().ShouldStartWith($"Disabled in the dashboard by {user.Email} on ");
 
         await browser.SubmitAsync($"/dashboard/webhooks/{id}", "Enable", new Dictionary<string, string>());
 

@@ -15,6 +15,9 @@ namespace Tidings.Dashboard.Pages;
 /// </summary>
 internal sealed class DomainDetailModel(DomainService domains, WebhookService webhooks, ILogger<DomainDetailModel> logger) : PageModel
 {
+    /// <summary>Webhooks read to find the handlers under the domain, where its file is looked for.</summary>
+    public const int MaxHandlers = 1000;
+
     public DomainChallenge Proof { get; private set; } = null!;
     public bool CanEdit { get; private set; }
     public string? Error { get; private set; }
@@ -49,7 +52,7 @@ internal sealed class DomainDetailModel(DomainService domains, WebhookService we
         var ct = HttpContext.RequestAborted;
         var domain = await domains.RequireAsync(user.AccountId, id.ToString(CultureInfo.InvariantCulture), ct);
         CanEdit = user.Role.CanEdit();
-        var (hooks, _) = await webhooks.ListAsync(user.AccountId, 0, WebhookValidationModel.MaxDomains, ct);
+        var (hooks, _) = await webhooks.ListAsync(user.AccountId, 0, MaxHandlers, ct);
         var handlers = hooks.Select(h => h.Webhook.Handler).ToList();
         Proof = DomainChallenge.For(domain, handlers, null);
         if (CanEdit) Proof = Proof with { ValidateAction = Path };

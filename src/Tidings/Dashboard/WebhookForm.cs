@@ -98,7 +98,7 @@ internal sealed class WebhookForm
     /// <summary>Keeps a rejection, placed next to the field its text names.</summary>
     public void Refused(string message)
     {
-        Error = message.EndsWith('.') ? message : message + ".";
+        Error = DashboardText.Sentence(message);
         ErrorField = FieldOf(message);
     }
 

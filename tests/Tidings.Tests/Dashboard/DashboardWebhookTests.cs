@@ -73,6 +73,23 @@ public sealed class DashboardWebhookTests(DeliveryApp app) : IClassFixture<Deliv
     }
 
     [Fact]
+    public async Task The_list_pages_by_fifty_and_the_next_page_shows_the_rest()
+    {
+        var (browser, api) = await SignedInAsync("Many hooks");
+        for (var i = 0; i < 51; i++) await DeliveryApp.CreateWebhookAsync(api, new Uri($"https://hooks.example.com/in/{i}"), new { trigger = "open" });
+
+        var first = await browser.PageAsync("/dashboard/webhooks");
+        RowsByHandler(first).Count.ShouldBe(50);
+        first.QuerySelector("a[rel=next]")!.GetAttribute("href").ShouldBe("/dashboard/webhooks?page=2");
+
+        var second = await browser.PageAsync("/dashboard/webhooks?page=2");
+        RowsByHandler(second).Keys.ShouldHaveSingleItem().ShouldNotBeNull();
+        RowsByHandler(first).Keys.ShouldNotContain(RowsByHandler(second).Keys.Single(), "the second page goes on where the first stopped");
+        second.QuerySelector("a[rel=prev]")!.GetAttribute("href").ShouldBe("/dashboard/webhooks?page=1");
+        second.QuerySelector("a[rel=next]").ShouldBeNull();
+    }
+
+    [Fact]
     public async Task An_account_without_webhooks_is_told_how_to_create_one()
     {
         var (browser, _) = await SignedInAsync("Empty");

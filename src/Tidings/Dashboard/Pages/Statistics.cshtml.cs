@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tidings.Statistics;
 
@@ -21,10 +22,11 @@ internal sealed class StatisticsModel(StatisticsService statistics) : PageModel
 
     public static string MailingPath(long id) => $"{Path}/mailings/{id}";
 
-    public async Task OnGetAsync(int page = 1)
+    // The query's 'page', by name: a parameter called 'page' would bind Razor Pages' own route value (the page's path).
+    public async Task OnGetAsync([FromQuery(Name = "page")] int number = 1)
     {
         var account = DashboardClaims.Require(User).AccountId;
-        PageNumber = Math.Max(1, page);
+        PageNumber = Math.Max(1, number);
         (Mailings, Total) = await statistics.MailingsAsync(account, (long)(PageNumber - 1) * PageSize, PageSize, HttpContext.RequestAborted);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tidings.Users;
 using Tidings.Profiles;
@@ -27,12 +28,13 @@ internal sealed class WebhooksModel(WebhookService webhooks, WebhookDeliveryServ
     public bool HasPrevious => PageNumber > 1;
     public bool HasNext => (long)PageNumber * PageSize < Total;
 
-    public async Task OnGetAsync(int page = 1)
+    // The query's 'page', by name: a parameter called 'page' would bind Razor Pages' own route value (the page's path).
+    public async Task OnGetAsync([FromQuery(Name = "page")] int number = 1)
     {
         var account = DashboardClaims.Require(User).AccountId;
         CanEdit = DashboardClaims.Require(User).Role.CanEdit();
         var ct = HttpContext.RequestAborted;
-        PageNumber = Math.Max(1, page);
+        PageNumber = Math.Max(1, number);
         Now = time.GetUtcNow();
         var (items, total) = await webhooks.ListAsync(account, (long)(PageNumber - 1) * PageSize, PageSize, ct);
         Total = total;

@@ -47,6 +47,17 @@ internal sealed class WebhookService(WebhookStore store, DomainStore domains, Da
         await store.UpdateAsync(webhook, ct);
     }
 
+    /// <summary>
+    /// Switches the webhook on or off. A disabled one keeps <paramref name="reason"/> to show why (REST's
+    /// <c>disabled_reason</c>); enabling clears it, as <c>enabled: true</c> in a body does.
+    /// </summary>
+    public async Task SetEnabledAsync(WebhookRecord webhook, bool enabled, string? reason, CancellationToken ct)
+    {
+        webhook.Enabled = enabled;
+        webhook.DisabledReason = enabled ? null : reason;
+        await store.UpdateAsync(webhook, ct);
+    }
+
     /// <summary>Removes the webhook (and what other features keep for it); the id it had.</summary>
     public async Task<long> DeleteAsync(long accountId, string id, CancellationToken ct)
     {

@@ -16,10 +16,22 @@ public sealed class DashboardApp : KestrelTidingsApp
 
     public long AccountId { get; private set; }
 
-    /// <summary>Webhooks may call the tests' receivers on 127.0.0.1 under <see cref="Webhooks.Dispatch.DeliveryApp.ReceiverHost"/> (as in <see cref="Webhooks.Dispatch.DeliveryApp"/>).</summary>
+    /// <summary>
+    /// A host name the server resolves to 127.0.0.1 (delivery <c>Hosts</c> setting), for local test sites under
+    /// <see cref="LocalSiteDomain"/>: a webhook handler there can have its domain validated by a verification file.
+    /// </summary>
+    public const string LocalSiteHost = "site." + LocalSiteDomain;
+
+    public const string LocalSiteDomain = "webhook-config.test";
+
+    /// <summary>
+    /// Webhooks may call the tests' receivers on 127.0.0.1 under <see cref="Webhooks.Dispatch.DeliveryApp.ReceiverHost"/>
+    /// (as in <see cref="Webhooks.Dispatch.DeliveryApp"/>) and the local sites under <see cref="LocalSiteDomain"/>.
+    /// </summary>
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
         ["Webhooks:Delivery:Hosts:" + Webhooks.Dispatch.DeliveryApp.ReceiverHost] = "127.0.0.1",
+        ["Webhooks:Delivery:Hosts:" + LocalSiteHost] = "127.0.0.1",
     };
 
     /// <summary>Failed sign-ins in a row after which the server locks an address out.</summary>

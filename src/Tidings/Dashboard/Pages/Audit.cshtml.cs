@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tidings.Audit;
 
@@ -28,7 +29,8 @@ internal sealed class AuditModel(AuditTrail audit, TimeProvider time) : PageMode
     public bool HasPrevious => PageNumber > 1;
     public bool HasNext => (long)PageNumber * PageSize < Total;
 
-    public async Task OnGetAsync(string? type, int page = 1)
+    // "page" is also Razor Pages' own route value (the page's name): the number is read from the query string only.
+    public async Task OnGetAsync([FromQuery] string? type, [FromQuery(Name = "page")] int page = 1)
     {
         var account = DashboardClaims.Require(User).AccountId;
         // An unknown type is shown as all changes rather than refused: the filter is a form the user may have edited.

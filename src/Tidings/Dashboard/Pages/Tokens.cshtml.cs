@@ -16,7 +16,7 @@ internal sealed class TokensModel(AccountService accounts) : PageModel
 {
     public const string Path = DashboardPaths.Tokens;
 
-    public static readonly IReadOnlyList<(string Value, string Text)> Kinds = [("read-write", "Read-write"), ("read-only", "Read-only (reporting)")];
+    public static readonly IReadOnlyList<(string Value, string Text)> Kinds = [("read-write", "Read-write"), ("read-only", "Read-only")];
 
     [BindProperty(Name = "name")]
     public string? Name { get; set; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Tidings.Rejections;
+using Tidings.Storage;
 
 namespace Tidings.Audit;
 
@@ -24,6 +25,14 @@ internal sealed partial class AuditTrail(AuditStore store, AuditActors actors, T
         await store.AddAsync(accountId, time.GetUtcNow().ToUnixTimeMilliseconds(), actor, action, targetType, targetId, detail, CancellationToken.None);
         LogRecorded(logger, accountId, action, targetType, targetId, actor.Kind);
     }
+
+    /// <summary>
+    /// Records a change the server makes on its own (a webhook it disabled after failing calls) inside the transaction
+    /// that makes it, so the entry exists exactly when the change does.
+    /// </summary>
+    public static Task RecordSystemAsync(WriteContext w, long accountId, string action, string targetType, long targetId, string detail, long createdMs) =>
+        AuditStore.AddAsync(w, accountId, createdMs, new AuditActor(AuditActorKinds.System, "Tidings"), action, targetType,
+            targetId.ToString(CultureInfo.InvariantCulture), detail.Length > MaxDetail ? detail[..(MaxDetail - 1)] + "…" : detail);
 
     /// <summary>A page of the account's entries, newest first; <paramref name="targetType"/> (empty: all) must be one of <see cref="AuditTargets.All"/>.</summary>
     public Task<(IReadOnlyList<AuditEntry> Items, long Total)> ListAsync(long accountId, string? targetType, long offset, long take, CancellationToken ct)

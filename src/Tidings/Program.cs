@@ -1,4 +1,5 @@
 using Tidings.Accounts;
+using Tidings.Audit;
 using Tidings.ApiDocs;
 using Tidings.Consumption;
 using Tidings.Dashboard;
@@ -37,6 +38,7 @@ builder.AddStorage();
 builder.AddJournal();
 builder.AddSecretProtection();
 builder.AddRest();
+builder.AddAudit();
 builder.AddAccounts();
 builder.AddUsers();
 builder.AddConsumption();
@@ -61,12 +63,18 @@ if (request == CommandLineRequest.Usage) return AdminCommandLine.PrintUsage(app.
 
 // Nothing may be created (database, master key, first token) before the configuration is known to be good.
 if (!ServerStart.CheckConfiguration(app)) return ServerStart.Failed;
-if (request == CommandLineRequest.Verb) return await AdminCommandLine.RunAsync(app, args);
+if (request == CommandLineRequest.Verb)
+{
+    app.Services.GetRequiredService<AuditActors>().RunningCommandLine();
+    return await AdminCommandLine.RunAsync(app, args);
+}
+
 if (!ServerStart.LockDataFolder(app)) return ServerStart.Failed;
 
 app.UseTrustedProxies();
 app.UseRest();
 app.MapAccounts();
+app.MapAudit();
 app.MapConsumption();
 app.MapProfiles();
 app.MapMailings();

@@ -35,7 +35,18 @@ internal sealed class AccountAdminVerbs : IAdminVerbs
                 var readOnly = args.Contains("--read-only");
                 var nameAt = Array.IndexOf(args, "--name");
                 var name = nameAt > 0 && nameAt + 1 < args.Length ? args[nameAt + 1] : (readOnly ? "read-only" : "read-write");
-                if (await accounts.CreateTokenAsync(accountId, name, canWrite: !readOnly, CancellationToken.None) is not { } token)
+                CreatedToken? token;
+                try
+                {
+                    token = await accounts.CreateTokenAsync(accountId, name, canWrite: !readOnly, CancellationToken.None);
+                }
+                catch (Rejections.RequestRejectedException ex)
+                {
+                    Console.Error.WriteLine(ex.Message + ".");
+                    return 2;
+                }
+
+                if (token is null)
                 {
                     Console.Error.WriteLine($"No account {accountId}.");
                     return 1;

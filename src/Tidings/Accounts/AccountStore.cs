@@ -10,6 +10,9 @@ internal sealed record Account(long Id, string Name, string Description, string 
 
 internal sealed record CreatedToken(long TokenId, long AccountId, string Token, bool CanWrite);
 
+/// <summary>An access token as the account sees it: never its value (only its hash is stored).</summary>
+internal sealed record AccessToken(long Id, long AccountId, string Name, bool CanWrite, long Created, long? Revoked);
+
 /// <summary>Accounts and their access tokens.</summary>
 internal sealed class AccountStore(IStorage storage, TimeProvider time, IOptions<AccountsOptions> options) : ICallerLookup
 {
@@ -43,6 +46,23 @@ internal sealed class AccountStore(IStorage storage, TimeProvider time, IOptions
         return changed > 0;
     }
 
+    /// <summary>The account's tokens that are not revoked, oldest first.</summary>
+    public async Task<IReadOnlyList<AccessToken>> ListTokensAsync(long accountId, CancellationToken ct = default)
+    {
+        await using var connection = await storage.OpenReadAsync(ct);
+        return (await connection.QueryAsync<AccessTokenRow>(
+            $"SELECT {TokenColumns} FROM access_tokens WHERE account_id = @accountId AND revoked IS NULL ORDER BY id", new { accountId })).Select(r => r.ToToken()).ToList();
+    }
+
+    public async Task<AccessToken?> FindTokenAsync(long tokenId, CancellationToken ct = default)
+    {
+        await using var connection = await storage.OpenReadAsync(ct);
+        return (await connection.QuerySingleOrDefaultAsync<AccessTokenRow>($"SELECT {TokenColumns} FROM access_tokens WHERE id = @tokenId", new { tokenId }))?.ToToken();
+    }
+
+    public Task RenameAccountAsync(long id, string name, CancellationToken ct = default) =>
+        storage.WriteAsync(w => w.Connection.ExecuteAsync("UPDATE accounts SET name = @name WHERE id = @id", new { id, name }, w.Transaction), ct);
+
     public async Task<Account?> FindAccountAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await storage.OpenReadAsync(ct);
@@ -73,15 +93,22 @@ internal sealed class AccountStore(IStorage storage, TimeProvider time, IOptions
 
         await using var connection = await storage.OpenReadAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(
-            "SELECT id, account_id AS AccountId, token_hash AS TokenHash, can_write AS CanWrite FROM access_tokens WHERE token_hash = @hash AND revoked IS NULL",
+            "SELECT id, account_id AS AccountId, name, token_hash AS TokenHash, can_write AS CanWrite FROM access_tokens WHERE token_hash = @hash AND revoked IS NULL",
             new { hash });
         if (row is null || !AccessTokens.Matches(token, row.TokenHash)) return null;
 
-        var caller = new Caller(row.AccountId, row.Id, row.CanWrite != 0);
+        var caller = new Caller(row.AccountId, row.Id, row.CanWrite != 0, row.Name);
         var ttl = options.Value.TokenCacheSeconds * 1000L;
         if (ttl > 0) _cache[key] = (caller, now + ttl);
         return caller;
     }
 
-    private sealed record TokenRow(long Id, long AccountId, byte[] TokenHash, long CanWrite);
+    private const string TokenColumns = "id, account_id AS AccountId, name, can_write AS CanWrite, created, revoked";
+
+    private sealed record AccessTokenRow(long Id, long AccountId, string Name, long CanWrite, long Created, long? Revoked)
+    {
+        public AccessToken ToToken() => new(Id, AccountId, Name, CanWrite != 0, Created, Revoked);
+    }
+
+    private sealed record TokenRow(long Id, long AccountId, string Name, byte[] TokenHash, long CanWrite);
 }

@@ -22,6 +22,7 @@ internal static class ApiTags
         ("Webhooks", "Webhooks in Copernica's shape, with Tidings' own keys, secrets and signing keys."),
         ("Webhook domains", "Domains an account proves it owns, so that its webhooks may deliver there (Tidings)."),
         ("Webhook delivery", "How a webhook's deliveries stand: attempts, retries, replays and test calls (Tidings)."),
+        ("Audit log", "Who changed what in the account and when: webhooks, domains, secrets, replays, tokens and users (Tidings)."),
     ];
 
     public static HashSet<OpenApiTag> For(OpenApiDocument document)

@@ -67,5 +67,16 @@ internal sealed partial class ComponentSchemas(OpenApiDocument document)
             ("message", String()),
             ("created", Time())));
         AddList("NoticeList", "Notice");
+
+        Add("AuditEntry", Object("A change made in the account: who made it, what, and when (Tidings extension).",
+            ("ID", Id()),
+            ("time", Time("When the change was made.")),
+            ("actorKind", Enum("How the change came in.", Tidings.Audit.AuditActorKinds.All)),
+            ("actor", String("Who made it: a user's e-mail address and id, or an access token's name and id (never its value).")),
+            ("action", String("What was done: created, changed, deleted, validated, enabled, disabled, replayed, retried, rotated, imported, removed, revoked, role-changed or password-reset.")),
+            ("targetType", Enum("What it was done to.", Tidings.Audit.AuditTargets.All)),
+            ("targetId", Id("The id of what it was done to (of the webhook for a webhook-secret entry).")),
+            ("detail", String("A few words on the change (a webhook's handler, the keys a change set); never a secret."))));
+        AddList("AuditList", "AuditEntry");
     }
 }

@@ -12,6 +12,8 @@ internal static partial class OperationCatalog
             new ApiParameter("begin", "Required: the first day of the period, YYYY-MM-DD (local time, Rest:TimeZone).", () => String(), Required: true),
             new ApiParameter("end", "Required: the last day of the period, included, YYYY-MM-DD.", () => String(), Required: true)),
         Get("/v3/notices", "listNotices", "NoticeList", Paging),
+        Get("/v3/audit", "listAudit", "AuditList", [.. Paging,
+            new ApiParameter("type", "Only entries about this kind of target: webhook, domain, webhook-secret, replay, access-token, user or account.", () => String())]),
     ];
 
     private static IEnumerable<ApiOperation> MarketingData() =>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Tidings.Accounts;
+using Tidings.Audit;
 using Tidings.Rejections;
 
 namespace Tidings.Users;
@@ -11,7 +12,7 @@ namespace Tidings.Users;
 /// <see cref="UsersOptions.MaxFailedSignIns"/> failures kept in the database so that every node and every front end
 /// shares it.
 /// </summary>
-internal sealed partial class UserService(UserStore users, AccountStore accounts, TimeProvider time, IOptions<UsersOptions> options, ILogger<UserService> logger)
+internal sealed partial class UserService(UserStore users, AccountStore accounts, TimeProvider time, IOptions<UsersOptions> options, AuditTrail audit, ILogger<UserService> logger)
 {
     private static readonly PasswordHasher<User> Hasher = new();
 
@@ -35,6 +36,7 @@ internal sealed partial class UserService(UserStore users, AccountStore accounts
         var id = await users.InsertAsync(accountId, email, hash, role, mustChangePassword: oneTime is not null, stamp, now, ct)
             ?? throw new RequestRejectedException("A user with this e-mail address already exists");
         LogCreated(logger, id, accountId, role);
+        await audit.RecordAsync(accountId, AuditActions.Created, AuditTargets.User, id, $"{email}, {role.Name()}", ct);
         return (new User(id, accountId, email, role, oneTime is not null, stamp, now, null), oneTime);
     }
 
@@ -85,6 +87,51 @@ internal sealed partial class UserService(UserStore users, AccountStore accounts
         LogPasswordChanged(logger, userId);
         return user with { MustChangePassword = false, SecurityStamp = stamp };
     }
+
+    /// <summary>
+    /// Gives one of the account's users another role. <paramref name="actingUserId"/> (the admin making the change, if
+    /// it is a user) may not change their own role, and the account's last admin stays an admin.
+    /// </summary>
+    public async Task<User> ChangeRoleAsync(long accountId, long userId, UserRole role, long? actingUserId, CancellationToken ct)
+    {
+        var user = await RequireAsync(accountId, userId, ct);
+        if (user.Role == role) return user;
+        if (userId == actingUserId) throw new RequestRejectedException("You cannot change your own role; another admin can");
+        if (!await users.SetRoleAsync(accountId, userId, role, ct))
+            throw new RequestRejectedException($"{user.Email} is the account's last admin; make another user an admin first");
+        await audit.RecordAsync(accountId, AuditActions.RoleChanged, AuditTargets.User, userId, $"{user.Email}: {user.Role.Name()} to {role.Name()}", ct);
+        return user with { Role = role };
+    }
+
+    /// <summary>
+    /// Gives one of the account's users a new one-time password (returned, shown once) that they must change at their
+    /// next sign-in; the new security stamp ends their sign-ins. An admin changes their own password on the password page.
+    /// </summary>
+    public async Task<(User User, string OneTimePassword)> ResetPasswordAsync(long accountId, long userId, long? actingUserId, CancellationToken ct)
+    {
+        var user = await RequireAsync(accountId, userId, ct);
+        if (userId == actingUserId) throw new RequestRejectedException("Change your own password on the password page");
+        var oneTime = OneTimePasswords.Generate();
+        var stamp = NewStamp();
+        await users.SetPasswordAsync(userId, Hasher.HashPassword(null!, oneTime), mustChangePassword: true, stamp, ct);
+        await audit.RecordAsync(accountId, AuditActions.PasswordReset, AuditTargets.User, userId, user.Email, ct);
+        return (user with { MustChangePassword = true, SecurityStamp = stamp }, oneTime);
+    }
+
+    /// <summary>Removes one of the account's users (their sign-ins end); not oneself, not the account's last admin.</summary>
+    public async Task<User> RemoveAsync(long accountId, long userId, long? actingUserId, CancellationToken ct)
+    {
+        var user = await RequireAsync(accountId, userId, ct);
+        if (userId == actingUserId) throw new RequestRejectedException("You cannot remove yourself; another admin can");
+        if (!await users.DeleteAsync(accountId, userId, ct))
+            throw new RequestRejectedException($"{user.Email} is the account's last admin; make another user an admin first");
+        await audit.RecordAsync(accountId, AuditActions.Removed, AuditTargets.User, userId, user.Email, ct);
+        return user;
+    }
+
+    /// <summary>The account's user with this id; a user of another account is a missing one.</summary>
+    private async Task<User> RequireAsync(long accountId, long userId, CancellationToken ct) =>
+        (await users.FindAsync(userId, ct))?.ToUser() is { } user && user.AccountId == accountId ? user : throw new RequestRejectedException("No such user");
 
     public async Task<User?> FindAsync(long userId, CancellationToken ct) => (await users.FindAsync(userId, ct))?.ToUser();
 

@@ -45,6 +45,23 @@ internal sealed class UserStore(IStorage storage)
     }
 
     /// <summary>
+    /// Gives the account's user a role; false when there is no such user, or when the change would leave the account
+    /// without an admin (checked in the same statement, so two admins demoting each other cannot both succeed).
+    /// </summary>
+    public async Task<bool> SetRoleAsync(long accountId, long id, UserRole role, CancellationToken ct) =>
+        await storage.WriteAsync(w => w.Connection.ExecuteAsync(
+            "UPDATE users SET role = @role WHERE id = @id AND account_id = @accountId AND " +
+            "(@role = 'admin' OR role <> 'admin' OR (SELECT COUNT(*) FROM users WHERE account_id = @accountId AND role = 'admin') > 1)",
+            new { accountId, id, role = role.Name() }, w.Transaction), ct) > 0;
+
+    /// <summary>Removes the account's user; false when there is no such user or they are the account's last admin.</summary>
+    public async Task<bool> DeleteAsync(long accountId, long id, CancellationToken ct) =>
+        await storage.WriteAsync(w => w.Connection.ExecuteAsync(
+            "DELETE FROM users WHERE id = @id AND account_id = @accountId AND " +
+            "(role <> 'admin' OR (SELECT COUNT(*) FROM users WHERE account_id = @accountId AND role = 'admin') > 1)",
+            new { accountId, id }, w.Transaction), ct) > 0;
+
+    /// <summary>
     /// Counts a failed sign-in in the database (so every node sees it) and locks the address once
     /// <paramref name="maxFailures"/> is reached; returns the lock's end, or null while still below the limit.
     /// </summary>

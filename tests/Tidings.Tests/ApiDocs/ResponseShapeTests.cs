@@ -72,6 +72,7 @@ public sealed class ResponseShapeTests(TidingsApp app) : IClassFixture<TidingsAp
             ["/v3/identity", "/v3/identity"],
             ["/v3/consumption", $"/v3/consumption?begin=2000-01-01&end={today}"],
             ["/v3/notices", "/v3/notices"],
+            ["/v3/audit", "/v3/audit"],
             ["/v3/databases", "/v3/databases"],
             ["/v3/database/{id}", $"/v3/database/{db}"],
             ["/v3/database/{id}/unsubscribe", $"/v3/database/{db}/unsubscribe"],

@@ -29,6 +29,7 @@ public sealed partial class LogEventIdTests
         ("Tidings.Webhooks", 14000, 14999),
         ("Tidings.Users", 15000, 15999),
         ("Tidings.Dashboard", 16000, 16999),
+        ("Tidings.Audit", 17000, 17999),
     ];
 
     [Fact]

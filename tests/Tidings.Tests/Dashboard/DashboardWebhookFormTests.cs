@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Dom;
 using Microsoft.Extensions.DependencyInjection;
+using Tidings.Audit;
 using Tidings.Tests.Infrastructure;
 using Tidings.Tests.Webhooks.Dispatch;
 using Tidings.Users;
@@ -207,6 +208,10 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
         var on = await WebhookAsync(user.AccountId, id);
         (on.Enabled, on.DisabledReason).ShouldBe((true, (string?)null));
         (await browser.PageAsync($"/dashboard/webhooks/{id}")).QuerySelector("#state-title + p .state")!.TextContent.ShouldBe("Enabled");
+
+        var (audit, _) = await app.Services.GetRequiredService<AuditTrail>().ListAsync(user.AccountId, "webhook", 0, 10, Ct);
+        audit.Where(e => e.TargetId == id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(e => (e.Action, e.Actor))
+            .Take(2).ShouldBe([("enabled", $"{user.Email} (user {user.Id})"), ("disabled", $"{user.Email} (user {user.Id})")], "newest first, both by the dashboard user");
     }
 
     [Fact]
@@ -235,7 +240,9 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
         var reader = await ReaderAsync(app, user.AccountId);
 
         var list = await reader.PageAsync("/dashboard/webhooks");
-        list.QuerySelector(".page-head a.button").ShouldBeNull();
+        list.QuerySelectorAll(".page-head a, .page-head button").Select(e => e.TextContent.Trim())
+            .ShouldBe(["Check now"], "no New webhook; Check now is a link to the page that says why a reader cannot use it");
+        list.QuerySelectorAll(".page-head form").ShouldBeEmpty();
         var detail = await reader.PageAsync($"/dashboard/webhooks/{id}");
         detail.QuerySelectorAll(".action-bar a, .action-bar button").Select(e => e.TextContent.Trim()).ShouldBe(["Validation"]);
         detail.QuerySelector(".action-bar .hint")!.TextContent.ShouldContain("read-only");

@@ -21,6 +21,7 @@ public sealed class UserServiceTests(TidingsApp app) : IClassFixture<TidingsApp>
         app.Services.GetRequiredService<AccountStore>(),
         _time,
         Options.Create(new UsersOptions { MaxFailedSignIns = maxFailures, LockoutDuration = TimeSpan.FromMinutes(lockoutMinutes), MinPasswordLength = 12 }),
+        app.Services.GetRequiredService<Tidings.Audit.AuditTrail>(),
         NullLogger<UserService>.Instance);
 
     private static string UniqueEmail() => $"user-{Guid.NewGuid():N}@Example.COM";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Tidings.Audit;
 using Tidings.Rejections;
 using Tidings.Webhooks.Domains;
 using Tidings.Webhooks.Outbound;
@@ -13,7 +14,7 @@ internal sealed record DomainValidation(DomainRecord Domain, string Message);
 /// The domains an account proves it owns, for every front end: claims (checked at once on request, and then kept
 /// only if validated), the DNS and file checks, and their removal. Webhooks deliver only under validated domains.
 /// </summary>
-internal sealed class DomainService(DomainStore store, DomainVerifier verifier, WebhookStore webhooks)
+internal sealed class DomainService(DomainStore store, DomainVerifier verifier, WebhookStore webhooks, AuditTrail audit)
 {
     /// <summary>
     /// Claims the body's <c>domain</c>; with <c>validate</c> (<c>dns</c>, <c>file</c> or a true value) it is checked in
@@ -23,7 +24,11 @@ internal sealed class DomainService(DomainStore store, DomainVerifier verifier, 
     {
         var validate = ValidateOnClaim(WebhookInput.Text(body, "validate"));
         var id = await store.CreateAsync(accountId, WebhookInput.Text(body, "domain"), ct);
-        if (validate is null) return (id, null);
+        if (validate is null)
+        {
+            await audit.RecordAsync(accountId, AuditActions.Created, AuditTargets.Domain, id, WebhookInput.Text(body, "domain") ?? "", ct);
+            return (id, null);
+        }
 
         // Claimed and checked in one call, all or nothing: a claim that fails its check is not kept.
         var claim = await store.RequireAsync(accountId, Id(id), ct);
@@ -39,6 +44,7 @@ internal sealed class DomainService(DomainStore store, DomainVerifier verifier, 
         }
 
         await store.MarkValidatedAsync(id, success.Method, ct);
+        await audit.RecordAsync(accountId, AuditActions.Created, AuditTargets.Domain, id, $"{claim.Domain}, validated by {success.Method}", ct);
         return (id, new DomainValidation(await store.RequireAsync(accountId, Id(id), ct), success.Message));
     }
 
@@ -55,6 +61,7 @@ internal sealed class DomainService(DomainStore store, DomainVerifier verifier, 
         if (method is not (null or "" or "dns" or "file")) throw new RequestRejectedException($"Unknown validation method '{method}' (expected dns or file)");
         var success = await CheckAsync(domain, method, WebhookInput.Text(body, "url"), ct);
         await store.MarkValidatedAsync(domain.Id, success.Method, ct);
+        await audit.RecordAsync(domain.AccountId, AuditActions.Validated, AuditTargets.Domain, domain.Id, $"{domain.Domain}, by {success.Method}", ct);
         return new DomainValidation(await store.RequireAsync(domain.AccountId, Id(domain.Id), ct), success.Message);
     }
 
@@ -63,6 +70,7 @@ internal sealed class DomainService(DomainStore store, DomainVerifier verifier, 
     {
         var domain = await store.RequireAsync(accountId, id, ct);
         await store.DeleteAsync(domain.Id, ct);
+        await audit.RecordAsync(accountId, AuditActions.Deleted, AuditTargets.Domain, domain.Id, domain.Domain, ct);
         return domain.Id;
     }
 

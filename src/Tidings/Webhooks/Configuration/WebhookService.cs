@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Tidings.Audit;
 using Tidings.Profiles;
 using Tidings.Webhooks.Domains;
 using Tidings.Webhooks.Outbound;
@@ -17,7 +18,7 @@ internal sealed record ValidatedWebhook(WebhookRecord Webhook, string? Validatio
 /// refused that could never be validated, and each webhook shown with whether its handler's domain is validated.
 /// Rejections are <see cref="Rejections.RequestRejectedException"/>s with the texts the REST API answers with.
 /// </summary>
-internal sealed class WebhookService(WebhookStore store, DomainStore domains, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development)
+internal sealed class WebhookService(WebhookStore store, DomainStore domains, DatabaseStore databases, IOptions<WebhookDevelopmentOptions> development, AuditTrail audit)
 {
     /// <summary>Creates a webhook of the account from a body (<see cref="WebhookInput.Keys"/>); its id.</summary>
     public async Task<long> CreateAsync(long accountId, JsonObject body, CancellationToken ct)
@@ -25,7 +26,9 @@ internal sealed class WebhookService(WebhookStore store, DomainStore domains, Da
         var webhook = store.New(accountId);
         await WebhookInput.ApplyAsync(body, webhook, creating: true, databases, ct);
         HandlerRules.Require(webhook.Handler, development.Value.AllowLoopback);
-        return await store.CreateAsync(webhook, ct);
+        var id = await store.CreateAsync(webhook, ct);
+        await audit.RecordAsync(accountId, AuditActions.Created, AuditTargets.Webhook, id, webhook.Handler, ct);
+        return id;
     }
 
     /// <summary>The account's webhook with this id, or a rejection saying there is none.</summary>
@@ -41,10 +44,13 @@ internal sealed class WebhookService(WebhookStore store, DomainStore domains, Da
     public async Task UpdateAsync(WebhookRecord webhook, JsonObject body, CancellationToken ct)
     {
         var handler = webhook.Handler;
+        var enabled = webhook.Enabled;
         await WebhookInput.ApplyAsync(body, webhook, creating: false, databases, ct);
         // Only a new handler is judged: a webhook stored before this rule can still be changed otherwise.
         if (webhook.Handler != handler) HandlerRules.Require(webhook.Handler, development.Value.AllowLoopback);
         await store.UpdateAsync(webhook, ct);
+        var action = webhook.Enabled == enabled ? AuditActions.Changed : webhook.Enabled ? AuditActions.Enabled : AuditActions.Disabled;
+        await audit.RecordAsync(webhook.AccountId, action, AuditTargets.Webhook, webhook.Id, AuditTrail.Keys(body), ct);
     }
 
     /// <summary>
@@ -56,6 +62,7 @@ internal sealed class WebhookService(WebhookStore store, DomainStore domains, Da
         webhook.Enabled = enabled;
         webhook.DisabledReason = enabled ? null : reason;
         await store.UpdateAsync(webhook, ct);
+        await audit.RecordAsync(webhook.AccountId, enabled ? AuditActions.Enabled : AuditActions.Disabled, AuditTargets.Webhook, webhook.Id, reason ?? "", ct);
     }
 
     /// <summary>Removes the webhook (and what other features keep for it); the id it had.</summary>
@@ -63,6 +70,7 @@ internal sealed class WebhookService(WebhookStore store, DomainStore domains, Da
     {
         var webhook = await store.RequireAsync(accountId, id, ct);
         await store.DeleteAsync(webhook, ct);
+        await audit.RecordAsync(accountId, AuditActions.Deleted, AuditTargets.Webhook, webhook.Id, webhook.Handler, ct);
         return webhook.Id;
     }
 

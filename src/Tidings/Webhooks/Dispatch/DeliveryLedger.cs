@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Tidings.Accounts;
+using Tidings.Audit;
 using Tidings.Journal;
 using Tidings.LogFiles;
 using Tidings.Storage;
@@ -231,6 +232,7 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
         await WebhookCursors.RemoveAsync(w, d.Webhook.Id);
         await AccountNotices.AddAsync(w, d.Webhook.AccountId, "webhook.disabled", d.Webhook.Id,
             string.Create(CultureInfo.InvariantCulture, $"Webhook {d.Webhook.Id} ({d.Webhook.Handler}) was disabled: {d.Reason}"), now);
+        await AuditTrail.RecordSystemAsync(w, d.Webhook.AccountId, AuditActions.Disabled, AuditTargets.Webhook, d.Webhook.Id, d.Reason, now);
     }
 
     /// <summary>Keeps the journal records that waiting retries still need out of the retention sweep's reach.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Tidings.Audit;
 using Tidings.Rejections;
 using Tidings.Webhooks.Configuration;
 
@@ -30,7 +31,7 @@ internal sealed record ReplayRequest(string? EventId = null, string? DeliveryId 
 /// </summary>
 internal sealed class WebhookDeliveryService(
     WebhookStore webhooks, WebhookDispatcher dispatcher, DeliveryHistoryStore history, WebhookReplays replays, WebhookTester tester,
-    AttemptBodies bodies, TimeProvider time, IOptions<DispatchOptions> options)
+    AttemptBodies bodies, TimeProvider time, IOptions<DispatchOptions> options, AuditTrail audit)
 {
     public const string NothingToReplay = "Say what to replay: event, delivery, failed=true, or from (and to)";
     public const string NoAttempt = "No attempt with supplied ID";
@@ -92,15 +93,32 @@ internal sealed class WebhookDeliveryService(
     }
 
     /// <summary>Sends one delivery (a failed, pending or delivered one) again now; the replay's id.</summary>
-    public Task<long> RetryDeliveryAsync(WebhookRecord webhook, string deliveryId, CancellationToken ct) => replays.ReplayDeliveryAsync(webhook, deliveryId, ct);
+    public async Task<long> RetryDeliveryAsync(WebhookRecord webhook, string deliveryId, CancellationToken ct)
+    {
+        var replay = await replays.ReplayDeliveryAsync(webhook, deliveryId, ct);
+        await audit.RecordAsync(webhook.AccountId, AuditActions.Retried, AuditTargets.Replay, replay, $"webhook {webhook.Id}, delivery {deliveryId}", ct);
+        return replay;
+    }
 
     /// <summary>Starts a replay; its id.</summary>
-    public Task<long> ReplayAsync(WebhookRecord webhook, ReplayRequest request, CancellationToken ct)
+    public async Task<long> ReplayAsync(WebhookRecord webhook, ReplayRequest request, CancellationToken ct)
     {
-        if (request.EventId is { Length: > 0 } eventId) return replays.ReplayEventAsync(webhook, eventId, ct);
-        if (request.DeliveryId is { Length: > 0 } delivery) return replays.ReplayDeliveryAsync(webhook, delivery, ct);
-        if (request.Failed) return replays.ReplayFailedAsync(webhook, ct);
-        if (request.FromMs is { } from) return replays.ReplayRangeAsync(webhook, from, request.ToMs ?? time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        var (replay, what) = await StartReplayAsync(webhook, request, ct);
+        await audit.RecordAsync(webhook.AccountId, AuditActions.Replayed, AuditTargets.Replay, replay, $"webhook {webhook.Id}, {what}", ct);
+        return replay;
+    }
+
+    private async Task<(long Id, string What)> StartReplayAsync(WebhookRecord webhook, ReplayRequest request, CancellationToken ct)
+    {
+        if (request.EventId is { Length: > 0 } eventId) return (await replays.ReplayEventAsync(webhook, eventId, ct), $"event {eventId}");
+        if (request.DeliveryId is { Length: > 0 } delivery) return (await replays.ReplayDeliveryAsync(webhook, delivery, ct), $"delivery {delivery}");
+        if (request.Failed) return (await replays.ReplayFailedAsync(webhook, ct), "failed deliveries");
+        if (request.FromMs is { } from)
+        {
+            var to = request.ToMs ?? time.GetUtcNow().ToUnixTimeMilliseconds();
+            return (await replays.ReplayRangeAsync(webhook, from, to, ct), $"events from {from} to {to} (Unix ms)");
+        }
+
         throw new RequestRejectedException(NothingToReplay);
     }
 

@@ -156,6 +156,8 @@ public sealed class DeliveryFaultTests(DeliveryApp app) : IClassFixture<Delivery
         var notices = await client.GetJsonAsync("/v3/notices");
         notices["data"]![0]!["kind"]!.GetValue<string>().ShouldBe("webhook.disabled");
         notices["data"]![0]!["message"]!.GetValue<string>().ShouldContain("410");
+        var audit = (await client.GetJsonAsync("/v3/audit?type=webhook"))["data"]![0]!;
+        (audit["action"]!.GetValue<string>(), audit["actorKind"]!.GetValue<string>(), audit["targetId"]!.GetValue<string>()).ShouldBe(("disabled", "system", webhook.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         (await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=failed"))["total"]!.GetValue<int>().ShouldBe(1);
 
         // A webhook on the same events, started after the disabling: once it has them, the engine has read past them

@@ -244,7 +244,8 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
             .ShouldBe(["Check now"], "no New webhook; Check now is a link to the page that says why a reader cannot use it");
         list.QuerySelectorAll(".page-head form").ShouldBeEmpty();
         var detail = await reader.PageAsync($"/dashboard/webhooks/{id}");
-        detail.QuerySelectorAll(".action-bar a, .action-bar button").Select(e => e.TextContent.Trim()).ShouldBe(["Validation"]);
+        detail.QuerySelectorAll(".action-bar a, .action-bar button").Select(e => e.TextContent.Trim())
+            .ShouldBe(["Validation", "Test webhook", "Replays"], "pages a reader may open (their forms disabled), nothing that changes");
         detail.QuerySelector(".action-bar .hint")!.TextContent.ShouldContain("read-only");
         foreach (var path in new[] { "/dashboard/webhooks/new", $"/dashboard/webhooks/{id}/edit", $"/dashboard/webhooks/{id}/delete" })
         {

@@ -188,11 +188,8 @@ public static partial class DashboardBench
         string Spread(Func<DashboardRun, double> pick, string format = "N1") =>
             runs.Count == 1 ? F(pick(runs[0]), format) : $"{F(Stats.Median(runs.Select(pick)), format)} ({F(runs.Min(pick), format)}–{F(runs.Max(pick), format)})";
 
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
-        var memory = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First() : "";
         Console.WriteLine();
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {cpu ?? "unknown CPU"}, {Regex.Replace(memory, @"\s+", " ")}, .NET {Environment.Version}");
+        Console.WriteLine(MachineFacts.Line());
         Console.WriteLine($"Profiles {o.Profiles:N0}, webhooks {o.Webhooks:N0}, {o.Warmup} warm-up + {o.Requests} measured requests per page, one at a time, {runs.Count} run(s): median (min–max over runs)");
         Console.WriteLine();
         Console.WriteLine("| Measurement | Result | Target |");

@@ -218,11 +218,8 @@ public static class Bench
         string Spread(Func<RunResult, double> pick, string format = "N0") =>
             runs.Count == 1 ? F(pick(runs[0]), format) : $"{F(Stats.Median(runs.Select(pick)), format)} ({F(runs.Min(pick), format)}–{F(runs.Max(pick), format)})";
 
-        var cpu = File.Exists("/proc/cpuinfo")
-            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
-        var memory = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First() : "";
         Console.WriteLine();
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {cpu ?? "unknown CPU"}, {System.Text.RegularExpressions.Regex.Replace(memory, @"\s+", " ")}, .NET {Environment.Version}");
+        Console.WriteLine(MachineFacts.Line());
         Console.WriteLine($"Profiles {o.Profiles:N0}, concurrency {o.Concurrency}, baseline {o.Seconds} s, {o.Requests} requests per list, {runs.Count} run(s): median (min–max over runs)");
         Console.WriteLine();
         Console.WriteLine("| Measurement | Result |");

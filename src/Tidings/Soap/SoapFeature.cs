@@ -137,11 +137,13 @@ internal static class SoapFeature
         response.ContentType = "text/xml; charset=utf-8";
         var gzip = context.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);
         using var buffer = new MemoryStream();
-        await using (Stream target = gzip ? new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true) : buffer)
-        await using (var writer = XmlWriter.Create(target, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false), CloseOutput = false }))
+        var compressor = gzip ? new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true) : null;
+        await using (var writer = XmlWriter.Create(compressor ?? (Stream)buffer, new XmlWriterSettings { Async = true, Encoding = new UTF8Encoding(false), CloseOutput = false }))
         {
             await new XDocument(envelope).SaveAsync(writer, context.RequestAborted);
         }
+
+        if (compressor is not null) await compressor.DisposeAsync();
 
         if (gzip) response.Headers.ContentEncoding = "gzip";
         response.Headers.Vary = "Accept-Encoding";

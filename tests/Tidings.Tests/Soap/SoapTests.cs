@@ -3,6 +3,7 @@ using System.Net;
 using System.Security;
 using System.Text;
 using System.Xml.Linq;
+using System.Xml.Schema;
 using Tidings.Tests.Infrastructure;
 
 namespace Tidings.Tests.Soap;
@@ -36,7 +37,38 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
         var (status, body) = await PostAsync(new StringContent(Envelope(method, members, client.Token), Encoding.UTF8, "text/xml"));
         status.ShouldBe(HttpStatusCode.OK, body.ToString());
         body.Name.ShouldBe(XName.Get(method + "Response", "urn:api"));
-        return body.Element("result")!;
+        var result = body.Element("result")!;
+        await ShouldMatchResultTypeAsync(result);
+        return result;
+    }
+
+    /// <summary>
+    /// The answer's <c>result</c> validates against the WSDL's <c>Result</c> type. In rpc/literal no element declares
+    /// it, so a wrapper schema declares an unqualified <c>result</c> of type <c>tns:Result</c>.
+    /// </summary>
+    private async Task ShouldMatchResultTypeAsync(XElement result)
+    {
+        var schemas = await WsdlSchemasAsync();
+        var errors = new List<string>();
+        new XDocument(new XElement(result)).Validate(schemas, (_, e) => errors.Add(e.Message));
+        errors.ShouldBeEmpty(result.ToString());
+    }
+
+    private XmlSchemaSet? _schemas;
+
+    private async Task<XmlSchemaSet> WsdlSchemasAsync()
+    {
+        if (_schemas is not null) return _schemas;
+        var wsdl = XDocument.Parse(await app.CreateClient().GetStringAsync("/?SOAPAPI=WSDL", Ct));
+        var set = new XmlSchemaSet { XmlResolver = null };
+        var schema = wsdl.Root!.Element(Wsdl + "types")!.Element(Xsd + "schema")!;
+        set.Add(XmlSchema.Read(schema.CreateReader(), null)!);
+        var wrapper = new XElement(Xsd + "schema", new XAttribute(XNamespace.Xmlns + "xsd", Xsd.NamespaceName), new XAttribute(XNamespace.Xmlns + "tns", "urn:api"),
+            new XElement(Xsd + "import", new XAttribute("namespace", "urn:api")),
+            new XElement(Xsd + "element", new XAttribute("name", "result"), new XAttribute("type", "tns:Result")));
+        set.Add(XmlSchema.Read(wrapper.CreateReader(), null)!);
+        set.Compile();
+        return _schemas = set;
     }
 
     private async Task<string> FaultAsync(HttpContent content, string code = "SOAP-ENV:Client")
@@ -91,6 +123,10 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
         var input = wsdl.Descendants(Xsd + "complexType").Single(t => t.Attribute("name")!.Value == "input_Profile_updateFields");
         input.Descendants(Xsd + "element").Select(e => e.Attribute("name")!.Value).ShouldBe(["id", "fields", "access_token"]);
         wsdl.Descendants(Xsd + "complexType").Single(t => t.Attribute("name")!.Value == "Result").Element(Xsd + "choice").ShouldNotBeNull();
+        (await WsdlSchemasAsync()).IsCompiled.ShouldBeTrue();
+        var errors = new List<string>();
+        new XDocument(new XElement("result", new XElement("value", "1"), new XElement("bogus"))).Validate(await WsdlSchemasAsync(), (_, e) => errors.Add(e.Message));
+        errors.ShouldNotBeEmpty("the Result type should refuse what it does not declare");
     }
 
     [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]

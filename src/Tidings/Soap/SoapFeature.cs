@@ -115,7 +115,10 @@ internal static class SoapFeature
 
         if (string.IsNullOrEmpty(token)) return null;
         var caller = await context.RequestServices.GetRequiredService<ICallerLookup>().AuthenticateAsync(token, context.RequestAborted);
-        if (caller is not null) context.RequestServices.GetService<IApiCallCounter>()?.Count(caller.AccountId);
+        if (caller is null) return null;
+        // As REST's authentication does: the audit log attributes the call's changes to this token.
+        context.Items[typeof(Caller)] = caller;
+        context.RequestServices.GetService<IApiCallCounter>()?.Count(caller.AccountId);
         return caller;
     }
 

@@ -37,6 +37,7 @@ internal static class SoapMethods
     [
         new("Account_databases", false, [Start, Length], AccountDatabases),
         new("Account_database", false, [new("identifier", "xsd:string")], AccountDatabase),
+        new("Account_createDatabase", true, [new("name", "xsd:string"), new("description", "xsd:string")], AccountCreateDatabase),
         new("Database_retrieve", false, [Id], DatabaseRetrieve),
         new("Database_fields", false, [Id], DatabaseFields),
         new("Database_createProfile", true, [Id, Fields], DatabaseCreateProfile),
@@ -81,6 +82,13 @@ internal static class SoapMethods
         {
             return SoapResults.Empty();
         }
+    }
+
+    private static async Task<XElement> AccountCreateDatabase(SoapCall call)
+    {
+        var databases = call.Get<DatabaseService>();
+        var id = await databases.CreateAsync(call.Caller.AccountId, new DatabaseChange(call.Parameters.Required("name"), call.Parameters.Text("description")), call.Ct);
+        return SoapResults.Entity(SoapResults.Database(await databases.RequireAsync(call.Caller.AccountId, SoapResults.Int(id), call.Ct), call.Get<CopernicaTime>()));
     }
 
     private static Task<DatabaseRecord> DatabaseAsync(SoapCall call) =>

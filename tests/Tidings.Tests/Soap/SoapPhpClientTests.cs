@@ -28,6 +28,7 @@ public sealed class SoapPhpClientTests(KestrelTidingsApp app) : IClassFixture<Ke
         result["database"]!.ToString().ShouldBe(db.S());
         result["missing"]!.GetValue<bool>().ShouldBeFalse();
         result["databases"]!.ToString().ShouldBe("1");
+        result["created"]!.ToString().ShouldBe("Children");
         result["retrieve"]!.ToString().ShouldBe("Fictional Persons 3");
         result["fields"]!.AsArray().Select(f => f!.ToString()).ShouldBe(["email", "name"]);
         result["found"]!.ToString().ShouldBe("1");

@@ -110,7 +110,7 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
         wsdl.Element(Wsdl + "portType")!.Attribute("name")!.Value.ShouldBe("POMPortType");
         wsdl.Element(Wsdl + "binding")!.Element(WsdlSoap + "binding")!.Attribute("style")!.Value.ShouldBe("rpc");
         var operations = wsdl.Element(Wsdl + "portType")!.Elements(Wsdl + "operation").Select(o => o.Attribute("name")!.Value).ToList();
-        operations.ShouldBe(["Account_databases", "Account_database", "Database_retrieve", "Database_fields", "Database_createProfile",
+        operations.ShouldBe(["Account_databases", "Account_database", "Account_createDatabase", "Database_retrieve", "Database_fields", "Database_createProfile",
             "Database_searchProfiles", "Profile_retrieve", "Profile_fields", "Profile_updateFields"]);
         var types = wsdl.Element(Wsdl + "types")!.Element(Xsd + "schema")!.Elements(Xsd + "complexType").Select(t => t.Attribute("name")!.Value).ToList();
         types.ShouldContain("Result");
@@ -238,6 +238,10 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
         var retrieved = (await CallAsync(client, "Database_retrieve", $"<id>{db}</id>")).Element("database")!;
         retrieved.Element("archived")!.Value.ShouldBe("0");
         retrieved.Element("unsubscribebehavior")!.Value.ShouldBe("nothing");
+
+        var created = (await CallAsync(client, "Account_createDatabase", "<name>Fictional Persons 3</name><description>Test</description>")).Element("database")!;
+        (await client.GetJsonAsync($"/v3/database/{created.Element("id")!.Value}")).Str("description").ShouldBe("Test");
+        (await FaultAsync(Xml(Envelope("Account_createDatabase", "", client.Token)))).ShouldBe("Missing parameter 'name'");
 
         var fields = await CallAsync(client, "Database_fields", $"<id>{db}</id>");
         fields.Element("total")!.Value.ShouldBe("2");

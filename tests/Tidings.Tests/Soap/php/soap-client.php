@@ -21,6 +21,7 @@ $database = $call('Account_database', ['identifier' => $input['database']]);
 $out['database'] = $database->database->id;
 $out['missing'] = is_object($call('Account_database', ['identifier' => 'No such database'])->database ?? null);
 $out['databases'] = $call('Account_databases', ['start' => 0, 'length' => 10])->total;
+$out['created'] = $call('Account_createDatabase', ['name' => 'Children'])->database->name;
 $out['retrieve'] = $call('Database_retrieve', ['id' => $out['database']])->database->name;
 $fields = $call('Database_fields', ['id' => $out['database']])->items->databasefield;
 $out['fields'] = array_map(fn($f) => $f->name, is_array($fields) ? $fields : [$fields]);

@@ -42,7 +42,8 @@ internal static class ApiDocsFeature
 
     /// <summary>
     /// A person typing the address into a browser (no query, HTML accepted) is sent to the dashboard; a request with a
-    /// query (<c>/?wsdl</c>, <c>/?SOAPAPI=WSDL</c>, kept free for the SOAP API) or from a program to the API reference.
+    /// query or from a program to the API reference. <c>/?wsdl</c> and <c>/?SOAPAPI=WSDL</c> are answered before this
+    /// by the SOAP API (Tidings.Soap), which also takes <c>POST /</c>.
     /// </summary>
     private static bool IsBrowserVisit(HttpRequest request) =>
         !request.QueryString.HasValue && request.Headers.Accept.Any(a => a?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);

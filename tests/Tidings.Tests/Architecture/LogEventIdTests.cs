@@ -30,6 +30,7 @@ public sealed partial class LogEventIdTests
         ("Tidings.Users", 15000, 15999),
         ("Tidings.Dashboard", 16000, 16999),
         ("Tidings.Audit", 17000, 17999),
+        ("Tidings.Soap", 18000, 18999),
     ];
 
     [Fact]

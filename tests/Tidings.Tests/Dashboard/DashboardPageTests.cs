@@ -174,8 +174,7 @@ public sealed partial class DashboardPageTests(TidingsApp app) : IClassFixture<T
     [InlineData("GET", "/", "text/html,application/xhtml+xml,*/*;q=0.8", "/dashboard")]
     [InlineData("GET", "/", "application/json", "/docs")]
     [InlineData("GET", "/", null, "/docs")]
-    [InlineData("GET", "/?wsdl", "text/html", "/docs")]
-    [InlineData("GET", "/?SOAPAPI=WSDL", "text/html", "/docs")]
+    [InlineData("GET", "/?other=1", "text/html", "/docs")]
     public async Task The_root_leads_a_browser_to_the_dashboard_and_everything_else_where_it_went(string method, string path, string? accept, string location)
     {
         var client = DashboardBrowser.Open(app).Http;
@@ -189,14 +188,30 @@ public sealed partial class DashboardPageTests(TidingsApp app) : IClassFixture<T
     }
 
     [Fact]
-    public async Task A_post_to_the_root_is_not_sent_to_the_dashboard()
+    public async Task A_post_to_the_root_is_not_sent_to_the_dashboard_but_answered_by_the_soap_api()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("<soap/>") };
         request.Headers.TryAddWithoutValidation("Accept", "text/html");
 
         var response = await DashboardBrowser.Open(app).Http.SendAsync(request, Ct);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        // Not a SOAP envelope: the SOAP API's Fault, HTTP 500 as SOAP 1.1 requires, and no redirect.
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("<faultcode>SOAP-ENV:Client</faultcode>");
+    }
+
+    [Theory]
+    [InlineData("/?wsdl")]
+    [InlineData("/?SOAPAPI=WSDL")]
+    public async Task The_wsdl_query_on_the_root_is_the_soap_apis_wsdl_even_for_a_browser(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", "text/html");
+
+        var response = await DashboardBrowser.Open(app).Http.SendAsync(request, Ct);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain("POM_SOAP_API");
     }
 
     [GeneratedRegex(@"\son[a-z]+\s*=", RegexOptions.IgnoreCase)]

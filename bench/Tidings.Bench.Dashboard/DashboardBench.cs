@@ -34,7 +34,7 @@ public static partial class DashboardBench
 
         using var identity = JsonDocument.Parse(await api.GetStringAsync(Url("v3/identity")));
         var accountId = identity.RootElement.EnumerateObject().First(p => p.Name.Equals("id", StringComparison.OrdinalIgnoreCase)).Value.ToString();
-        var database = await CreateAsync(api, Url("v3/databases"), """{"name":"Customers"}""");
+        var database = await RestCreate.PostAsync(api, Url("v3/databases"), """{"name":"Customers"}""");
         foreach (var field in new[]
         {
             """{"name":"email","type":"email","index":true,"displayed":true}""", """{"name":"firstname","type":"text","displayed":true}""",
@@ -42,7 +42,7 @@ public static partial class DashboardBench
             """{"name":"age","type":"integer","displayed":true}""",
         })
         {
-            await CreateAsync(api, Url($"v3/database/{database}/fields"), field);
+            await RestCreate.PostAsync(api, Url($"v3/database/{database}/fields"), field);
         }
 
         // Profiles as the profiles benchmark creates them: REST, 32 clients, each committed and journalled before its 201.
@@ -63,7 +63,7 @@ public static partial class DashboardBench
         for (var i = 0; i < o.Webhooks; i++)
         {
             var scope = i % 5 == 0 ? $""","database":{database}""" : "";
-            await CreateAsync(api, Url("v3/webhooks"), $$"""{"handler":"https://hooks.example.com/bench/{{i}}","trigger":"{{(i % 2 == 0 ? "create" : "update")}}"{{scope}}}""");
+            await RestCreate.PostAsync(api, Url("v3/webhooks"), $$"""{"handler":"https://hooks.example.com/bench/{{i}}","trigger":"{{(i % 2 == 0 ? "create" : "update")}}"{{scope}}}""");
         }
 
         await CreateUserAsync(serverDll, server.DatabasePath, accountId);
@@ -168,18 +168,6 @@ public static partial class DashboardBench
                 ["age"] = random.Next(18, 88),
             },
         });
-    }
-
-    private static async Task<string> CreateAsync(HttpClient client, string path, string body)
-    {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(path, content);
-        if (response.StatusCode != HttpStatusCode.Created || !response.Headers.TryGetValues("X-Created", out var ids))
-        {
-            throw new InvalidOperationException($"POST {path.Split('?')[0]} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-
-        return ids.First();
     }
 
     public static void PrintReport(DashboardBenchOptions o, IReadOnlyList<DashboardRun> runs)

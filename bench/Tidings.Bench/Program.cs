@@ -87,14 +87,14 @@ public static class Bench
         var token = server.Token;
         long failures = 0;
 
-        var databaseId = await CreateAsync(client, $"v3/databases?access_token={token}", """{"name":"Bench"}""");
+        var databaseId = await RestCreate.PostAsync(client, $"v3/databases?access_token={token}", """{"name":"Bench"}""");
         foreach (var field in new[]
         {
             """{"name":"email","type":"email"}""", """{"name":"firstname","type":"text"}""", """{"name":"lastname","type":"text"}""",
             """{"name":"city","type":"text","index":true}""", """{"name":"age","type":"integer"}""", """{"name":"created","type":"datetime"}""",
         })
         {
-            await CreateAsync(client, $"v3/database/{databaseId}/fields?access_token={token}", field);
+            await RestCreate.PostAsync(client, $"v3/database/{databaseId}/fields?access_token={token}", field);
         }
 
         // a. Baseline: the cheapest authenticated request, after a short warm-up.
@@ -198,18 +198,6 @@ public static class Bench
                 ["created"] = created.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
             },
         });
-    }
-
-    private static async Task<string> CreateAsync(HttpClient client, string path, string body)
-    {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await client.PostAsync(path, content);
-        if (response.StatusCode != HttpStatusCode.Created || !response.Headers.TryGetValues("X-Created", out var ids))
-        {
-            throw new InvalidOperationException($"POST {path.Split('?')[0]} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-
-        return ids.First();
     }
 
     public static void PrintReport(BenchOptions o, IReadOnlyList<RunResult> runs)

@@ -22,7 +22,7 @@ internal static class SoapResults
 
     public static XElement Map(IEnumerable<(string Key, string Value)> pairs) => new("result", MapElement("map", pairs));
 
-    public static XElement Collection(long start, long length, long total, IEnumerable<XElement> items) => new("result",
+    public static XElement Listing(long start, long length, long total, IEnumerable<XElement> items) => new("result",
         new XElement("start", Int(start)), new XElement("length", Int(length)), new XElement("total", Int(total)), new XElement("items", items));
 
     public static XElement MapElement(string name, IEnumerable<(string Key, string Value)> pairs) =>
@@ -40,7 +40,8 @@ internal static class SoapResults
         new XElement("created", time.FormatMs(d.Created)),
         new XElement("unsubscribebehavior", d.UnsubscribeBehavior));
 
-    public static XElement Field(FieldDefinition f) => new("databasefield",
+    /// <summary>A field: a <c>databasefield</c>, or a <c>collectionfield</c> when it belongs to a collection.</summary>
+    public static XElement Field(FieldDefinition f) => new(f.CollectionId == 0 ? "databasefield" : "collectionfield",
         new XElement("id", Int(f.Id)),
         new XElement("name", f.Name),
         new XElement("type", f.Type),
@@ -51,6 +52,28 @@ internal static class SoapResults
         new XElement("textlines", Int(f.Textlines)),
         new XElement("hidden", Flag(f.Hidden)),
         new XElement("index", Flag(f.Indexed)));
+
+    public static XElement Interest(InterestRecord i) => new("interest",
+        new XElement("id", Int(i.Id)),
+        new XElement("name", i.Name),
+        new XElement("group", i.Group));
+
+    /// <summary>A collection; <c>database</c> (its database's id) is Tidings' own addition.</summary>
+    public static XElement Collection(CollectionRecord c, CopernicaTime time) => new("collection",
+        new XElement("id", Int(c.Id)),
+        new XElement("name", c.Name),
+        new XElement("database", Int(c.DatabaseId)),
+        new XElement("created", time.FormatMs(c.Created)),
+        new XElement("unsubscribebehavior", c.UnsubscribeBehavior));
+
+    /// <summary>A subprofile with its fields; <c>profile</c> (its profile's id) is Tidings' own addition.</summary>
+    public static XElement SubProfile(ValueTable table, ValueRow row, CopernicaTime time) => new("subprofile",
+        new XElement("id", Int(row.Id)),
+        new XElement("profile", Int(row.ProfileId)),
+        new XElement("code", row.Secret),
+        new XElement("created", time.FormatMs(row.Created)),
+        new XElement("modified", time.FormatMs(row.Modified)),
+        MapElement("fields", FieldPairs(table, row)));
 
     /// <summary>A profile; <c>fields</c> and <c>interests</c> only when <paramref name="allProperties"/>.</summary>
     public static XElement Profile(ValueTable table, ValueRow row, IReadOnlyList<InterestRecord> allInterests, ISet<string> hasInterest, bool allProperties, CopernicaTime time)

@@ -77,6 +77,18 @@ internal static class SoapWsdl
     private static XElement Complex(string name, params object[] content) =>
         new(X + "complexType", new XAttribute("name", name), new XElement(X + "sequence", content));
 
+    /// <summary>The entities a result or a collection's <c>items</c> can hold, by element name and type.</summary>
+    private static IEnumerable<XElement> Entities() =>
+    [
+        Element("database", "tns:Database", 1),
+        Element("databasefield", "tns:DatabaseField", 1),
+        Element("collectionfield", "tns:DatabaseField", 1),
+        Element("interest", "tns:Interest", 1),
+        Element("collection", "tns:Collection", 1),
+        Element("profile", "tns:Profile", 1),
+        Element("subprofile", "tns:SubProfile", 1),
+    ];
+
     private static XElement Schema(IReadOnlyList<SoapMethod> methods) => new(X + "schema",
         new XAttribute("targetNamespace", Namespace),
         new XAttribute("elementFormDefault", "unqualified"),
@@ -84,6 +96,7 @@ internal static class SoapWsdl
         Complex("Map", Element("pair", "tns:Pair", repeated: true)),
         Complex("Array", Element("item", "xsd:string", repeated: true)),
         Complex("Requirement", Element("fieldname", "xsd:string", 1), Element("casesensitive", "xsd:boolean"), Element("operator", "xsd:string"), Element("value", "xsd:string")),
+        Complex("Caller", Element("followups", "xsd:boolean"), Element("caller", "xsd:string"), Element("identity", "xsd:string")),
         Complex("Database", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("description", "xsd:string"), Element("archived", "xsd:boolean"),
             Element("created", "xsd:string"), Element("unsubscribebehavior", "xsd:string")),
         Complex("DatabaseField", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("type", "xsd:string"), Element("value", "xsd:string"),
@@ -91,18 +104,21 @@ internal static class SoapWsdl
             Element("hidden", "xsd:boolean"), Element("index", "xsd:boolean")),
         Complex("Profile", Element("id", "xsd:int"), Element("code", "xsd:string"), Element("created", "xsd:string"), Element("modified", "xsd:string"),
             Element("fields", "tns:Map"), Element("interests", "tns:Map")),
+        Complex("Interest", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("group", "xsd:string")),
+        Complex("Collection", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("database", "xsd:int"), Element("created", "xsd:string"),
+            Element("unsubscribebehavior", "xsd:string")),
+        Complex("SubProfile", Element("id", "xsd:int"), Element("profile", "xsd:int"), Element("code", "xsd:string"), Element("created", "xsd:string"),
+            Element("modified", "xsd:string"), Element("fields", "tns:Map")),
         new XElement(X + "complexType", new XAttribute("name", "Items"),
             new XElement(X + "choice", new XAttribute("minOccurs", 0), new XAttribute("maxOccurs", "unbounded"),
-                Element("database", "tns:Database", 1), Element("databasefield", "tns:DatabaseField", 1), Element("profile", "tns:Profile", 1))),
+                Entities())),
         new XElement(X + "complexType", new XAttribute("name", "Result"),
             new XElement(X + "choice", new XAttribute("minOccurs", 0),
                 Element("value", "xsd:string", 1),
                 Element("array", "tns:Array", 1),
                 Element("map", "tns:Map", 1),
                 new XElement(X + "sequence", Element("start", "xsd:int", 1), Element("length", "xsd:int", 1), Element("total", "xsd:int", 1), Element("items", "tns:Items", 1)),
-                Element("database", "tns:Database", 1),
-                Element("databasefield", "tns:DatabaseField", 1),
-                Element("profile", "tns:Profile", 1))),
+                Entities())),
         methods.Select(m => Complex("input_" + m.Name,
             m.Parameters.Select(p => Element(p.Name, p.Type, repeated: p.Repeated)).Append(Element("access_token", "xsd:string")).ToArray())));
 }

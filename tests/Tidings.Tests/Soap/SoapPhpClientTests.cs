@@ -16,10 +16,10 @@ public sealed class SoapPhpClientTests(KestrelTidingsApp app) : IClassFixture<Ke
     {
         var client = await app.NewAccountAsync();
         var db = await client.CreateDatabaseAsync("Fictional Persons 3", ("email", "email"), ("name", "text"));
-        await RequireSoapExtensionAsync();
+        await PhpSoap.RequireSoapExtensionAsync();
 
         var input = JsonSerializer.Serialize(new { wsdl = new Uri(app.BaseAddress, "/?SOAPAPI=WSDL").ToString(), token = client.Token, database = "Fictional Persons 3" });
-        var (exitCode, output) = await ScriptProcess.RunAsync("php", ["soap-client.php"], Folder(), input,
+        var (exitCode, output) = await ScriptProcess.RunAsync("php", ["soap-client.php"], PhpSoap.Folder(), input,
             reason => MissingDependency.Report("run PHP's SoapClient", $"php could not be started ({reason}); install the Debian packages php-cli and php-soap"),
             timeout: TimeSpan.FromMinutes(1));
 
@@ -40,26 +40,5 @@ public sealed class SoapPhpClientTests(KestrelTidingsApp app) : IClassFixture<Ke
         var rest = await client.GetJsonAsync($"/v3/profile/{result["profile"]}");
         rest["secret"]!.ToString().ShouldBe(result["code"]!.ToString());
         rest["fields"]!["name"]!.ToString().ShouldBe("Eddy");
-    }
-
-    private static async Task RequireSoapExtensionAsync()
-    {
-        var (_, modules) = await ScriptProcess.RunAsync("php", ["-m"], Folder(), null,
-            reason => MissingDependency.Report("run PHP's SoapClient", $"php could not be started ({reason}); install the Debian packages php-cli and php-soap"));
-        if (!modules.Split('\n').Any(m => m.Trim().Equals("soap", StringComparison.OrdinalIgnoreCase)))
-        {
-            MissingDependency.Report("run PHP's SoapClient", "PHP has no soap extension; install the Debian package php-soap");
-        }
-    }
-
-    private static string Folder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "Tidings.Tests", "Soap", "php");
-            if (Directory.Exists(candidate)) return candidate;
-        }
-
-        throw new DirectoryNotFoundException("tests/Tidings.Tests/Soap/php was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -20,7 +20,10 @@ internal sealed class AuditActors(IHttpContextAccessor http)
     {
         var context = http.HttpContext;
         if (context is null) return _commandLine ? new AuditActor(AuditActorKinds.CommandLine, "command line") : new AuditActor(AuditActorKinds.System, "Tidings");
-        if (context.Items[typeof(Caller)] is Caller caller) return Token(caller);
+        if (context.Items[typeof(Caller)] is Caller caller)
+        {
+            return caller.UserEmail.Length > 0 ? User(caller.UserEmail, caller.UserId.ToString(CultureInfo.InvariantCulture)) : Token(caller);
+        }
 
         // The dashboard's cookie sign-in is the server's only one; its standard claims are read here rather than through
         // the dashboard, which depends on this feature (its audit page).
@@ -29,11 +32,13 @@ internal sealed class AuditActors(IHttpContextAccessor http)
             && principal.FindFirstValue(ClaimTypes.NameIdentifier) is { Length: > 0 } id
             && principal.FindFirstValue(ClaimTypes.Name) is { Length: > 0 } email)
         {
-            return new AuditActor(AuditActorKinds.User, $"{email} (user {id})");
+            return User(email, id);
         }
 
         return new AuditActor(AuditActorKinds.System, "Tidings");
     }
+
+    private static AuditActor User(string email, string id) => new(AuditActorKinds.User, $"{email} (user {id})");
 
     /// <summary>A token by its name and id only: its value is never known here, nor written anywhere.</summary>
     private static AuditActor Token(Caller caller) =>

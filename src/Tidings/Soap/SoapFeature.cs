@@ -16,7 +16,9 @@ internal static class SoapFeature
 {
     public static WebApplicationBuilder AddSoap(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SoapOptions>().BindConfiguration(SoapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SoapOptions>().BindConfiguration(SoapOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.SessionMaxAge > TimeSpan.Zero, "Soap:SessionIdleTimeout and Soap:SessionMaxAge must be positive")
+            .ValidateOnStart();
         return builder;
     }
 
@@ -77,9 +79,18 @@ internal static class SoapFeature
             methodName = operation.Name.LocalName;
             var method = SoapMethods.Find(methodName) ?? throw new SoapFaultException($"Unknown method '{methodName}'");
             var parameters = SoapParameters.Of(operation);
-            var caller = await AuthenticateAsync(context, parameters) ?? throw new SoapFaultException(CopernicaErrors.InvalidAccessToken);
-            if (method.Writes && !caller.CanWrite) throw new SoapFaultException($"{CopernicaErrors.ReadOnlyToken}: {method.Name} changes data");
-            var result = await method.Run(new SoapCall(caller, parameters, context.RequestServices, context.RequestAborted));
+            XElement result;
+            if (method == SoapAuthentication.Login)
+            {
+                result = await SoapAuthentication.LogInAsync(context, parameters);
+            }
+            else
+            {
+                var caller = await SoapAuthentication.AuthenticateAsync(context, parameters);
+                if (method.Writes && !caller.CanWrite) throw new SoapFaultException($"{CopernicaErrors.ReadOnlyToken}: {method.Name} changes data");
+                result = await method.Run(new SoapCall(caller, parameters, context.RequestServices, context.RequestAborted));
+            }
+
             await WriteAsync(context, StatusCodes.Status200OK, new XElement(XName.Get(method.Name + "Response", SoapWsdl.Namespace), result));
         }
         catch (SoapFaultException ex) when (!context.Response.HasStarted)
@@ -103,25 +114,6 @@ internal static class SoapFeature
         }
     }
 
-    /// <summary>The input structure's <c>access_token</c>, else an <c>Authorization: Bearer</c> header; looked up as REST does.</summary>
-    private static async Task<Caller?> AuthenticateAsync(HttpContext context, SoapParameters parameters)
-    {
-        var token = parameters.Text("access_token")?.Trim();
-        if (string.IsNullOrEmpty(token))
-        {
-            var header = context.Request.Headers.Authorization.ToString();
-            if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) token = header[7..].Trim();
-        }
-
-        if (string.IsNullOrEmpty(token)) return null;
-        var caller = await context.RequestServices.GetRequiredService<ICallerLookup>().AuthenticateAsync(token, context.RequestAborted);
-        if (caller is null) return null;
-        // As REST's authentication does: the audit log attributes the call's changes to this token.
-        context.Items[typeof(Caller)] = caller;
-        context.RequestServices.GetService<IApiCallCounter>()?.Count(caller.AccountId);
-        return caller;
-    }
-
     private static Task WriteFaultAsync(HttpContext context, bool client, string message) =>
         WriteAsync(context, StatusCodes.Status500InternalServerError, new XElement(SoapEnvelope.Soap + "Fault",
             new XElement("faultcode", client ? "SOAP-ENV:Client" : "SOAP-ENV:Server"),
@@ -135,7 +127,8 @@ internal static class SoapFeature
             new XAttribute(XNamespace.Xmlns + "ns1", SoapWsdl.Namespace),
             new XElement(SoapEnvelope.Soap + "Body", content));
         var response = context.Response;
-        response.Clear();
+        // A failed call sends nothing it may have set before failing (such as a cookie).
+        if (status != StatusCodes.Status200OK) response.Clear();
         response.StatusCode = status;
         response.ContentType = "text/xml; charset=utf-8";
         var gzip = context.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);

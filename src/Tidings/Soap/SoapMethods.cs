@@ -43,6 +43,7 @@ internal static class SoapMethods
     /// <summary>Every method: each object's methods live in a file of their own (SoapAccountMethods and so on).</summary>
     public static readonly IReadOnlyList<SoapMethod> All =
     [
+        SoapAuthentication.Login,
         .. SoapAccountMethods.All,
         .. SoapDatabaseMethods.All,
         .. SoapCollectionMethods.All,

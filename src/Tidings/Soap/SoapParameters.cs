@@ -18,6 +18,9 @@ internal sealed class SoapParameters(XElement structure)
 
     public string? Text(string name) => Member(name)?.Value;
 
+    /// <summary>A member that is a structure of its own (such as <c>login</c>), when it is there and has members.</summary>
+    public SoapParameters? Structure(string name) => Member(name) is { } member && member.HasElements ? new SoapParameters(member) : null;
+
     public string Required(string name) =>
         Text(name) is { Length: > 0 } value ? value : throw new SoapFaultException($"Missing parameter '{name}'");
 

@@ -96,6 +96,7 @@ internal static class SoapWsdl
         Complex("Map", Element("pair", "tns:Pair", repeated: true)),
         Complex("Array", Element("item", "xsd:string", repeated: true)),
         Complex("Requirement", Element("fieldname", "xsd:string", 1), Element("casesensitive", "xsd:boolean"), Element("operator", "xsd:string"), Element("value", "xsd:string")),
+        Complex("Login", Element("username", "xsd:string", 1), Element("account", "xsd:string", 1), Element("password", "xsd:string", 1)),
         Complex("Caller", Element("followups", "xsd:boolean"), Element("caller", "xsd:string"), Element("identity", "xsd:string")),
         Complex("Database", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("description", "xsd:string"), Element("archived", "xsd:boolean"),
             Element("created", "xsd:string"), Element("unsubscribebehavior", "xsd:string")),
@@ -120,5 +121,12 @@ internal static class SoapWsdl
                 new XElement(X + "sequence", Element("start", "xsd:int", 1), Element("length", "xsd:int", 1), Element("total", "xsd:int", 1), Element("items", "tns:Items", 1)),
                 Entities())),
         methods.Select(m => Complex("input_" + m.Name,
-            m.Parameters.Select(p => Element(p.Name, p.Type, repeated: p.Repeated)).Append(Element("access_token", "xsd:string")).ToArray())));
+            Members(m))));
+
+    /// <summary>A method's members, then <c>access_token</c> and (but for <c>login</c> itself) the <c>login</c> structure every Copernica method takes.</summary>
+    private static object[] Members(SoapMethod m)
+    {
+        var members = m.Parameters.Select(p => Element(p.Name, p.Type, repeated: p.Repeated)).Append(Element("access_token", "xsd:string"));
+        return (m == SoapAuthentication.Login ? members : members.Append(Element("login", "tns:Login"))).ToArray<object>();
+    }
 }

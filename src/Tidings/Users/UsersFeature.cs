@@ -12,6 +12,8 @@ internal static class UsersFeature
             .ValidateOnStart();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton<UserService>();
+        builder.Services.AddSingleton<UserSessionStore>();
+        builder.Services.AddSingleton<UserSessions>();
         builder.Services.AddAdminVerbs<UserAdminVerbs>();
         return builder;
     }

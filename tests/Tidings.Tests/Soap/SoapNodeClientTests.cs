@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tidings.Tests.Dashboard;
 using Tidings.Tests.Infrastructure;
+using Tidings.Users;
 
 namespace Tidings.Tests.Soap;
 
@@ -18,11 +20,16 @@ public sealed class SoapNodeClientTests(KestrelTidingsApp app) : IClassFixture<K
     [Fact(Skip = "Does not depend on the storage provider: runs in the SQLite pass", SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
     public async Task The_npm_soap_client_calls_the_methods_from_the_wsdl_alone()
     {
-        var client = await app.NewAccountAsync();
+        var client = await app.NewAccountAsync("Node Co");
         var db = await client.CreateDatabaseAsync("Node Persons", ("email", "email"), ("name", "text"));
+        var (user, password) = await DashboardBrowser.NewUserAsync(app, UserRole.ReadOnly, accountId: client.AccountId);
         await Project.RequireAsync();
 
-        var input = JsonSerializer.Serialize(new { wsdl = new Uri(app.BaseAddress, "/?SOAPAPI=WSDL").ToString(), token = client.Token, database = "Node Persons" });
+        var input = JsonSerializer.Serialize(new
+        {
+            wsdl = new Uri(app.BaseAddress, "/?SOAPAPI=WSDL").ToString(), token = client.Token, database = "Node Persons",
+            login = new { username = user.Email, password, account = "Node Co" },
+        });
         var (exitCode, output) = await ScriptProcess.RunAsync("node", ["soap-client.js"], Project.Folder, input,
             reason => Project.Unavailable($"node could not be started ({reason})"), timeout: TimeSpan.FromMinutes(1));
 
@@ -39,6 +46,8 @@ public sealed class SoapNodeClientTests(KestrelTidingsApp app) : IClassFixture<K
         result["updated"]!.ToString().ShouldBe("1");
         result["name"]!.ToString().ShouldBe("Nodey");
         result["fault"]!.ToString().ShouldBe("SOAP-ENV:Client");
+        result["login"]!.ToString().ShouldBe("1");
+        result["sessionDatabases"]!.ToString().ShouldBe("1", "the soap_session cookie authenticates the call");
         var rest = await client.GetJsonAsync($"/v3/profile/{result["profile"]}");
         rest["fields"]!["name"]!.ToString().ShouldBe("Nodey", "the same row REST reads");
     }

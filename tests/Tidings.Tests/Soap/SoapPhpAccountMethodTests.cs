@@ -1,4 +1,6 @@
+using Tidings.Tests.Dashboard;
 using Tidings.Tests.Infrastructure;
+using Tidings.Users;
 
 namespace Tidings.Tests.Soap;
 
@@ -26,5 +28,24 @@ public sealed class SoapPhpAccountMethodTests(KestrelTidingsApp app) : IClassFix
         answer.Ok["start"]!.ToString().ShouldBe("1");
         answer.Ok["items"]!["database"]!["name"]!.ToString().ShouldBe("Second");
         answer.ValidResult(schemas);
+    }
+
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public async Task Login_starts_a_session_that_phps_soapclient_keeps_by_its_cookie_as_pomsoapclient_1_6_does()
+    {
+        var (user, password) = await DashboardBrowser.NewUserAsync(app, UserRole.Editor, account: "Php Login Co");
+        var schemas = await SoapResultSchema.LoadAsync(app.CreateClient(), Ct);
+
+        var answers = await PhpSoap.RunAsync(app.BaseAddress,
+            new PhpSoapCall("Account_databases"),
+            new PhpSoapCall("login", new { username = user.Email, password, account = "Php Login Co" }),
+            new PhpSoapCall("Account_createDatabase", new { name = "Made after login" }),
+            new PhpSoapCall("Account_databases"));
+
+        answers[0].FaultString.ShouldBe("Not logged on");
+        answers[1].Ok["value"]!.ToString().ShouldBe("1");
+        answers[1].ValidResult(schemas);
+        answers[2].Ok["database"]!["name"]!.ToString().ShouldBe("Made after login");
+        answers[3].Ok["items"]!["database"]!["name"]!.ToString().ShouldBe("Made after login");
     }
 }

@@ -99,7 +99,7 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
         messages.Single(m => m.Attribute("name")!.Value == "Account_databaseRequest").Element(Wsdl + "part")!.Attribute("name")!.Value.ShouldBe("parameters");
         messages.Single(m => m.Attribute("name")!.Value == "Account_databaseResponse").Element(Wsdl + "part")!.Attribute("type")!.Value.ShouldBe("tns:Result");
         var input = wsdl.Descendants(Xsd + "complexType").Single(t => t.Attribute("name")!.Value == "input_Profile_updateFields");
-        input.Descendants(Xsd + "element").Select(e => e.Attribute("name")!.Value).ShouldBe(["id", "fields", "access_token"]);
+        input.Descendants(Xsd + "element").Select(e => e.Attribute("name")!.Value).ShouldBe(["id", "fields", "access_token", "login"]);
         wsdl.Descendants(Xsd + "complexType").Single(t => t.Attribute("name")!.Value == "Result").Element(Xsd + "choice").ShouldNotBeNull();
         (await WsdlSchemasAsync()).IsCompiled.ShouldBeTrue();
         var errors = new List<string>();
@@ -127,7 +127,7 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
     {
         var client = await app.NewAccountAsync();
         (await FaultAsync(Xml(Envelope("Account_databases", "", "not-a-token")))).ShouldBe("Invalid access token");
-        (await FaultAsync(Xml(Envelope("Account_databases", "", null)))).ShouldBe("Invalid access token");
+        (await FaultAsync(Xml(Envelope("Account_databases", "", null)))).ShouldBe("Not logged on");
         (await FaultAsync(Xml(Envelope("Account_nothing", "", client.Token)))).ShouldBe("Unknown method 'Account_nothing'");
         (await FaultAsync(Xml("<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"" + Env.NamespaceName + "\"><SOAP-ENV:Body><x>"))).ShouldStartWith("Malformed XML");
         (await FaultAsync(Xml("<Envelope><Body/></Envelope>"))).ShouldStartWith("Not a SOAP 1.1 Envelope");

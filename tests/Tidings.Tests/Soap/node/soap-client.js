@@ -38,6 +38,15 @@ async function main() {
         out.fault = error.root && error.root.Envelope && error.root.Envelope.Body && error.root.Envelope.Body.Fault
             ? error.root.Envelope.Body.Fault.faultcode : String(error);
     }
+    if (input.login) {
+        // The legacy login, as Copernica's node client does it: keep the soap_ cookies and send them on every call.
+        const [answer] = await client.loginAsync({ parameters: input.login });
+        out.login = answer.result.value;
+        const cookies = [].concat(client.lastResponseHeaders['set-cookie'] || []).map(c => c.split(';')[0]).filter(c => c.startsWith('soap_'));
+        client.addHttpHeader('Cookie', cookies.join('; '));
+        const [list] = await client.Account_databasesAsync({ parameters: { start: 0, length: 10 } });
+        out.sessionDatabases = list.result.total;
+    }
     console.log(JSON.stringify(out));
 }
 

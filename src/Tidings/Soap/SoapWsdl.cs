@@ -97,6 +97,7 @@ internal static class SoapWsdl
         Complex("Array", Element("item", "xsd:string", repeated: true)),
         Complex("Requirement", Element("fieldname", "xsd:string", 1), Element("casesensitive", "xsd:boolean"), Element("operator", "xsd:string"), Element("value", "xsd:string")),
         Complex("Caller", Element("followups", "xsd:boolean"), Element("caller", "xsd:string"), Element("identity", "xsd:string")),
+        Complex("CollectionRef", Element("id", "xsd:string"), Element("name", "xsd:string")),
         Complex("Database", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("description", "xsd:string"), Element("archived", "xsd:boolean"),
             Element("created", "xsd:string"), Element("unsubscribebehavior", "xsd:string")),
         Complex("DatabaseField", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("type", "xsd:string"), Element("value", "xsd:string"),

@@ -3,8 +3,10 @@ namespace Tidings.Profiles;
 /// <summary>
 /// One condition of a profile or subprofile search: a field (or <c>id</c>, <c>code</c>, <c>modified</c>), an operator
 /// (<c>== != &lt; &gt; &lt;= &gt;= =~ !~</c>) and a value, as REST's <c>fields[]</c> and SOAP's requirements give them.
+/// Text compares case-insensitively unless <paramref name="CaseSensitive"/> (SOAP's <c>casesensitive</c>), which makes
+/// <c>==</c>, <c>!=</c>, <c>=~</c> and <c>!~</c> on text exact; REST has no case flag.
 /// </summary>
-internal sealed record SearchCondition(string Field, string Operator, string Value);
+internal sealed record SearchCondition(string Field, string Operator, string Value, bool CaseSensitive = false);
 
 /// <summary>
 /// A search over the profiles of a database or the subprofiles of a collection: conditions (ANDed), order

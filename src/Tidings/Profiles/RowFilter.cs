@@ -9,7 +9,8 @@ namespace Tidings.Profiles;
 /// <summary>
 /// Turns search conditions (REST's <c>fields[]</c>) into SQL over a value table. Field names match case-insensitively
 /// and conditions are ANDed; conditions on unknown fields are ignored (as Copernica does). Text compares
-/// case-insensitively, numbers numerically; <c>=~</c>/<c>!~</c> are SQL LIKE with <c>%</c> and <c>_</c>. The special
+/// case-insensitively (a condition marked case-sensitive compares <c>==</c>, <c>!=</c> and LIKE exactly; ordering
+/// operators stay case-insensitive), numbers numerically; <c>=~</c>/<c>!~</c> are SQL LIKE with <c>%</c> and <c>_</c>. The special
 /// fields <c>id</c>, <c>code</c> (the secret) and <c>modified</c> work without existing in the database.
 /// </summary>
 internal static class RowFilter
@@ -74,8 +75,15 @@ internal static class RowFilter
 
     private static string Text(string column, SearchCondition c, string p, string name, DynamicParameters parameters, SqlDialect dialect)
     {
+        var like = c.Operator is "=~" or "!~";
+        if (c.CaseSensitive && (like || c.Operator is "==" or "!="))
+        {
+            parameters.Add(name, like ? dialect.CaseSensitiveLikePattern(c.Value) : c.Value);
+            return like ? dialect.TextLikeCaseSensitive(column, p, c.Operator == "!~") : dialect.TextEqualsCaseSensitive(column, c.Operator == "!=", p);
+        }
+
         parameters.Add(name, c.Value);
-        return c.Operator is "=~" or "!~"
+        return like
             ? dialect.TextLike(column, p, c.Operator == "!~")
             : dialect.TextCompare(column, SqlOperator(c.Operator), p);
     }

@@ -48,4 +48,12 @@ internal sealed class SubprofileService(SubprofileStore store, DatabaseStore dat
     public Task<(int Updated, long? Created)> BulkUpdateAsync(
         ProfileView profile, CollectionRecord collection, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, bool createWhenNone, string source, CancellationToken ct) =>
         store.BulkUpdateAsync(profile.Database, collection, profile.Row.Id, conditions, fields, createWhenNone, source, ct);
+
+    /// <summary>
+    /// The same change of the profile's subprofiles (SOAP's <c>Profile_updateSubProfiles</c>), answering the matched
+    /// subprofiles as they are after it, or the one created.
+    /// </summary>
+    public Task<SubprofileBulkUpdate> BulkUpdateListedAsync(
+        ProfileView profile, CollectionRecord collection, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, bool createWhenNone, string source, CancellationToken ct) =>
+        store.BulkUpdateListedAsync(profile.Database, collection, profile.Row.Id, conditions, fields, createWhenNone, source, ct);
 }

@@ -12,6 +12,9 @@ namespace Tidings.Profiles;
 /// <summary>A subprofile as read, with its collection and the table it lives in.</summary>
 internal sealed record SubprofileView(DatabaseRecord Database, CollectionRecord Collection, ValueTable Table, ValueRow Row);
 
+/// <summary>What a bulk update did: the matched subprofiles as they are after it (or the one created), how many changed.</summary>
+internal sealed record SubprofileBulkUpdate(ValueTable Table, IReadOnlyList<ValueRow> Rows, int Updated, long? Created);
+
 /// <summary>A page of subprofiles.</summary>
 internal sealed record SubprofilePage(CollectionRecord Collection, ValueTable Table, IReadOnlyList<ValueRow> Rows, long? Total);
 
@@ -105,14 +108,18 @@ internal sealed class SubprofileStore(IStorage storage, CopernicaTime time)
             return await UpdateInTransactionAsync(w, view, fields, secret, source);
         }, ct);
 
-    private async Task<bool> UpdateInTransactionAsync(WriteContext w, SubprofileView view, JsonObject? fields, string? secret, string source)
+    private async Task<bool> UpdateInTransactionAsync(WriteContext w, SubprofileView view, JsonObject? fields, string? secret, string source) =>
+        await ChangedRowInTransactionAsync(w, view, fields, secret, source) is not null;
+
+    /// <summary>Changes one subprofile; the row as it is now, or null when nothing changed.</summary>
+    private async Task<ValueRow?> ChangedRowInTransactionAsync(WriteContext w, SubprofileView view, JsonObject? fields, string? secret, string source)
     {
-        if (view.Row.IsRemoved) return false;
+        if (view.Row.IsRemoved) return null;
         var (values, parameters) = view.Table.Apply(view.Row.Values, fields, time);
         var valuesChanged = !values.SequenceEqual(view.Row.Values, StringComparer.Ordinal);
         if (secret is not null) secret = ProfileSecret.FromInput(secret);
         var secretChanged = secret is not null && secret != view.Row.Secret;
-        if (!valuesChanged && !secretChanged) return false;
+        if (!valuesChanged && !secretChanged) return null;
         var now = time.NowMs();
         var row = view.Row with { Values = values, Secret = secret ?? view.Row.Secret, Modified = valuesChanged ? now : view.Row.Modified };
         await view.Table.UpdateAsync(w, row);
@@ -120,7 +127,7 @@ internal sealed class SubprofileStore(IStorage storage, CopernicaTime time)
         var payload = Payload("update", view.Database, view.Collection, view.Table, row, parameters, source);
         payload["old"] = new JsonObject { ["fields"] = view.Table.ToJson(view.Row.Values), ["modified"] = view.Row.Modified };
         await ChangeJournal.AppendAsync(w, view.Collection.AccountId, "subprofile.update", now, payload);
-        return true;
+        return row;
     }
 
     public Task DeleteAsync(long accountId, long subprofileId, string source, CancellationToken ct) =>
@@ -164,7 +171,17 @@ internal sealed class SubprofileStore(IStorage storage, CopernicaTime time)
     /// Bulk update of a collection's subprofiles matching the conditions (optionally only one profile's); with
     /// <paramref name="createForProfile"/> and no match, creates one for that profile.
     /// </summary>
-    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, CollectionRecord collection, long? profileId, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, bool createForProfile, string source, CancellationToken ct) =>
+    public async Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, CollectionRecord collection, long? profileId, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, bool createForProfile, string source, CancellationToken ct)
+    {
+        var result = await BulkUpdateListedAsync(database, collection, profileId, conditions, fields, createForProfile, source, ct);
+        return (result.Updated, result.Created);
+    }
+
+    /// <summary>
+    /// The same bulk update, answering the matched subprofiles as they are after it (in id order), or the one created,
+    /// read in the same transaction.
+    /// </summary>
+    public Task<SubprofileBulkUpdate> BulkUpdateListedAsync(DatabaseRecord database, CollectionRecord collection, long? profileId, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, bool createForProfile, string source, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var table = await TableAsync(w.Connection, w.Transaction, collection);
@@ -178,18 +195,22 @@ internal sealed class SubprofileStore(IStorage storage, CopernicaTime time)
             var rows = await table.ReadAsync(w.Connection, w.Transaction, where, parameters);
             if (rows.Count == 0)
             {
-                return createForProfile && profileId is not null
-                    ? (0, (long?)await CreateInTransactionAsync(w, database, collection, profileId.Value, fields, source))
-                    : (0, null);
+                if (!createForProfile || profileId is null) return new SubprofileBulkUpdate(table, [], 0, null);
+                var created = await CreateInTransactionAsync(w, database, collection, profileId.Value, fields, source);
+                var row = await table.FindAsync(w.Connection, w.Transaction, created);
+                return new SubprofileBulkUpdate(table, row is null ? [] : [row], 0, created);
             }
 
             var updated = 0;
+            var after = new List<ValueRow>(rows.Count);
             foreach (var row in rows)
             {
-                if (await UpdateInTransactionAsync(w, new SubprofileView(database, collection, table, row), fields, null, source)) updated++;
+                var changed = await ChangedRowInTransactionAsync(w, new SubprofileView(database, collection, table, row), fields, null, source);
+                if (changed is not null) updated++;
+                after.Add(changed ?? row);
             }
 
-            return (updated, (long?)null);
+            return new SubprofileBulkUpdate(table, after, updated, null);
         }, ct);
 
     private static JsonObject Payload(string action, DatabaseRecord database, CollectionRecord collection, ValueTable table, ValueRow row, JsonObject parameters, string source) => new()

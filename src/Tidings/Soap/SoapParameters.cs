@@ -51,7 +51,8 @@ internal sealed class SoapParameters(XElement structure)
     /// <summary>
     /// The <c>requirements</c>: repeated <c>requirements</c> members that each are a requirement, or one holding
     /// <c>requirement</c>/<c>item</c> elements. Copernica's <c>=</c> and <c>&lt;&gt;</c> and <c>LIKE</c> are mapped to
-    /// the operators REST's <c>fields[]</c> take.
+    /// the operators REST's <c>fields[]</c> take. <c>casesensitive</c> true compares <c>=</c>, <c>!=</c> and LIKE on text
+    /// exactly; false or absent ignores case, as REST and Copernica's (MySQL) default collation do.
     /// </summary>
     public IReadOnlyList<SearchCondition> Requirements()
     {
@@ -74,7 +75,7 @@ internal sealed class SoapParameters(XElement structure)
                     "NOT LIKE" or "!~" => "!~",
                     var other => throw new SoapFaultException($"Unknown operator '{other}' (=, !=, <>, <, >, <=, >=, LIKE, NOT LIKE)"),
                 };
-                list.Add(new SearchCondition(r.Required("fieldname"), op, r.Text("value") ?? ""));
+                list.Add(new SearchCondition(r.Required("fieldname"), op, r.Text("value") ?? "", CaseSensitive: r.Bool("casesensitive")));
             }
         }
 

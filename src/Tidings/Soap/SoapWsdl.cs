@@ -98,6 +98,7 @@ internal static class SoapWsdl
         Complex("Requirement", Element("fieldname", "xsd:string", 1), Element("casesensitive", "xsd:boolean"), Element("operator", "xsd:string"), Element("value", "xsd:string")),
         Complex("Login", Element("username", "xsd:string", 1), Element("account", "xsd:string", 1), Element("password", "xsd:string", 1)),
         Complex("Caller", Element("followups", "xsd:boolean"), Element("caller", "xsd:string"), Element("identity", "xsd:string")),
+        Complex("CollectionRef", Element("id", "xsd:string"), Element("name", "xsd:string")),
         Complex("Database", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("description", "xsd:string"), Element("archived", "xsd:boolean"),
             Element("created", "xsd:string"), Element("unsubscribebehavior", "xsd:string")),
         Complex("DatabaseField", Element("id", "xsd:int"), Element("name", "xsd:string"), Element("type", "xsd:string"), Element("value", "xsd:string"),

@@ -21,6 +21,18 @@ internal abstract class SqlDialect
     /// <summary>Case-insensitive SQL LIKE.</summary>
     public abstract string TextLike(string column, string parameter, bool negate);
 
+    /// <summary>
+    /// Case-sensitive <c>=</c> or <c>&lt;&gt;</c> of a text column with a parameter. Equality keeps the case-insensitive
+    /// test of <see cref="TextCompare"/> beside the exact one, so a field's (case-insensitive) index still finds the rows.
+    /// </summary>
+    public abstract string TextEqualsCaseSensitive(string column, bool negate, string parameter);
+
+    /// <summary>Case-sensitive LIKE; the parameter holds <see cref="CaseSensitiveLikePattern"/> of the LIKE pattern.</summary>
+    public abstract string TextLikeCaseSensitive(string column, string parameter, bool negate);
+
+    /// <summary>What <see cref="TextLikeCaseSensitive"/> takes for a LIKE pattern (<c>%</c> and <c>_</c>).</summary>
+    public virtual string CaseSensitiveLikePattern(string likePattern) => likePattern;
+
     /// <summary>An expression that turns any column into text (for LIKE on numbers).</summary>
     public abstract string AsText(string column);
 
@@ -59,6 +71,30 @@ internal sealed class SqliteDialect : SqlDialect
     // and PostgreSQL's lower() compares those case-insensitively too. Field indexes are NOCASE, so they still apply.
     public override string TextCompare(string column, string op, string parameter) => $"{column} {op} {parameter} COLLATE NOCASE";
     public override string TextLike(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT LIKE" : "LIKE")} {parameter}";
+    public override string TextEqualsCaseSensitive(string column, bool negate, string parameter) => negate
+        ? $"{column} <> {parameter} COLLATE BINARY"
+        : $"({column} = {parameter} COLLATE NOCASE AND {column} = {parameter} COLLATE BINARY)";
+    // SQLite's LIKE ignores ASCII case whatever the collation; GLOB is its case-sensitive LIKE, with * and ? for % and _.
+    public override string TextLikeCaseSensitive(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT GLOB" : "GLOB")} {parameter}";
+    public override string CaseSensitiveLikePattern(string likePattern)
+    {
+        var glob = new System.Text.StringBuilder(likePattern.Length + 8);
+        foreach (var ch in likePattern)
+        {
+            glob.Append(ch switch
+            {
+                '%' => "*",
+                '_' => "?",
+                '*' => "[*]",
+                '?' => "[?]",
+                '[' => "[[]",
+                _ => ch.ToString(),
+            });
+        }
+
+        return glob.ToString();
+    }
+
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
     public override string TextKey(string column) => column;
     public override bool IsUniqueViolation(Exception exception) => exception is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 };
@@ -76,6 +112,10 @@ internal sealed class PostgresDialect : SqlDialect
     public override string CaseInsensitiveTextType => "TEXT";
     public override string TextCompare(string column, string op, string parameter) => $"lower({column}) {op} lower({parameter})";
     public override string TextLike(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT ILIKE" : "ILIKE")} {parameter}";
+    public override string TextEqualsCaseSensitive(string column, bool negate, string parameter) => negate
+        ? $"{column} <> {parameter}"
+        : $"(lower({column}) = lower({parameter}) AND {column} = {parameter})";
+    public override string TextLikeCaseSensitive(string column, string parameter, bool negate) => $"{column} {(negate ? "NOT LIKE" : "LIKE")} {parameter}";
     public override string AsText(string column) => $"CAST({column} AS TEXT)";
     // Text columns have no case-insensitive collation here, so sort and index on lower(): the same expression
     // TextCompare uses, which lets PostgreSQL use a field's index for fields[] equality and orderby.

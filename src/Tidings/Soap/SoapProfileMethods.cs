@@ -126,11 +126,12 @@ internal static class SoapProfileMethods
 
     /// <summary>
     /// The collection named by the <c>collection</c> member, in the profile's database: its <c>id</c> or its
-    /// <c>name</c> (one of the two), or a plain id or name.
+    /// <c>name</c> (the id when both are given), or a plain id or name.
     /// </summary>
     private static Task<CollectionRecord> CollectionAsync(SoapCall call, ProfileView profile, string notFound)
     {
-        var idOrName = call.Parameters.Text("collection")?.Trim();
+        var reference = call.Parameters.Structure("collection");
+        var idOrName = (reference is null ? call.Parameters.Text("collection") : reference.Text("id") is { Length: > 0 } id ? id : reference.Text("name"))?.Trim();
         if (string.IsNullOrEmpty(idOrName)) throw new SoapFaultException("Missing parameter 'collection'");
         return call.Get<CollectionService>().RequireInAsync(profile.Database, idOrName, notFound, call.Ct);
     }

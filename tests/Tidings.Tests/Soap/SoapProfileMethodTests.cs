@@ -193,6 +193,8 @@ public sealed class SoapProfileMethodTests(TidingsApp app) : IClassFixture<Tidin
 
         var byName = await CallAsync(s.Client, "Profile_searchSubProfiles", $"<id>{s.Bob}</id><collection><name>Orders</name></collection>" + Requirement("sku", "LIKE", "B%"));
         byName.Element("total")!.Value.ShouldBe("1");
+        var both = await CallAsync(s.Client, "Profile_searchSubProfiles", $"<id>{s.Bob}</id><collection><id>{s.Collection}</id><name>Nope</name></collection>" + Requirement("sku", "LIKE", "B%"));
+        both.Element("total")!.Value.ShouldBe("1", "the id counts when both are given");
 
         (await FaultAsync(s.Client, "Profile_searchSubProfiles", $"<id>{s.Ann}</id><collection><name>Nope</name></collection>")).ShouldBe(CopernicaErrors.NoCollection);
         (await FaultAsync(s.Client, "Profile_searchSubProfiles", $"<id>{s.Ann}</id>")).ShouldBe("Missing parameter 'collection'");

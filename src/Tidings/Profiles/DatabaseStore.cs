@@ -195,14 +195,16 @@ internal sealed class DatabaseStore(IStorage storage, CopernicaTime time)
 
             var profiles = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {database.ProfileTable} WHERE removed IS NULL", transaction: tx);
             var collections = (await c.QueryAsync<long>(OwnCollections + " ORDER BY id", new { database.Id }, tx)).ToList();
+            // The value tables first: on PostgreSQL the DROP waits for writers still adding (sub)profiles and shuts out new
+            // ones, so the registry rows deleted after it include every one that was committed.
+            foreach (var collection in collections) await c.ExecuteAsync($"DROP TABLE {ProfileTables.ForCollection(collection)}", transaction: tx);
+            await c.ExecuteAsync($"DROP TABLE {database.ProfileTable}", transaction: tx);
             await c.ExecuteAsync("DELETE FROM profile_interests WHERE interest_id IN (SELECT id FROM interests WHERE database_id = @Id)", new { database.Id }, tx);
             await c.ExecuteAsync($"DELETE FROM subprofiles WHERE collection_id IN ({OwnCollections})", new { database.Id }, tx);
-            foreach (var collection in collections) await c.ExecuteAsync($"DROP TABLE {ProfileTables.ForCollection(collection)}", transaction: tx);
             await c.ExecuteAsync("DELETE FROM fields WHERE database_id = @Id", new { database.Id }, tx);
             await c.ExecuteAsync("DELETE FROM interests WHERE database_id = @Id", new { database.Id }, tx);
             await c.ExecuteAsync("DELETE FROM collections WHERE database_id = @Id", new { database.Id }, tx);
             await c.ExecuteAsync("DELETE FROM profiles WHERE database_id = @Id", new { database.Id }, tx);
-            await c.ExecuteAsync($"DROP TABLE {database.ProfileTable}", transaction: tx);
             await c.ExecuteAsync("DELETE FROM databases WHERE id = @Id", new { database.Id }, tx);
             return profiles;
         }, ct);

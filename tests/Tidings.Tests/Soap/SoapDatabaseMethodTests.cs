@@ -121,18 +121,24 @@ public sealed class SoapDatabaseMethodTests(TidingsApp app) : IClassFixture<Tidi
         var client = await app.NewAccountAsync();
         var db = await client.CreateDatabaseAsync("Watched", ("email", "email"));
         var profile = await client.CreateProfileAsync(db, new { email = "a@b.nl" });
+        var collection = await client.CreateAsync($"/v3/database/{db}/collections", new { name = "Orders" });
         var webhook = await client.CreateAsync("/v3/webhooks", new { handler = "https://hooks.example.com/in", trigger = "create", database = db });
+        var onCollection = await client.CreateAsync("/v3/webhooks", new { handler = "https://hooks.example.com/in", trigger = "create", collection });
 
         var fault = await FaultAsync(client, "Database_remove", $"<id>{db}</id>");
 
-        fault.ShouldBe($"Database 'Watched' cannot be removed: webhook {webhook} is scoped to it; remove them or change their database first");
+        fault.ShouldBe($"Database 'Watched' cannot be removed: webhooks {webhook}, {onCollection} are scoped to it; remove them or change their database first");
         (await client.GetJsonAsync($"/v3/profile/{profile}"))["fields"]!["email"]!.ToString().ShouldBe("a@b.nl");
         (await TableCountAsync($"database_{db}_profiles")).ShouldBe(1);
+        (await TableCountAsync($"collection_{collection}_subprofiles")).ShouldBe(1);
         (await client.GetJsonAsync($"/v3/webhook/{webhook}")).ShouldNotBeNull();
         (await client.GetJsonAsync("/v3/audit?type=database"))["total"]!.GetValue<long>().ShouldBe(0);
 
         (await client.DeleteAsync($"/v3/webhook/{webhook}")).EnsureSuccessStatusCode();
+        (await FaultAsync(client, "Database_remove", $"<id>{db}</id>")).ShouldContain($"webhook {onCollection} is scoped to it", Case.Sensitive, "a webhook on one of its collections counts");
+        (await client.DeleteAsync($"/v3/webhook/{onCollection}")).EnsureSuccessStatusCode();
         (await CallAsync(client, "Database_remove", $"<id>{db}</id>")).Element("value")!.Value.ShouldBe("1");
+        (await TableCountAsync($"collection_{collection}_subprofiles")).ShouldBe(0);
     }
 
     [Fact]

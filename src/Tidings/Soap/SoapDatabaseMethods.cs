@@ -43,7 +43,6 @@ internal static class SoapDatabaseMethods
         new("Database_setUnsubscribeValues", true, [Id, Fields, new("behavior", "xsd:string")], DatabaseSetUnsubscribeValues),
     ];
 
-
     private static async Task<XElement> DatabaseRetrieve(SoapCall call) =>
         SoapResults.Entity(SoapResults.Database(await DatabaseAsync(call), call.Get<CopernicaTime>()));
 

@@ -10,8 +10,9 @@ internal static class AuditTargets
     public const string AccessToken = "access-token";
     public const string User = "user";
     public const string Account = "account";
+    public const string Database = "database";
 
-    public static readonly IReadOnlyList<string> All = [Webhook, Domain, WebhookSecret, Replay, AccessToken, User, Account];
+    public static readonly IReadOnlyList<string> All = [Webhook, Domain, WebhookSecret, Replay, AccessToken, User, Account, Database];
 }
 
 /// <summary>What was done (<c>action</c>), as stored and answered.</summary>

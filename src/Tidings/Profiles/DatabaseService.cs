@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tidings.Audit;
 using Tidings.Rejections;
 
 namespace Tidings.Profiles;
@@ -22,7 +23,7 @@ internal sealed record IntentionsChange(bool? Email, bool? Sms, bool? Fax, bool?
 /// Databases of an account: found by id or (case-insensitive) name, listed with their details, created, changed, and
 /// their unsubscribe behaviour and intentions. What REST, SOAP and the dashboard share.
 /// </summary>
-internal sealed class DatabaseService(DatabaseStore store, FieldStore fields, InterestStore interests)
+internal sealed class DatabaseService(DatabaseStore store, FieldStore fields, InterestStore interests, AuditTrail audit)
 {
     /// <summary>A database of the account by numeric id or name; Copernica's "No database" rejection otherwise.</summary>
     public Task<DatabaseRecord> RequireAsync(long accountId, string idOrName, CancellationToken ct) =>
@@ -44,6 +45,17 @@ internal sealed class DatabaseService(DatabaseStore store, FieldStore fields, In
 
     public Task UpdateAsync(DatabaseRecord database, DatabaseChange change, CancellationToken ct) =>
         store.UpdateDatabaseAsync(database, change.Name, change.Description, change.Archived, ct);
+
+    /// <summary>
+    /// Removes the database and everything in it (see <see cref="DatabaseStore.RemoveDatabaseAsync"/> for what is
+    /// refused and why no per-profile events are journaled), recorded in the audit log. Returns the number of profiles it held.
+    /// </summary>
+    public async Task<long> RemoveAsync(DatabaseRecord database, CancellationToken ct)
+    {
+        var profiles = await store.RemoveDatabaseAsync(database, ct);
+        await audit.RecordAsync(database.AccountId, AuditActions.Deleted, AuditTargets.Database, database.Id, $"{database.Name}, with {profiles} profiles", ct);
+        return profiles;
+    }
 
     public Task SetUnsubscribeAsync(DatabaseRecord database, UnsubscribeChange change, CancellationToken ct)
     {

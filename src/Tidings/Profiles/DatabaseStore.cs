@@ -161,6 +161,58 @@ internal sealed class DatabaseStore(IStorage storage, CopernicaTime time)
         storage.WriteAsync(w => w.Connection.ExecuteAsync(
             "UPDATE collections SET intentions = @intentionsJson WHERE id = @collectionId", new { intentionsJson, collectionId }, w.Transaction), ct);
 
+    /// <summary>
+    /// Removes a database with everything it owns, in one transaction: its profiles' and its collections' value tables,
+    /// the registry rows of its profiles and subprofiles, their interests, its fields, interests and collections.
+    /// Refused, with nothing removed, while a webhook is scoped to the database or one of its collections (a customer's
+    /// webhook is never deleted as a side effect) or while a mailing went to it (its destinations' later events read the
+    /// profiles). No per-profile event is journaled: a database of a million profiles would write a million events in one
+    /// transaction; the removal is one audit entry (<see cref="DatabaseService.RemoveAsync"/>). Returns the number of
+    /// profiles it held (not removed ones).
+    /// </summary>
+    public Task<long> RemoveDatabaseAsync(DatabaseRecord database, CancellationToken ct) =>
+        storage.WriteAsync(async w =>
+        {
+            var c = w.Connection;
+            var tx = w.Transaction;
+            // Locks the row and checks it is still there: a concurrent removal may have committed since it was read.
+            if (await c.ExecuteAsync("UPDATE databases SET id = id WHERE id = @Id", new { database.Id }, tx) == 0) throw new RequestRejectedException(CopernicaErrors.NoDatabase);
+            const string OwnCollections = "SELECT id FROM collections WHERE database_id = @Id";
+            var webhooks = (await c.QueryAsync<long>(
+                $"SELECT id FROM webhooks WHERE database_id = @Id OR collection_id IN ({OwnCollections}) ORDER BY id", new { database.Id }, tx)).ToList();
+            if (webhooks.Count > 0)
+            {
+                throw new RequestRejectedException(
+                    $"Database '{database.Name}' cannot be removed: {Listed("webhook", webhooks)} {(webhooks.Count == 1 ? "is" : "are")} scoped to it; remove them or change their database first");
+            }
+
+            var mailings = (await c.QueryAsync<long>("SELECT id FROM mailings WHERE database_id = @Id ORDER BY id", new { database.Id }, tx)).ToList();
+            if (mailings.Count > 0)
+            {
+                throw new RequestRejectedException(
+                    $"Database '{database.Name}' cannot be removed: {Listed("mailing", mailings)} went to its profiles, and the events of their messages still read them");
+            }
+
+            var profiles = await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {database.ProfileTable} WHERE removed IS NULL", transaction: tx);
+            var collections = (await c.QueryAsync<long>(OwnCollections + " ORDER BY id", new { database.Id }, tx)).ToList();
+            // The value tables first: on PostgreSQL the DROP waits for writers still adding (sub)profiles and shuts out new
+            // ones, so the registry rows deleted after it include every one that was committed.
+            foreach (var collection in collections) await c.ExecuteAsync($"DROP TABLE {ProfileTables.ForCollection(collection)}", transaction: tx);
+            await c.ExecuteAsync($"DROP TABLE {database.ProfileTable}", transaction: tx);
+            await c.ExecuteAsync("DELETE FROM profile_interests WHERE interest_id IN (SELECT id FROM interests WHERE database_id = @Id)", new { database.Id }, tx);
+            await c.ExecuteAsync($"DELETE FROM subprofiles WHERE collection_id IN ({OwnCollections})", new { database.Id }, tx);
+            await c.ExecuteAsync("DELETE FROM fields WHERE database_id = @Id", new { database.Id }, tx);
+            await c.ExecuteAsync("DELETE FROM interests WHERE database_id = @Id", new { database.Id }, tx);
+            await c.ExecuteAsync("DELETE FROM collections WHERE database_id = @Id", new { database.Id }, tx);
+            await c.ExecuteAsync("DELETE FROM profiles WHERE database_id = @Id", new { database.Id }, tx);
+            await c.ExecuteAsync("DELETE FROM databases WHERE id = @Id", new { database.Id }, tx);
+            return profiles;
+        }, ct);
+
+    /// <summary>"webhook 3" or "webhooks 3, 4, 7" (the first ten, then how many more).</summary>
+    private static string Listed(string what, IReadOnlyList<long> ids) =>
+        (ids.Count == 1 ? what : what + "s") + " " + string.Join(", ", ids.Take(10)) + (ids.Count > 10 ? $" and {ids.Count - 10} more" : "");
+
     internal static string Key(string name) => name.Trim().ToLowerInvariant();
 
     /// <summary>Names are what clients use instead of ids: no digits-only names, nothing empty, nothing huge.</summary>

@@ -56,6 +56,11 @@ internal sealed class ProfileService(ProfileStore store, IOptions<ProfileLimits>
         DatabaseRecord database, IReadOnlyList<SearchCondition> conditions, ProfileChange change, bool createWhenNone, string source, CancellationToken ct) =>
         store.BulkUpdateAsync(database, conditions, change.Fields, change.Interests, createWhenNone, source, ct);
 
+    /// <summary>The bulk update above, also telling which profiles matched (id order), for an answer that lists them.</summary>
+    public Task<(IReadOnlyList<long> Matched, int Updated, long? Created)> BulkUpdateMatchingAsync(
+        DatabaseRecord database, IReadOnlyList<SearchCondition> conditions, ProfileChange change, bool createWhenNone, string source, CancellationToken ct) =>
+        store.BulkUpdateMatchingAsync(database, conditions, change.Fields, change.Interests, createWhenNone, source, ct);
+
     /// <summary>Removes a profile, its interests and its subprofiles; the row stays as a tombstone.</summary>
     /// <param name="keepModified">Leave <c>modified</c> as it was (Copernica's v2 did).</param>
     public Task DeleteAsync(ProfileView profile, string source, bool keepModified, CancellationToken ct) =>

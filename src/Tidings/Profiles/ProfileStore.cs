@@ -163,7 +163,18 @@ internal sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCa
     /// <c>PUT database/{id}/profiles</c>: updates every (not removed) profile matching the conditions; when none match
     /// and <paramref name="create"/> is set, creates one. Returns the number updated and the id created, if any.
     /// </summary>
-    public Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, JsonNode? interests, bool create, string source, CancellationToken ct) =>
+    public async Task<(int Updated, long? Created)> BulkUpdateAsync(DatabaseRecord database, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, JsonNode? interests, bool create, string source, CancellationToken ct)
+    {
+        var (_, updated, created) = await BulkUpdateMatchingAsync(database, conditions, fields, interests, create, source, ct);
+        return (updated, created);
+    }
+
+    /// <summary>
+    /// The bulk update above, also telling which profiles matched (in id order, changed or not): SOAP's
+    /// <c>Database_updateProfiles</c> answers with them.
+    /// </summary>
+    public Task<(IReadOnlyList<long> Matched, int Updated, long? Created)> BulkUpdateMatchingAsync(
+        DatabaseRecord database, IReadOnlyList<SearchCondition> conditions, JsonObject? fields, JsonNode? interests, bool create, string source, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var table = await TableAsync(w.Connection, w.Transaction, database);
@@ -171,7 +182,7 @@ internal sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCa
             var ids = (await w.Connection.QueryAsync<long>($"SELECT id FROM {table.Name} WHERE {where} ORDER BY id", parameters, w.Transaction)).ToList();
             if (ids.Count == 0)
             {
-                return create ? (0, (long?)await CreateInTransactionAsync(w, database, fields, interests, source)) : (0, null);
+                return create ? ([], 0, (long?)await CreateInTransactionAsync(w, database, fields, interests, source)) : ((IReadOnlyList<long>)[], 0, (long?)null);
             }
 
             var updated = 0;
@@ -181,7 +192,7 @@ internal sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCa
                 if (view is not null && await UpdateInTransactionAsync(w, view, fields, interests, false, null, source)) updated++;
             }
 
-            return (updated, (long?)null);
+            return ((IReadOnlyList<long>)ids, updated, (long?)null);
         }, ct);
 
     /// <summary>The same with conditions as REST's <c>fields[]</c> parser gives them.</summary>

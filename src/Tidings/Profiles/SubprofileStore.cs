@@ -146,12 +146,20 @@ internal sealed class SubprofileStore(IStorage storage, CopernicaTime time)
 
     /// <summary>
     /// Removes every subprofile of the collection (not yet removed) matching all <paramref name="conditions"/>, each
-    /// journaled as the <c>subprofile.delete</c> it would be when removed one at a time; returns how many.
+    /// journaled as the <c>subprofile.delete</c> it would be when removed one at a time; returns how many. A condition
+    /// on a field the collection does not have is refused.
     /// </summary>
     public Task<int> BulkDeleteAsync(DatabaseRecord database, CollectionRecord collection, IReadOnlyList<SearchCondition> conditions, string source, CancellationToken ct) =>
         storage.WriteAsync(async w =>
         {
             var table = await TableAsync(w.Connection, w.Transaction, collection);
+            // A search ignores conditions on unknown fields, as Copernica does; a removal must not: a misspelt field
+            // name would remove every subprofile.
+            if (conditions.FirstOrDefault(c => table.Fields.Find(c.Field) is null && c.Field.ToLowerInvariant() is not ("id" or "code" or "secret" or "modified")) is { } unknown)
+            {
+                throw new RequestRejectedException($"Unknown field '{unknown.Field}' in the requirements: nothing was removed");
+            }
+
             var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, conditions, time);
             var now = time.NowMs();
             var removed = 0;

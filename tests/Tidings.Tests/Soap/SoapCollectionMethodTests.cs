@@ -150,6 +150,30 @@ public sealed class SoapCollectionMethodTests(TidingsApp app) : IClassFixture<Ti
     }
 
     [Fact]
+    public async Task An_open_of_a_mailing_to_a_removed_collection_is_still_recorded_without_the_subprofiles_fields()
+    {
+        var client = await app.NewAccountAsync();
+        var (_, collection, profile) = await ShopAsync(client);
+        var sub = await SubprofileAsync(client, profile, collection, "Anna", 7);
+        var mailing = await client.CreateAsync("/v3/ms/emailing", new
+        {
+            target = collection, targettype = "collection", template = 12, subject = "Children", senderdomain = "mail.shop.example",
+            from_address = new { name = "Shop", email = "news@shop.example" },
+        });
+        await MailingScenario.WaitUntilPreparedAsync(client, mailing);
+        var destination = (await client.GetJsonAsync($"/v3/ms/emailing/{mailing}/destinations"))["data"]!.AsArray().Single()!;
+        var openUrl = new Uri(destination["tracking"]!["open"]!.GetValue<string>()).PathAndQuery;
+        (await _soap.CallAsync(client, "Collection_remove", $"<id>{collection}</id>")).Element("value")!.Value.ShouldBe("1");
+
+        (await client.Http.GetAsync(openUrl, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+
+        var open = (await app.JournalAsync(client.AccountId)).Single(r => r.Type == "open").Payload;
+        open["subprofile"]!.GetValue<long>().ShouldBe(sub);
+        open["fields"]!["email"]!.GetValue<string>().ShouldBe("ed@emmer.nl");
+        open["subprofilefields"]!.AsObject().Count.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Collection_searchSubProfiles_finds_what_rests_collection_search_finds_a_page_at_a_time()
     {
         var client = await app.NewAccountAsync();

@@ -13,7 +13,7 @@ internal static partial class OperationCatalog
             new ApiParameter("end", "Required: the last day of the period, included, YYYY-MM-DD.", () => String(), Required: true)),
         Get("/v3/notices", "listNotices", "NoticeList", Paging),
         Get("/v3/audit", "listAudit", "AuditList", [.. Paging,
-            new ApiParameter("type", "Only entries about this kind of target: webhook, domain, webhook-secret, replay, access-token, user, account or database.", () => String())]),
+            new ApiParameter("type", "Only entries about this kind of target: webhook, domain, webhook-secret, replay, access-token, user, account, database or collection.", () => String())]),
     ];
 
     private static IEnumerable<ApiOperation> MarketingData() =>

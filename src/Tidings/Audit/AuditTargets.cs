@@ -12,7 +12,10 @@ internal static class AuditTargets
     public const string Account = "account";
     public const string Database = "database";
 
-    public static readonly IReadOnlyList<string> All = [Webhook, Domain, WebhookSecret, Replay, AccessToken, User, Account, Database];
+    /// <summary>A collection of a database (its removal: SOAP's <c>Collection_remove</c>).</summary>
+    public const string Collection = "collection";
+
+    public static readonly IReadOnlyList<string> All = [Webhook, Domain, WebhookSecret, Replay, AccessToken, User, Account, Database, Collection];
 }
 
 /// <summary>What was done (<c>action</c>), as stored and answered.</summary>

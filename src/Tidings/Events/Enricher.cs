@@ -76,7 +76,8 @@ internal sealed class Enricher(FieldCache fieldCache, IStorage storage, Microsof
         foreach (var group in destinations.Where(d => d.SubprofileId is not null).GroupBy(d => d.CollectionId))
         {
             var collection = new CollectionRecord { Id = group.Key, DatabaseId = group.First().DatabaseId };
-            var table = await SubprofileStore.TableAsync(c, tx, collection);
+            // A removed collection's table is gone: its subprofiles' events go out without their fields.
+            if (await SubprofileStore.ExistingTableAsync(c, tx, collection) is not { } table) continue;
             foreach (var row in await ReadRowsAsync(c, tx, table, group.Select(d => d.SubprofileId!.Value)))
             {
                 subprofileFields[row.Id] = table.ToJson(row.Values, row.IsRemoved);

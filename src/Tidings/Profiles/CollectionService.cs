@@ -1,12 +1,13 @@
+using Tidings.Audit;
 using Tidings.Rejections;
 
 namespace Tidings.Profiles;
 
 /// <summary>
 /// Collections of a database: found by id (anywhere in the account) or by name within a database, listed with their
-/// fields, created, renamed, and their unsubscribe behaviour and intentions.
+/// fields, created, renamed, removed, and their unsubscribe behaviour and intentions.
 /// </summary>
-internal sealed class CollectionService(DatabaseStore store, FieldStore fields)
+internal sealed class CollectionService(DatabaseStore store, FieldStore fields, AuditTrail audit)
 {
     /// <summary>A collection of the account by id; Copernica's "No collection" rejection otherwise.</summary>
     public Task<CollectionRecord> RequireAsync(long accountId, string id, CancellationToken ct) =>
@@ -38,6 +39,20 @@ internal sealed class CollectionService(DatabaseStore store, FieldStore fields)
 
     public Task UpdateAsync(CollectionRecord collection, DatabaseChange change, CancellationToken ct) =>
         store.UpdateCollectionAsync(collection, change.Name, change.Description, ct);
+
+    /// <summary>
+    /// Removes the collection with its fields and subprofiles (Copernica's REST has no such call; SOAP's
+    /// <c>Collection_remove</c> does). One audit entry records it; no <c>subprofile.delete</c> event is journaled per
+    /// subprofile, since a collection of a million would flood the journal and every webhook at once. Refused while a
+    /// webhook is scoped to the collection or a mailing to it is being prepared.
+    /// </summary>
+    public async Task RemoveAsync(CollectionRecord collection, CancellationToken ct)
+    {
+        var fieldCount = (await fields.ListAsync(collection.DatabaseId, collection.Id, ct)).All.Count;
+        var subprofiles = await store.RemoveCollectionAsync(collection, ct);
+        await audit.RecordAsync(collection.AccountId, AuditActions.Deleted, AuditTargets.Collection, collection.Id,
+            $"'{collection.Name}' of database {collection.DatabaseId}, with {fieldCount} fields and {subprofiles} subprofiles", ct);
+    }
 
     public Task SetUnsubscribeAsync(CollectionRecord collection, UnsubscribeChange change, CancellationToken ct)
     {

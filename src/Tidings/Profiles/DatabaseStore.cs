@@ -153,6 +153,40 @@ internal sealed class DatabaseStore(IStorage storage, CopernicaTime time)
         }, ct).OrNameTaken(storage.Dialect, $"A collection with the name '{name}' already exists in this database");
     }
 
+    /// <summary>
+    /// Removes a collection: its subprofiles (registry rows and value table), its fields and the collection itself, in
+    /// one transaction. Refused, with nothing changed, while a webhook is scoped to the collection (deleting a customer's
+    /// webhook silently would be worse than asking them to) or a mailing to it is still being prepared (its expansion
+    /// reads the table). Returns how many subprofiles that were not yet removed went with it.
+    /// </summary>
+    public Task<long> RemoveCollectionAsync(CollectionRecord collection, CancellationToken ct) =>
+        storage.WriteAsync(async w =>
+        {
+            var args = new { collection.AccountId, collection.Id, collection.DatabaseId };
+            var webhooks = (await w.Connection.QueryAsync<long>(
+                "SELECT id FROM webhooks WHERE account_id = @AccountId AND collection_id = @Id ORDER BY id", args, w.Transaction)).ToList();
+            if (webhooks.Count > 0)
+            {
+                throw new RequestRejectedException(
+                    $"Collection {collection.Id} cannot be removed: webhook {string.Join(", ", webhooks)} {(webhooks.Count == 1 ? "is" : "are")} scoped to it; remove {(webhooks.Count == 1 ? "it" : "them")} or change {(webhooks.Count == 1 ? "its" : "their")} collection first");
+            }
+
+            var mailings = (await w.Connection.QueryAsync<long>(
+                "SELECT id FROM mailings WHERE account_id = @AccountId AND collection_id = @Id AND status = 'preparing' ORDER BY id", args, w.Transaction)).ToList();
+            if (mailings.Count > 0)
+            {
+                throw new RequestRejectedException($"Collection {collection.Id} cannot be removed while mailing {string.Join(", ", mailings)} to it is being prepared");
+            }
+
+            var table = collection.SubprofileTable;
+            var subprofiles = await w.Connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE removed IS NULL", transaction: w.Transaction);
+            await w.Connection.ExecuteAsync("DELETE FROM subprofiles WHERE account_id = @AccountId AND collection_id = @Id", args, w.Transaction);
+            await w.Connection.ExecuteAsync("DELETE FROM fields WHERE database_id = @DatabaseId AND collection_id = @Id", args, w.Transaction);
+            await w.Connection.ExecuteAsync($"DROP TABLE {table}", transaction: w.Transaction);
+            await w.Connection.ExecuteAsync("DELETE FROM collections WHERE id = @Id", args, w.Transaction);
+            return subprofiles;
+        }, ct);
+
     public Task SetCollectionUnsubscribeAsync(long collectionId, string behavior, string fieldsJson, CancellationToken ct) =>
         storage.WriteAsync(w => w.Connection.ExecuteAsync(
             "UPDATE collections SET unsubscribe_behavior = @behavior, unsubscribe_fields = @fieldsJson WHERE id = @collectionId", new { behavior, fieldsJson, collectionId }, w.Transaction), ct);

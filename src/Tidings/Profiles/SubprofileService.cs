@@ -41,6 +41,13 @@ internal sealed class SubprofileService(SubprofileStore store, DatabaseStore dat
         return (await store.BulkUpdateAsync(database, collection, null, conditions, fields, false, source, ct)).Updated;
     }
 
+    /// <summary>Removes every subprofile of the collection matching all <paramref name="conditions"/>; returns how many.</summary>
+    public async Task<int> BulkDeleteAsync(CollectionRecord collection, IReadOnlyList<SearchCondition> conditions, string source, CancellationToken ct)
+    {
+        var database = await databases.RequireDatabaseAsync(collection.AccountId, collection.DatabaseId.ToString(CultureInfo.InvariantCulture), ct);
+        return await store.BulkDeleteAsync(database, collection, conditions, source, ct);
+    }
+
     /// <summary>
     /// Changes the profile's subprofiles in the collection matching all <paramref name="conditions"/>; with
     /// <paramref name="createWhenNone"/> and no match, creates one. Returns the number changed and the id created.

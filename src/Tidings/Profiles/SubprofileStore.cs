@@ -151,6 +151,41 @@ internal sealed class SubprofileStore(IStorage storage, CopernicaTime time)
         await ChangeJournal.AppendAsync(w, collection.AccountId, "subprofile.delete", now, payload);
     }
 
+    /// <summary>
+    /// Removes every subprofile of the collection (not yet removed) matching all <paramref name="conditions"/>, each
+    /// journaled as the <c>subprofile.delete</c> it would be when removed one at a time; returns how many. A condition
+    /// on a field the collection does not have is refused.
+    /// </summary>
+    public Task<int> BulkDeleteAsync(DatabaseRecord database, CollectionRecord collection, IReadOnlyList<SearchCondition> conditions, string source, CancellationToken ct) =>
+        storage.WriteAsync(async w =>
+        {
+            var table = await TableAsync(w.Connection, w.Transaction, collection);
+            // A search ignores conditions on unknown fields, as Copernica does; a removal must not: a misspelt field
+            // name would remove every subprofile.
+            if (conditions.FirstOrDefault(c => table.Fields.Find(c.Field) is null && c.Field.ToLowerInvariant() is not ("id" or "code" or "secret" or "modified")) is { } unknown)
+            {
+                throw new RequestRejectedException($"Unknown field '{unknown.Field}' in the requirements: nothing was removed");
+            }
+
+            var (where, parameters) = RowFilter.Build(storage.Dialect, table.Fields, conditions, time);
+            var now = time.NowMs();
+            var removed = 0;
+            foreach (var row in await table.ReadAsync(w.Connection, w.Transaction, where, parameters))
+            {
+                if (row.IsRemoved) continue;
+                await DeleteInTransactionAsync(w, database, collection, table, row, now, source, keepModified: false);
+                removed++;
+            }
+
+            return removed;
+        }, ct);
+
+    /// <summary>The collection's value table, or null when the collection has been removed (with its table).</summary>
+    internal static async Task<ValueTable?> ExistingTableAsync(DbConnection c, DbTransaction? tx, CollectionRecord collection) =>
+        await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM collections WHERE id = @Id", new { collection.Id }, tx) == 0
+            ? null
+            : await TableAsync(c, tx, collection);
+
     /// <summary>Removes every subprofile of a profile that is being removed (same transaction).</summary>
     internal static async Task RemoveAllOfProfileAsync(WriteContext w, DatabaseRecord database, long profileId, long now, string source, bool keepModified)
     {

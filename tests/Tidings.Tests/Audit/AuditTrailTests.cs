@@ -92,7 +92,7 @@ public sealed class AuditTrailTests(TidingsApp app) : IClassFixture<TidingsApp>
         var domains = await api.GetJsonAsync("/v3/audit?type=domain");
         domains["total"]!.GetValue<long>().ShouldBe(1);
         Data(domains).Select(Row).ShouldBe([$"created domain {domain}"]);
-        await (await api.GetAsync("/v3/audit?type=mailing")).ShouldBeCopernicaErrorAsync("Invalid type (expected one of webhook, domain, webhook-secret, replay, access-token, user, account, database)");
+        await (await api.GetAsync("/v3/audit?type=mailing")).ShouldBeCopernicaErrorAsync("Invalid type (expected one of webhook, domain, webhook-secret, replay, access-token, user, account, database, collection)");
 
         var first = Data(page)[0];
         first.AsObject().Select(p => p.Key).ShouldBe(["ID", "time", "actorKind", "actor", "action", "targetType", "targetId", "detail"]);

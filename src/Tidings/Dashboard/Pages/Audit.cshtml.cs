@@ -18,6 +18,7 @@ internal sealed class AuditModel(AuditTrail audit, TimeProvider time) : PageMode
     [
         ("", "All changes"), (AuditTargets.Webhook, "Webhooks"), (AuditTargets.Domain, "Domains"), (AuditTargets.WebhookSecret, "Webhook secrets"),
         (AuditTargets.Replay, "Replays and retries"), (AuditTargets.AccessToken, "Access tokens"), (AuditTargets.User, "Users"), (AuditTargets.Account, "Account"),
+        (AuditTargets.Database, "Databases"), (AuditTargets.Collection, "Collections"),
     ];
 
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];

@@ -6,16 +6,16 @@ namespace Tidings.Tests.Soap;
 
 /// <summary>
 /// PHP's own <c>SoapClient</c> (Debian php-cli and php-soap), given only the WSDL URL and a token, against a running
-/// server: Copernica's call sequence over the implemented methods. Runs in the SQLite pass; fails under CI when PHP or
+/// server: Copernica's call sequence (copernica-apis.md §2.5). Runs in the SQLite pass; fails under CI when PHP or
 /// its soap extension is missing, skips elsewhere.
 /// </summary>
 public sealed class SoapPhpClientTests(KestrelTidingsApp app) : IClassFixture<KestrelTidingsApp>
 {
     [Fact(Skip = "Does not depend on the storage provider: runs in the SQLite pass", SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
-    public async Task Phps_soapclient_calls_every_method_from_the_wsdl_alone()
+    public async Task Phps_soapclient_runs_copernicas_own_call_sequence_from_the_wsdl_alone()
     {
         var client = await app.NewAccountAsync();
-        var db = await client.CreateDatabaseAsync("Fictional Persons 3", ("email", "email"), ("name", "text"));
+        var old = await client.CreateDatabaseAsync("Fictional Persons 3", ("email", "email"));
         await PhpSoap.RequireSoapExtensionAsync();
 
         var input = JsonSerializer.Serialize(new { wsdl = new Uri(app.BaseAddress, "/?SOAPAPI=WSDL").ToString(), token = client.Token, database = "Fictional Persons 3" });
@@ -25,20 +25,24 @@ public sealed class SoapPhpClientTests(KestrelTidingsApp app) : IClassFixture<Ke
 
         exitCode.ShouldBe(0, output);
         var result = JsonNode.Parse(output.Trim().Split('\n')[^1])!;
-        result["database"]!.ToString().ShouldBe(db.S());
-        result["missing"]!.GetValue<bool>().ShouldBeFalse();
-        result["databases"]!.ToString().ShouldBe("1");
-        result["created"]!.ToString().ShouldBe("Children");
-        result["retrieve"]!.ToString().ShouldBe("Fictional Persons 3");
-        result["fields"]!.AsArray().Select(f => f!.ToString()).ShouldBe(["email", "name"]);
+        result["existing"]!.ToString().ShouldBe(old.S());
+        result["removed"]!.ToString().ShouldBe("1");
+        result["missing"]!.GetValue<bool>().ShouldBeFalse("the removed database is gone: an empty result, not a fault");
+        result["fields"]!.AsArray().Select(f => f!.ToString()).ShouldBe(["FirstName:text", "LastName:text", "Email:email"]);
+        result["collection"]!.ToString().ShouldBe("Children");
+        result["collectionField"]!.ToString().ShouldBe("Name");
         result["found"]!.ToString().ShouldBe("1");
-        result["foundId"]!.ToString().ShouldBe(result["profile"]!.ToString());
+        result["foundIds"]!.AsArray().Select(i => i!.ToString()).ShouldBe([result["profile"]!.ToString()]);
         result["updated"]!.ToString().ShouldBe("1");
-        result["name"]!.ToString().ShouldBe("Eddy");
+        result["email"]!.ToString().ShouldBe("eddy@emmer.nl");
         result["fault"]!.ToString().ShouldBe("SOAP-ENV:Client");
         result["gzipped"]!.GetValue<bool>().ShouldBeTrue();
+        (await client.GetAsync($"/v3/database/{old}")).StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        var subprofile = await client.GetJsonAsync($"/v3/subprofile/{result["subprofile"]}");
+        subprofile["profile"]!.ToString().ShouldBe(result["profile"]!.ToString());
+        subprofile["fields"]!["Name"]!.ToString().ShouldBe("Kid");
         var rest = await client.GetJsonAsync($"/v3/profile/{result["profile"]}");
         rest["secret"]!.ToString().ShouldBe(result["code"]!.ToString());
-        rest["fields"]!["name"]!.ToString().ShouldBe("Eddy");
+        rest["fields"]!["Email"]!.ToString().ShouldBe("eddy@emmer.nl");
     }
 }

@@ -188,4 +188,65 @@ public sealed class SoapPhpDatabaseMethodTests(KestrelTidingsApp app) : IClassFi
         rest.Str("behavior").ShouldBe("update");
         rest["fields"]!["newsletter"]!.ToString().ShouldBe("no");
     }
+
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public async Task Database_retrieve_answers_the_database_by_id_or_name()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop");
+
+        var answers = await PhpSoap.RunAsync(app.BaseAddress,
+            new PhpSoapCall("Database_retrieve", new { id = db }, client.Token),
+            new PhpSoapCall("Database_retrieve", new { id = "shop" }, client.Token));
+
+        answers[0].Ok["database"]!["name"]!.ToString().ShouldBe("Shop");
+        answers[1].Ok["database"]!["id"]!.ToString().ShouldBe(db.S());
+        answers[0].ValidResult(await SchemasAsync());
+    }
+
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public async Task Database_fields_lists_the_fields_in_order()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("Email", "email"), ("Name", "text"));
+
+        var answer = await PhpSoap.CallAsync(app.BaseAddress, client.Token, "Database_fields", new { id = db });
+
+        answer.Ok["total"]!.ToString().ShouldBe("2");
+        answer.Ok["items"]!["databasefield"]!.AsArray().Select(f => f!["name"]!.ToString()).ShouldBe(["Email", "Name"]);
+        answer.ValidResult(await SchemasAsync());
+    }
+
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public async Task Database_createProfile_creates_the_row_rest_reads()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("Email", "email"));
+
+        var answer = await PhpSoap.CallAsync(app.BaseAddress, client.Token, "Database_createProfile", new { id = db, fields = Pairs(("Email", "ed@emmer.nl")) });
+
+        var id = answer.Ok["profile"]!["id"]!.ToString();
+        answer.ValidResult(await SchemasAsync());
+        (await client.GetJsonAsync($"/v3/profile/{id}"))["fields"]!["Email"]!.ToString().ShouldBe("ed@emmer.nl");
+    }
+
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public async Task Database_searchProfiles_finds_by_requirement_with_fields_only_when_asked()
+    {
+        var client = await app.NewAccountAsync();
+        var db = await client.CreateDatabaseAsync("Shop", ("Email", "email"));
+        var ed = await client.CreateProfileAsync(db, new { Email = "ed@emmer.nl" });
+        await client.CreateProfileAsync(db, new { Email = "other@emmer.nl" });
+
+        var answers = await PhpSoap.RunAsync(app.BaseAddress,
+            new PhpSoapCall("Database_searchProfiles", new { id = db, requirements = Requirement("Email", "ED@emmer.nl") }, client.Token),
+            new PhpSoapCall("Database_searchProfiles", new { id = db, requirements = Requirement("Email", "ed@emmer.nl"), allproperties = true }, client.Token));
+
+        answers[0].Ok["total"]!.ToString().ShouldBe("1");
+        answers[0].Ok["items"]!["profile"]!["id"]!.ToString().ShouldBe(ed.S());
+        answers[0].Ok["items"]!["profile"]!["fields"].ShouldBeNull();
+        answers[1].Ok["items"]!["profile"]!["fields"]!["pair"]!["value"]!.ToString().ShouldBe("ed@emmer.nl");
+        answers[0].ValidResult(await SchemasAsync());
+        answers[1].ValidResult(await SchemasAsync());
+    }
 }

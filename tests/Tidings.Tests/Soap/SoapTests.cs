@@ -18,6 +18,20 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
     private static readonly XNamespace Xsd = "http://www.w3.org/2001/XMLSchema";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The legacy login and every method the SOAP API mirrors from the REST data API.</summary>
+    private static readonly string[] IssueMethods =
+    [
+        "login", "Account_databases", "Account_database", "Account_createDatabase",
+        "Database_retrieve", "Database_update", "Database_remove", "Database_fields", "Database_field", "Database_createField",
+        "Database_interests", "Database_createInterest", "Database_collections", "Database_createCollection", "Database_createProfile",
+        "Database_searchProfiles", "Database_updateProfiles", "Database_removeProfiles", "Database_unsubscribeValues", "Database_setUnsubscribeValues",
+        "Collection_retrieve", "Collection_fields", "Collection_field", "Collection_createField", "Collection_remove",
+        "Collection_searchSubProfiles", "Collection_removeSubProfiles",
+        "Profile_retrieve", "Profile_fields", "Profile_updateFields", "Profile_interests", "Profile_updateInterests", "Profile_remove",
+        "Profile_createSubProfile", "Profile_searchSubProfiles", "Profile_updateSubProfiles",
+        "SubProfile_retrieve", "SubProfile_fields", "SubProfile_updateFields", "SubProfile_update", "SubProfile_remove",
+    ];
+
     public static string Envelope(string method, string members, string? token) =>
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" +
         $"<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"{Env.NamespaceName}\" xmlns:ns1=\"urn:api\"><SOAP-ENV:Body><ns1:{method}><parameters>" +
@@ -87,9 +101,7 @@ public sealed class SoapTests(TidingsApp app) : IClassFixture<TidingsApp>
         wsdl.Element(Wsdl + "portType")!.Attribute("name")!.Value.ShouldBe("POMPortType");
         wsdl.Element(Wsdl + "binding")!.Element(WsdlSoap + "binding")!.Attribute("style")!.Value.ShouldBe("rpc");
         var operations = wsdl.Element(Wsdl + "portType")!.Elements(Wsdl + "operation").Select(o => o.Attribute("name")!.Value).ToList();
-        operations.Distinct().Count().ShouldBe(operations.Count);
-        new[] { "Account_databases", "Account_database", "Account_createDatabase", "Database_retrieve", "Database_fields", "Database_createProfile",
-            "Database_searchProfiles", "Profile_retrieve", "Profile_fields", "Profile_updateFields" }.ShouldBeSubsetOf(operations);
+        operations.Order(StringComparer.Ordinal).ShouldBe(IssueMethods.Order(StringComparer.Ordinal), "every method of Copernica's that Tidings answers, once each");
         var types = wsdl.Element(Wsdl + "types")!.Element(Xsd + "schema")!.Elements(Xsd + "complexType").Select(t => t.Attribute("name")!.Value).ToList();
         types.ShouldContain("Result");
         types.ShouldContain("Map");

@@ -7,18 +7,25 @@ namespace Tidings.Soap;
 /// <summary>
 /// Reads a SOAP 1.1 request: the body within <see cref="SoapOptions.MaxRequestBodyBytes"/>, gzip-decompressed within
 /// <see cref="SoapOptions.MaxDecompressedBytes"/> when sent with <c>Content-Encoding: gzip</c>, parsed by an
-/// <see cref="XmlReader"/> that refuses DTDs and resolves nothing (no entity expansion, no XXE).
+/// <see cref="XmlReader"/> that refuses DTDs and resolves nothing (no entity expansion, no XXE), nested at most
+/// <see cref="MaxDepth"/> elements deep.
 /// </summary>
 internal static class SoapEnvelope
 {
     public static readonly XNamespace Soap = "http://schemas.xmlsoap.org/soap/envelope/";
 
+    /// <summary>
+    /// The deepest element nesting accepted. Copernica's deepest input (Envelope, Body, method, parameters,
+    /// requirements, item, value) is 7 levels; more is no call, and very deep documents cost time to build.
+    /// </summary>
+    public const int MaxDepth = 32;
+
     /// <summary>The call's operation element (the first element of the Body) and its name.</summary>
     public static async Task<XElement> ReadOperationAsync(HttpRequest request, SoapOptions options, CancellationToken ct)
     {
         if (request.ContentLength > options.MaxRequestBodyBytes) throw new SoapFaultException("Request body too large");
-        Stream body = new LimitedStream(request.Body, options.MaxRequestBodyBytes, "Request body too large");
         var encoding = request.Headers.ContentEncoding.ToString();
+        Stream body = new LimitedStream(request.Body, options.MaxRequestBodyBytes, "Request body too large");
         if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
         {
             body = new LimitedStream(new GZipStream(body, CompressionMode.Decompress), options.MaxDecompressedBytes, "Decompressed request body too large");
@@ -28,29 +35,45 @@ internal static class SoapEnvelope
             throw new SoapFaultException($"Unsupported Content-Encoding '{encoding}' (gzip or none)");
         }
 
+        // Read asynchronously into memory first (within the limits above): XmlReader reads its input synchronously,
+        // which the server refuses on a request body.
+        using var buffer = new MemoryStream();
+        try
+        {
+            await using (body) await body.CopyToAsync(buffer, ct);
+        }
+        catch (InvalidDataException)
+        {
+            throw new SoapFaultException("Malformed gzip request body");
+        }
+
         var settings = new XmlReaderSettings
         {
-            Async = true,
             DtdProcessing = DtdProcessing.Prohibit,
             XmlResolver = null,
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
             MaxCharactersFromEntities = 0,
-            CloseInput = false,
         };
         XDocument document;
         try
         {
-            using var reader = XmlReader.Create(body, settings);
-            document = await XDocument.LoadAsync(reader, LoadOptions.None, ct);
+            buffer.Position = 0;
+            using (var scan = XmlReader.Create(buffer, settings))
+            {
+                while (scan.Read())
+                {
+                    if (scan.Depth >= MaxDepth) throw new SoapFaultException($"The XML is nested more than {MaxDepth} elements deep");
+                }
+            }
+
+            buffer.Position = 0;
+            using var reader = XmlReader.Create(buffer, settings);
+            document = XDocument.Load(reader, LoadOptions.None);
         }
         catch (XmlException ex)
         {
             throw new SoapFaultException("Malformed XML: " + ex.Message);
-        }
-        catch (InvalidDataException)
-        {
-            throw new SoapFaultException("Malformed gzip request body");
         }
 
         var envelope = document.Root;

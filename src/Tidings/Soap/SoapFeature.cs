@@ -117,7 +117,24 @@ internal static class SoapFeature
     private static Task WriteFaultAsync(HttpContext context, bool client, string message) =>
         WriteAsync(context, StatusCodes.Status500InternalServerError, new XElement(SoapEnvelope.Soap + "Fault",
             new XElement("faultcode", client ? "SOAP-ENV:Client" : "SOAP-ENV:Server"),
-            new XElement("faultstring", message)));
+            new XElement("faultstring", XmlText(message))));
+
+    /// <summary>
+    /// <paramref name="text"/> with every character XML 1.0 cannot carry replaced by U+FFFD: a parser's message quotes
+    /// the offending character (a control character, a lone surrogate), and the Fault must still be well-formed XML.
+    /// </summary>
+    private static string XmlText(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (XmlConvert.IsXmlChar(text[i])) result.Append(text[i]);
+            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i])) result.Append(text, i++, 2);
+            else result.Append('\uFFFD');
+        }
+
+        return result.ToString();
+    }
 
     /// <summary>An Envelope around <paramref name="content"/>; gzip-compressed when the client accepts it.</summary>
     private static async Task WriteAsync(HttpContext context, int status, XElement content)

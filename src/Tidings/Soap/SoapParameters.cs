@@ -24,11 +24,16 @@ internal sealed class SoapParameters(XElement structure)
     public string Required(string name) =>
         Text(name) is { Length: > 0 } value ? value : throw new SoapFaultException($"Missing parameter '{name}'");
 
+    /// <summary>
+    /// A whole-number member; it must fit <c>xsd:int</c>, the type the WSDL gives numeric members, since answers echo
+    /// some of them (a listing's <c>start</c>) in <c>xsd:int</c> elements.
+    /// </summary>
     public long? Long(string name, long? fallback = null)
     {
         var text = Text(name);
         if (string.IsNullOrWhiteSpace(text)) return fallback;
-        return long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new SoapFaultException($"Parameter '{name}' is not a whole number");
+        if (!long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)) throw new SoapFaultException($"Parameter '{name}' is not a whole number");
+        return n is >= int.MinValue and <= int.MaxValue ? n : throw new SoapFaultException($"Parameter '{name}' is out of range (xsd:int)");
     }
 
     public bool Bool(string name) => Text(name)?.Trim().ToLowerInvariant() is "1" or "true" or "yes";

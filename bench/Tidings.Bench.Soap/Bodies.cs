@@ -55,7 +55,7 @@ public static class Bodies
         $"<ns1:{method}><parameters>{members}<access_token>{SecurityElement.Escape(token)}</access_token></parameters></ns1:{method}>" +
         "</SOAP-ENV:Body></SOAP-ENV:Envelope>\n";
 
-    /// <summary>gzip as PHP's zlib writes it at the level PomSoapClient-style wrappers ask for (5).</summary>
+    /// <summary>The envelope gzip-compressed (<c>Content-Encoding: gzip</c>), once per distinct body.</summary>
     public static byte[] Gzip(string text)
     {
         using var buffer = new MemoryStream();

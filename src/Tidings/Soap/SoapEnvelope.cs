@@ -7,61 +7,68 @@ namespace Tidings.Soap;
 /// <summary>
 /// Reads a SOAP 1.1 request: the body within <see cref="SoapOptions.MaxRequestBodyBytes"/>, gzip-decompressed within
 /// <see cref="SoapOptions.MaxDecompressedBytes"/> when sent with <c>Content-Encoding: gzip</c>, parsed by an
-/// <see cref="XmlReader"/> that refuses DTDs and resolves nothing (no entity expansion, no XXE).
+/// <see cref="XmlReader"/> that refuses DTDs and resolves nothing (no entity expansion, no XXE), nested at most
+/// <see cref="MaxDepth"/> elements deep.
 /// </summary>
 internal static class SoapEnvelope
 {
     public static readonly XNamespace Soap = "http://schemas.xmlsoap.org/soap/envelope/";
 
-    // Reused: the settings are only read. Parsing is synchronous, over the body already in memory (see below).
-    private static readonly XmlReaderSettings Settings = new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        IgnoreComments = true,
-        IgnoreProcessingInstructions = true,
-        MaxCharactersFromEntities = 0,
-        CloseInput = false,
-    };
-
     /// <summary>
-    /// The call's operation element (the first element of the Body) and its name. The body is read (and
-    /// decompressed) asynchronously into memory within the limits, then parsed synchronously: an async
-    /// <see cref="XmlReader"/> costs several times the CPU of a synchronous one for the small envelopes of SOAP calls,
-    /// and the document is held in memory whole either way.
+    /// The deepest element nesting accepted. Copernica's deepest input (Envelope, Body, method, parameters,
+    /// requirements, item, value) is 7 levels; more is no call, and very deep documents cost time to build.
     /// </summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>The call's operation element (the first element of the Body) and its name.</summary>
     public static async Task<XElement> ReadOperationAsync(HttpRequest request, SoapOptions options, CancellationToken ct)
     {
         if (request.ContentLength > options.MaxRequestBodyBytes) throw new SoapFaultException("Request body too large");
         var encoding = request.Headers.ContentEncoding.ToString();
-        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase);
-        if (!gzip && encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        Stream body = new LimitedStream(request.Body, options.MaxRequestBodyBytes, "Request body too large");
+        if (encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            body = new LimitedStream(new GZipStream(body, CompressionMode.Decompress), options.MaxDecompressedBytes, "Decompressed request body too large");
+        }
+        else if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
             throw new SoapFaultException($"Unsupported Content-Encoding '{encoding}' (gzip or none)");
         }
 
-        using var xml = new MemoryStream(request.ContentLength is > 0 and < 65536 ? (int)request.ContentLength * (gzip ? 4 : 1) : 4096);
-        // Disposed as soon as it is read: a gzip stream left to the finalizer releases its zlib state on the finalizer thread.
-        await using (Stream body = gzip
-            ? new LimitedStream(new GZipStream(new LimitedStream(request.Body, options.MaxRequestBodyBytes, "Request body too large"), CompressionMode.Decompress),
-                options.MaxDecompressedBytes, "Decompressed request body too large")
-            : new LimitedStream(request.Body, options.MaxRequestBodyBytes, "Request body too large"))
+        // Read asynchronously into memory first (within the limits above): XmlReader reads its input synchronously,
+        // which the server refuses on a request body.
+        using var buffer = new MemoryStream();
+        try
         {
-            try
-            {
-                await body.CopyToAsync(xml, ct);
-            }
-            catch (InvalidDataException)
-            {
-                throw new SoapFaultException("Malformed gzip request body");
-            }
+            await using (body) await body.CopyToAsync(buffer, ct);
+        }
+        catch (InvalidDataException)
+        {
+            throw new SoapFaultException("Malformed gzip request body");
         }
 
-        xml.Position = 0;
+        var settings = new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            IgnoreComments = true,
+            IgnoreProcessingInstructions = true,
+            MaxCharactersFromEntities = 0,
+        };
         XDocument document;
         try
         {
-            using var reader = XmlReader.Create(xml, Settings);
+            buffer.Position = 0;
+            using (var scan = XmlReader.Create(buffer, settings))
+            {
+                while (scan.Read())
+                {
+                    if (scan.Depth >= MaxDepth) throw new SoapFaultException($"The XML is nested more than {MaxDepth} elements deep");
+                }
+            }
+
+            buffer.Position = 0;
+            using var reader = XmlReader.Create(buffer, settings);
             document = XDocument.Load(reader, LoadOptions.None);
         }
         catch (XmlException ex)

@@ -112,8 +112,9 @@ public sealed class ServerProcess : IDisposable
         {
             _tokenLinePending = true;
         }
-        else if (_tokenLinePending && !string.IsNullOrWhiteSpace(line))
+        else if (_tokenLinePending && !string.IsNullOrWhiteSpace(line) && !line.Trim().Contains(' ', StringComparison.Ordinal))
         {
+            // The token (or its file) is one word; prose around the marker (a log line naming the file too) is skipped.
             var word = line.Trim();
             _token.TrySetResult(Path.IsPathRooted(word) && File.Exists(word) ? File.ReadAllText(word).Trim() : word);
         }

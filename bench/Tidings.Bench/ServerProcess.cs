@@ -140,6 +140,16 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>CPU time (user + system) the server has used so far: unlike throughput, hardly affected by other load on the machine.</summary>
+    /// <summary>A client for this server: keep-alive connections, as many as <paramref name="concurrency"/>, no proxy, no automatic decompression.</summary>
+    public HttpClient NewClient(int concurrency) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = Math.Max(concurrency, 1),
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        UseProxy = false,
+    })
+    { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+
     public TimeSpan CpuTime()
     {
         _process.Refresh();

@@ -13,36 +13,14 @@ namespace Tidings.Tests.Soap;
 /// </summary>
 public sealed class SoapDatabaseMethodTests(TidingsApp app) : IClassFixture<TidingsApp>
 {
-    private static readonly XNamespace Env = "http://schemas.xmlsoap.org/soap/envelope/";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private XmlSchemaSet? _schemas;
-
-    private async Task<(HttpStatusCode Status, XElement Body)> PostAsync(ApiClient client, string method, string members)
-    {
-        var content = new StringContent(SoapTests.Envelope(method, members, client.Token), Encoding.UTF8, "text/xml");
-        var response = await app.CreateClient().PostAsync("/", content, Ct);
-        return (response.StatusCode, XDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).Root!.Element(Env + "Body")!.Elements().Single());
-    }
+    private readonly SoapInProcess _soap = new(app);
 
     /// <summary>A call that must succeed; its <c>result</c>, checked against the WSDL's <c>Result</c> type.</summary>
-    private async Task<XElement> CallAsync(ApiClient client, string method, string members = "")
-    {
-        var (status, body) = await PostAsync(client, method, members);
-        status.ShouldBe(HttpStatusCode.OK, body.ToString());
-        var result = body.Element("result")!;
-        SoapResultSchema.ShouldMatch(result, _schemas ??= await SoapResultSchema.LoadAsync(app.CreateClient(), Ct));
-        return result;
-    }
+    private Task<XElement> CallAsync(ApiClient client, string method, string members = "") => _soap.CallAsync(client, method, members);
 
     /// <summary>A call that must be refused with a client Fault; its <c>faultstring</c>.</summary>
-    private async Task<string> FaultAsync(ApiClient client, string method, string members = "")
-    {
-        var (status, body) = await PostAsync(client, method, members);
-        status.ShouldBe(HttpStatusCode.InternalServerError, body.ToString());
-        body.Name.ShouldBe(Env + "Fault");
-        body.Element("faultcode")!.Value.ShouldBe("SOAP-ENV:Client");
-        return body.Element("faultstring")!.Value;
-    }
+    private Task<string> FaultAsync(ApiClient client, string method, string members = "") => _soap.FaultAsync(client, method, members);
 
     private static string Requirement(string field, string value, string op = "=") =>
         $"<requirements><fieldname>{field}</fieldname><operator>{op}</operator><value>{value}</value></requirements>";

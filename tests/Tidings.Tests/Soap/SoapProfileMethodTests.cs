@@ -19,9 +19,8 @@ namespace Tidings.Tests.Soap;
 /// </summary>
 public sealed class SoapProfileMethodTests(TidingsApp app) : IClassFixture<TidingsApp>
 {
-    private static readonly XNamespace Env = "http://schemas.xmlsoap.org/soap/envelope/";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private XmlSchemaSet? _schemas;
+    private readonly SoapInProcess _soap = new(app);
 
     private sealed record Seed(ApiClient Client, long Db, long Collection, long Ann, long Bob);
 
@@ -39,33 +38,11 @@ public sealed class SoapProfileMethodTests(TidingsApp app) : IClassFixture<Tidin
         return new Seed(client, db, collection, ann, bob);
     }
 
-    private async Task<(HttpStatusCode Status, XElement Body)> PostAsync(ApiClient client, string method, string members)
-    {
-        var content = new StringContent(SoapTests.Envelope(method, members, client.Token), Encoding.UTF8, "text/xml");
-        var response = await app.CreateClient().PostAsync("/", content, Ct);
-        var body = XDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).Root!.Element(Env + "Body")!.Elements().Single();
-        return (response.StatusCode, body);
-    }
-
     /// <summary>A call that must succeed; its <c>result</c>, checked against the WSDL's <c>Result</c> type.</summary>
-    private async Task<XElement> CallAsync(ApiClient client, string method, string members = "")
-    {
-        var (status, body) = await PostAsync(client, method, members);
-        status.ShouldBe(HttpStatusCode.OK, body.ToString());
-        var result = body.Element("result")!;
-        SoapResultSchema.ShouldMatch(result, _schemas ??= await SoapResultSchema.LoadAsync(app.CreateClient(), Ct));
-        return result;
-    }
+    private Task<XElement> CallAsync(ApiClient client, string method, string members = "") => _soap.CallAsync(client, method, members);
 
-    /// <summary>A call that must fail with a client Fault; its faultstring.</summary>
-    private async Task<string> FaultAsync(ApiClient client, string method, string members = "")
-    {
-        var (status, body) = await PostAsync(client, method, members);
-        status.ShouldBe(HttpStatusCode.InternalServerError, body.ToString());
-        body.Name.ShouldBe(Env + "Fault");
-        body.Element("faultcode")!.Value.ShouldBe("SOAP-ENV:Client");
-        return body.Element("faultstring")!.Value;
-    }
+    /// <summary>A call that must be refused with a client Fault; its <c>faultstring</c>.</summary>
+    private Task<string> FaultAsync(ApiClient client, string method, string members = "") => _soap.FaultAsync(client, method, members);
 
     private static string Pairs(string member, params (string Key, string Value)[] pairs) =>
         $"<{member}>" + string.Concat(pairs.Select(p => $"<pair><key>{SecurityElement.Escape(p.Key)}</key><value>{SecurityElement.Escape(p.Value)}</value></pair>")) + $"</{member}>";

@@ -59,16 +59,7 @@ internal static class SoapEnvelope
         try
         {
             buffer.Position = 0;
-            using (var scan = XmlReader.Create(buffer, settings))
-            {
-                while (scan.Read())
-                {
-                    if (scan.Depth >= MaxDepth) throw new SoapFaultException($"The XML is nested more than {MaxDepth} elements deep");
-                }
-            }
-
-            buffer.Position = 0;
-            using var reader = XmlReader.Create(buffer, settings);
+            using var reader = new DepthLimitedXmlReader(XmlReader.Create(buffer, settings), MaxDepth);
             document = XDocument.Load(reader, LoadOptions.None);
         }
         catch (XmlException ex)

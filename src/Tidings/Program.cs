@@ -5,6 +5,7 @@ using Tidings.Consumption;
 using Tidings.Dashboard;
 using Tidings.MtaResults;
 using Tidings.Events;
+using Tidings.Health;
 using Tidings.Hosting;
 using Tidings.Journal;
 using Tidings.LogFiles;
@@ -58,6 +59,7 @@ builder.AddStatistics();
 builder.AddTracking();
 builder.AddSoap();
 builder.AddApiDocs();
+builder.AddHealth();
 builder.AddDashboard();
 
 var app = builder.Build();
@@ -90,6 +92,7 @@ app.MapStatistics();
 app.MapTracking();
 app.MapSoap();
 app.MapApiDocs();
+app.MapHealth();
 app.MapDashboard();
 return await ServerStart.RunAsync(app);
 

@@ -31,6 +31,8 @@ internal static partial class OperationCatalog
         ["/docs"] = "the browsable reference",
         ["/docs/*"] = "the browsable reference's page and scripts",
         ["/openapi/{documentName}.json"] = "this document",
+        ["/healthz"] = "liveness probe, not part of the API (docs/operations.md, Health)",
+        ["/readyz"] = "readiness probe, not part of the API (docs/operations.md, Health)",
         ["/t/null.gif"] = "benchmarking pixel (Tracking:EnableNullPixel), off by default",
     };
 

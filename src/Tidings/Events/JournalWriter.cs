@@ -64,6 +64,9 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
         return await Task.WhenAll(group.Select(p => p.Completion.Task));
     }
 
+    /// <summary>Takes events and writes them (false before start, once stopping, or if its loop died).</summary>
+    public bool IsRunning => _batches.IsRunning;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _batches.Start();

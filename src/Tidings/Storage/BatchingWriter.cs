@@ -26,6 +26,7 @@ internal sealed class BatchingWriter<T>(BatchingOptions options, Func<WriteBatch
         new BoundedChannelOptions(Valid(options).QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private Task? _loop;
+    private volatile bool _stopping;
 
     /// <summary>Queues an item; it is answered through the writer's callbacks (waits only while the queue is full).</summary>
     public ValueTask EnqueueAsync(T item, CancellationToken cancellationToken = default) =>
@@ -41,9 +42,13 @@ internal sealed class BatchingWriter<T>(BatchingOptions options, Func<WriteBatch
 
     public void Start() => _loop ??= Task.Run(RunAsync, CancellationToken.None);
 
+    /// <summary>Started, not asked to stop, and its loop alive (readiness reads this).</summary>
+    public bool IsRunning => _loop is { IsCompleted: false } && !_stopping;
+
     /// <summary>Takes no more items, and returns once those already queued have been answered.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop.WaitAsync(cancellationToken);
         else FailUnstarted();

@@ -16,7 +16,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// </summary>
 internal sealed class WebhookDispatcher : BackgroundService
 {
-    private const long LeaderLockKey = 0x7469_6469_6e67_7701; // "tidingw" + 1
+    internal const long LeaderLockKey = 0x7469_6469_6e67_7701; // "tidingw" + 1
 
     private readonly IStorage _storage;
     private readonly DispatchOptions _options;
@@ -39,6 +39,12 @@ internal sealed class WebhookDispatcher : BackgroundService
         _logger = logger;
         _services = new RunnerServices(storage, ledger, sender, payloads, head, journal, _options, time, new SemaphoreSlim(_options.MaxConcurrentCalls), logger);
     }
+
+    /// <summary>
+    /// Its loop is alive (false when <see cref="DispatchOptions.Enabled"/> is off, or once stopped), whether or not this
+    /// node holds the delivery lease.
+    /// </summary>
+    public bool IsRunning => ExecuteTask is { IsCompleted: false };
 
     /// <summary>Reload the configuration now (instead of at the next refresh).</summary>
     public void Refresh()

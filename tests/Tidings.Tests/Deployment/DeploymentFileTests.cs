@@ -49,6 +49,15 @@ public sealed class DeploymentFileTests
     }
 
     [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public void The_image_build_leaves_out_local_build_output_and_the_compose_secrets()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(DeployFiles.Folder, "Dockerfile.dockerignore")).Select(l => l.Trim()).ToList();
+        Assert.Contains("**/bin/", ignored);
+        Assert.Contains("**/obj/", ignored);
+        Assert.Contains("deploy/.env", ignored);
+    }
+
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
     public void The_compose_file_runs_the_image_on_PostgreSQL_with_documented_settings() =>
         Assert.Empty(DeploymentChecks.Compose(DeployFiles.Compose, DeployFiles.Dockerfile, DeployFiles.Unit, Doc));
 

@@ -1,5 +1,6 @@
 using Tidings.Accounts;
 using Tidings.Audit;
+using Tidings.Backup;
 using Tidings.ApiDocs;
 using Tidings.Consumption;
 using Tidings.Dashboard;
@@ -59,6 +60,7 @@ builder.AddTracking();
 builder.AddSoap();
 builder.AddApiDocs();
 builder.AddDashboard();
+builder.AddBackup();
 
 var app = builder.Build();
 if (request == CommandLineRequest.Usage) return AdminCommandLine.PrintUsage(app.Services);

@@ -185,6 +185,18 @@ public sealed class BackupRestoreTests : IDisposable
         missingOutput.ShouldContain("tidings.db-intake folder is missing");
     }
 
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public async Task Backup_on_postgresql_points_to_pg_dump_and_fails()
+    {
+        // No PostgreSQL is needed: the command stops before it would connect.
+        var (exit, output) = await CommandLine.RunAsync(Path.Combine(Folder("pg"), "tidings.db"),
+            ["--Storage:Provider=Postgres", "--Storage:PostgresConnectionString=Host=127.0.0.1;Port=1;Database=none"], "backup", Folder("backup"));
+
+        exit.ShouldBe(1, output);
+        output.ShouldContain("pg_dump");
+        Directory.Exists(Folder("backup")).ShouldBeFalse();
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

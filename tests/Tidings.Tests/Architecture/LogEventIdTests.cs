@@ -31,6 +31,7 @@ public sealed partial class LogEventIdTests
         ("Tidings.Dashboard", 16000, 16999),
         ("Tidings.Audit", 17000, 17999),
         ("Tidings.Soap", 18000, 18999),
+        ("Tidings.Backup", 19100, 19199),
     ];
 
     [Fact]

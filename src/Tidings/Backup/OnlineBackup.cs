@@ -35,7 +35,9 @@ internal sealed class OnlineBackup(IOptions<StorageOptions> storage, IOptions<In
             return 1;
         }
 
-        Directory.CreateDirectory(destination);
+        // The database holds the accounts' data: only the server's user may read a new backup folder, as the data folder.
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(destination);
+        else Directory.CreateDirectory(destination, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var log = IntakeLogCopy.Run(JournalIntake.DirectoryOf(intake.Value, options), BackupLayout.Intake(destination));
         output.WriteLine($"Intake log: {log.Segments} segment(s), {log.Bytes} bytes copied");
 

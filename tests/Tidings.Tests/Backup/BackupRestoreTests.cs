@@ -94,6 +94,7 @@ public sealed class BackupRestoreTests : IDisposable
 
         output.ShouldMatch(@"Database: \d+ of \d+ pages copied \(100%\)");
         output.ShouldContain("The master key is not in the backup");
+        if (!OperatingSystem.IsWindows()) File.GetUnixFileMode(backup).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.EnumerateFiles(backup, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ShouldNotContain("master.key");
         Directory.EnumerateFiles(Path.Combine(backup, "tidings.db-intake")).Sum(f => new FileInfo(f).Length)
             .ShouldBeGreaterThan(0, "acknowledged events must have been waiting in the intake log, so that its copy counts");

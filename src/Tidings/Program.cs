@@ -1,5 +1,6 @@
 using Tidings.Accounts;
 using Tidings.Audit;
+using Tidings.Backup;
 using Tidings.ApiDocs;
 using Tidings.Consumption;
 using Tidings.Dashboard;
@@ -61,6 +62,7 @@ builder.AddSoap();
 builder.AddApiDocs();
 builder.AddHealth();
 builder.AddDashboard();
+builder.AddBackup();
 
 var app = builder.Build();
 if (request == CommandLineRequest.Usage) return AdminCommandLine.PrintUsage(app.Services);

@@ -16,6 +16,9 @@ internal interface IAdminVerbs
 
     /// <summary>Runs the verb (migrations have run); <paramref name="args"/> holds the words without <c>--Key=value</c> settings.</summary>
     Task<int> RunAsync(IServiceProvider services, string[] args);
+
+    /// <summary>Whether the store is migrated before the verb runs; false for verbs that must not create a database (restore).</summary>
+    bool MigratesFirst => true;
 }
 
 /// <summary>What the command line asks for.</summary>
@@ -112,7 +115,7 @@ internal static class AdminCommandLine
         var group = app.Services.GetServices<IAdminVerbs>().FirstOrDefault(g => g.Verbs.Contains(args[0], StringComparer.Ordinal));
         if (group is null) return PrintUsage(app.Services);
 
-        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        if (group.MigratesFirst) await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         return await group.RunAsync(app.Services, args);
     }
 }

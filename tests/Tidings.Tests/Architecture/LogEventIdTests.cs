@@ -32,6 +32,7 @@ public sealed partial class LogEventIdTests
         ("Tidings.Audit", 17000, 17999),
         ("Tidings.Soap", 18000, 18999),
         ("Tidings.Health", 19000, 19099),
+        ("Tidings.Backup", 19100, 19199),
     ];
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Tidings.Events.Intake;
 /// </summary>
 internal sealed class IntakeSegments : IDisposable
 {
-    private const string Extension = ".intake";
+    public const string Extension = ".intake";
 
     private readonly string _directory;
     private readonly long _segmentBytes;
@@ -179,8 +179,8 @@ internal sealed class IntakeSegments : IDisposable
         return handle;
     }
 
-    /// <summary>Length of the run of intact records at the start of a segment.</summary>
-    private static long IntactLength(SafeFileHandle handle, long length)
+    /// <summary>Length of the run of intact records at the start of a segment (also the part of one a backup keeps).</summary>
+    internal static long IntactLength(SafeFileHandle handle, long length)
     {
         var buffer = new byte[1 << 20];
         long intact = 0;

@@ -67,9 +67,12 @@ internal sealed class JournalIntake : IHostedService, IDisposable
     /// <summary>Bytes appended but not yet journal rows.</summary>
     public long BacklogBytes => _segments is { } s ? s.End - Interlocked.Read(ref _materialized) : 0;
 
-    public string Directory => _options.IntakeLogDirectory is { Length: > 0 } configured
+    public string Directory => DirectoryOf(_options, _storageOptions);
+
+    /// <summary>The intake log's directory under these settings (also for the backup, which does not open the log).</summary>
+    public static string DirectoryOf(IntakeLogOptions options, StorageOptions storage) => options.IntakeLogDirectory is { Length: > 0 } configured
         ? Path.GetFullPath(configured)
-        : Path.GetFullPath(_storageOptions.SqlitePath) + "-intake";
+        : Path.GetFullPath(storage.SqlitePath) + "-intake";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

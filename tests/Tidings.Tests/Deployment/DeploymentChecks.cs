@@ -66,7 +66,7 @@ internal static class DeploymentChecks
         if (volumes.Count == 1 && volumes[0] != "/data") yield return $"the volume is '{volumes[0]}', not /data";
 
         foreach (var problem in Undocumented(environment.Keys, doc, "the Dockerfile")) yield return problem;
-        if (stage.Any(i => i.Name == "HEALTHCHECK")) yield return "a HEALTHCHECK, but Tidings has no health endpoint yet";
+        if (stage.Any(i => i.Name == "HEALTHCHECK")) yield return "a HEALTHCHECK, but the runtime image has no HTTP client to run it with";
     }
 
     public static IEnumerable<string> Compose(string compose, string dockerfile, string unit, ConfigurationDoc doc)

@@ -70,7 +70,7 @@ public sealed class DashboardAccountTests(TidingsApp app) : IClassFixture<Tiding
 
         var audit = AuditRows(await browser.PageAsync("/dashboard/audit?type=access-token"));
         audit.Select(r => r[1] + " " + r[2]).ShouldBe([$"revoked access-token {tokenId}", $"created access-token {tokenId}"]);
-        audit.ShouldAllBe(r => r[0] == $"{admin.Email} (user {admin.Id}) dashboard");
+        audit.ShouldAllBe(r => r[0] == $"{admin.Email} (user {admin.Id}) signed in");
         (await app.ScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE detail LIKE @v OR actor LIKE @v", new { v = $"%{value}%" })).ShouldBe(0);
     }
 
@@ -155,7 +155,7 @@ public sealed class DashboardAccountTests(TidingsApp app) : IClassFixture<Tiding
         (await Users.FindAsync(admin.Id, Ct))!.Role.ShouldBe(UserRole.Admin);
 
         var audit = AuditRows(await browser.PageAsync("/dashboard/audit?type=user"));
-        audit[0].ShouldBe([$"{admin.Email} (user {admin.Id}) dashboard", "role-changed", $"user {editor.Id}", $"{editor.Email}: editor to read-only"]);
+        audit[0].ShouldBe([$"{admin.Email} (user {admin.Id}) signed in", "role-changed", $"user {editor.Id}", $"{editor.Email}: editor to read-only"]);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class DashboardAccountTests(TidingsApp app) : IClassFixture<Tiding
         after.Headers.Location!.ToString().ShouldContain("/dashboard/signin");
         var fresh = DashboardBrowser.Open(app);
         (await fresh.SignInAsync(member.Email, oneTime)).Headers.Location!.ToString().ShouldBe("/dashboard/password", "they must choose a password first");
-        AuditRows(await browser.PageAsync("/dashboard/audit"))[0].ShouldBe([$"{admin.Email} (user {admin.Id}) dashboard", "password-reset", $"user {member.Id}", member.Email]);
+        AuditRows(await browser.PageAsync("/dashboard/audit"))[0].ShouldBe([$"{admin.Email} (user {admin.Id}) signed in", "password-reset", $"user {member.Id}", member.Email]);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class DashboardAccountTests(TidingsApp app) : IClassFixture<Tiding
         var after = await browser.PageAsync("/dashboard/account?saved=true");
         after.QuerySelector(".topbar .account")!.TextContent.ShouldBe("New name");
         after.QuerySelector(".alert-success")!.TextContent.ShouldBe("The name was saved.");
-        AuditRows(await browser.PageAsync("/dashboard/audit?type=account"))[0].ShouldBe([$"{admin.Email} (user {admin.Id}) dashboard", "changed", $"account {admin.AccountId}", "name: New name"]);
+        AuditRows(await browser.PageAsync("/dashboard/audit?type=account"))[0].ShouldBe([$"{admin.Email} (user {admin.Id}) signed in", "changed", $"account {admin.AccountId}", "name: New name"]);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class DashboardAccountTests(TidingsApp app) : IClassFixture<Tiding
         page.QuerySelector("#list-title")!.TextContent.ShouldBe("54 changes", "52 webhooks, a domain, and the user");
         var rows = AuditRows(page);
         rows.Count.ShouldBe(50);
-        rows[0].ShouldBe(["token 'second' (id " + (await Accounts.TokensAsync(user.AccountId, Ct)).Single(t => t.Name == "second").Id + ") REST", "created", $"domain {domain}", "log.example.com"]);
+        rows[0].ShouldBe(["token 'second' (id " + (await Accounts.TokensAsync(user.AccountId, Ct)).Single(t => t.Name == "second").Id + ") API token", "created", $"domain {domain}", "log.example.com"]);
         rows[1][2].ShouldBe($"webhook {webhooks[51]}");
         page.QuerySelector("main")!.TextContent.ShouldNotContain("stranger.example.com");
         page.QuerySelectorAll("form[method=post]").Where(f => f.Closest("main") is not null).ShouldBeEmpty("the log changes nothing");

@@ -46,8 +46,9 @@ internal sealed class AuditModel(AuditTrail audit, TimeProvider time) : PageMode
 
     public static string ActorLabel(string kind) => kind switch
     {
-        AuditActorKinds.User => "dashboard",
-        AuditActorKinds.Token => "REST",
+        // A user signs in to the dashboard or logs in over SOAP; a token calls REST or SOAP.
+        AuditActorKinds.User => "signed in",
+        AuditActorKinds.Token => "API token",
         AuditActorKinds.CommandLine => "command line",
         _ => "system",
     };

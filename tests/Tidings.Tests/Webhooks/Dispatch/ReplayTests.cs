@@ -91,7 +91,9 @@ public sealed class ReplayTests(ShortRetryWindowApp app) : IClassFixture<ShortRe
 
     private static async Task<JsonArray> FailedDeliveriesAsync(ApiClient client, long webhook, int count) =>
         (await EventTypeDeliveryTests.WaitForAsync(
-            async () => await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=failed"), d => d["total"]!.GetValue<int>() == count))["data"]!.AsArray();
+            async () => await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=failed"),
+            // The list and its total are read by two queries: wait until both show the deliveries.
+            d => d["total"]!.GetValue<int>() == count && d["data"]!.AsArray().Count == count))["data"]!.AsArray();
 
     [Fact]
     public async Task Failed_deliveries_whose_events_retention_removed_are_not_replayed_and_the_replay_says_so()

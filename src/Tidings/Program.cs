@@ -18,6 +18,7 @@ using Tidings.SecretProtection;
 using Tidings.Soap;
 using Tidings.Statistics;
 using Tidings.Storage;
+using Tidings.Telemetry;
 using Tidings.Webhooks.Configuration;
 using Tidings.Webhooks.Outbound;
 using Tidings.Webhooks.Development;
@@ -37,6 +38,7 @@ if (request == CommandLineRequest.Version)
 if (ServerStart.CreateBuilder(args) is not { } builder) return ServerStart.Failed;
 builder.AddLogRedaction();
 builder.AddHosting();
+builder.AddTelemetry();
 builder.AddStorage();
 builder.AddJournal();
 builder.AddSecretProtection();
@@ -78,6 +80,7 @@ if (request == CommandLineRequest.Verb)
 if (!ServerStart.LockDataFolder(app)) return ServerStart.Failed;
 
 app.UseTrustedProxies();
+app.MapTelemetry();
 app.UseRest();
 app.MapAccounts();
 app.MapAudit();

@@ -33,6 +33,9 @@ public sealed partial class LogEventIdTests
         ("Tidings.Soap", 18000, 18999),
         ("Tidings.Health", 19000, 19099),
         ("Tidings.Backup", 19100, 19199),
+        ("Tidings.Telemetry", 19200, 19299),
+        ("Tidings.RateLimiting", 19300, 19399),
+        ("Tidings.Hosting", 19400, 19499),
     ];
 
     [Fact]

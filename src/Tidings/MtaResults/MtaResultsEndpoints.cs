@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Tidings.Events;
 using Tidings.Rest;
@@ -15,7 +16,8 @@ internal static class MtaResultsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        var g = api.MapGroup("").WithTags("Mail transfer agent");
+        // Not rate limited: the mail transfer agent reports in batches, and a refused report would only come back later.
+        var g = api.MapGroup("").WithTags("Mail transfer agent").DisableRateLimiting();
         g.MapPost("/mta/results", async Task<Results<CopernicaJsonResult<MtaSummaryAnswer>, CopernicaJsonResult<MtaRejectedAnswer>>> (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<MtaResultsOptions> options) =>
         {
             var accountId = http.Caller().AccountId;

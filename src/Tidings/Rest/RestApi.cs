@@ -49,6 +49,12 @@ internal static partial class RestApi
                     await CopernicaJson.WriteErrorAsync(context, CopernicaErrors.InvalidMethod);
                 }
             }
+            catch (ApiCallRefusedException ex) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await CopernicaJson.WriteErrorAsync(context, ex.Message, ex.Status);
+            }
             catch (RequestRejectedException ex) when (!context.Response.HasStarted)
             {
                 context.Response.Clear();
@@ -124,6 +130,13 @@ internal static partial class RestApi
 
         var caller = await http.RequestServices.GetRequiredService<ICallerLookup>().AuthenticateAsync(token, http.RequestAborted);
         if (caller is null) return null;
+        // The rate limit refuses before the call is counted or does any work; some endpoints are exempt from it.
+        if (http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.DisableRateLimitingAttribute>() is null
+            && http.RequestServices.GetService<IApiCallLimiter>() is { } limiter)
+        {
+            await limiter.AdmitAsync(caller, "rest", http.RequestAborted);
+        }
+
         http.Items[typeof(Caller)] = caller;
         http.RequestServices.GetRequiredService<IApiCallCounter>().Count(caller.AccountId);
         return caller;

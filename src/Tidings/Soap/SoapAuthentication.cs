@@ -48,6 +48,8 @@ internal static class SoapAuthentication
     public static async Task<Caller> AuthenticateAsync(HttpContext context, SoapParameters parameters)
     {
         var caller = await FindCallerAsync(context, parameters);
+        // Refused before the call is counted or does any work (REST does the same).
+        if (context.RequestServices.GetService<IApiCallLimiter>() is { } limiter) await limiter.AdmitAsync(caller, "soap", context.RequestAborted);
         // As REST's authentication does: the audit log attributes the call's changes to this caller.
         context.Items[typeof(Caller)] = caller;
         context.RequestServices.GetService<IApiCallCounter>()?.Count(caller.AccountId);

@@ -98,6 +98,10 @@ internal static class SoapFeature
             logger.Refused(ex.Message);
             await WriteFaultAsync(context, ex.IsClient, ex.Message);
         }
+        catch (ApiCallRefusedException ex) when (!context.Response.HasStarted)
+        {
+            await WriteFaultAsync(context, client: true, ex.Message, ex.RetryAfterSeconds);
+        }
         catch (RequestRejectedException ex) when (!context.Response.HasStarted)
         {
             await WriteFaultAsync(context, client: true, ex.Message);
@@ -114,10 +118,10 @@ internal static class SoapFeature
         }
     }
 
-    private static Task WriteFaultAsync(HttpContext context, bool client, string message) =>
+    private static Task WriteFaultAsync(HttpContext context, bool client, string message, int? retryAfterSeconds = null) =>
         WriteAsync(context, StatusCodes.Status500InternalServerError, new XElement(SoapEnvelope.Soap + "Fault",
             new XElement("faultcode", client ? "SOAP-ENV:Client" : "SOAP-ENV:Server"),
-            new XElement("faultstring", XmlText(message))));
+            new XElement("faultstring", XmlText(message))), retryAfterSeconds);
 
     /// <summary>
     /// <paramref name="text"/> with every character XML 1.0 cannot carry replaced by U+FFFD: a parser's message quotes
@@ -143,7 +147,7 @@ internal static class SoapFeature
     /// An Envelope around <paramref name="content"/>; gzip-compressed when the client accepts it. Written synchronously
     /// into memory (an async <see cref="XmlWriter"/> costs far more CPU for no gain there), then sent with its length.
     /// </summary>
-    private static async Task WriteAsync(HttpContext context, int status, XElement content)
+    private static async Task WriteAsync(HttpContext context, int status, XElement content, int? retryAfterSeconds = null)
     {
         var envelope = new XElement(SoapEnvelope.Soap + "Envelope",
             new XAttribute(XNamespace.Xmlns + "SOAP-ENV", SoapEnvelope.Soap.NamespaceName),
@@ -152,6 +156,7 @@ internal static class SoapFeature
         var response = context.Response;
         // A failed call sends nothing it may have set before failing (such as a cookie).
         if (status != StatusCodes.Status200OK) response.Clear();
+        if (retryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         response.StatusCode = status;
         response.ContentType = "text/xml; charset=utf-8";
         var gzip = context.Request.Headers.AcceptEncoding.Any(v => v?.Contains("gzip", StringComparison.OrdinalIgnoreCase) == true);

@@ -58,7 +58,8 @@ internal sealed class ApiCallLimiter : IApiCallLimiter, IDisposable
         var window = _options.Window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         var per = window == "1" ? "second" : $"{window} seconds";
         var wait = retryAfterSeconds == 1 ? "1 second" : $"{retryAfterSeconds} seconds";
-        return $"Rate limit exceeded: at most {_options.PermitLimit} calls per {per} for {whose}; try again in {wait}";
+        var calls = _options.PermitLimit == 1 ? "1 call" : $"{_options.PermitLimit} calls";
+        return $"Rate limit exceeded: at most {calls} per {per} for {whose}; try again in {wait}";
     }
 
     public void Dispose() => _limiter?.Dispose();

@@ -1,5 +1,5 @@
 <?php
-// POSTs as Copernica's PHP REST class does (copernica_rest_api.php, as documented in the project's notes on it): curl,
+// POSTs as Copernica's PHP REST class (copernica_rest_api.php) does: curl,
 // a JSON body with content-type application/json, the token as access_token in the query string, and its rule for the
 // answer: no status or HTTP 400 is a failure (false); anything else is success, the id from X-Created or true.
 // Input on stdin: {"base": "http://127.0.0.1:port", "token": "...", "posts": [{"path": "...", "data": {...}}]}.

@@ -192,7 +192,7 @@ internal sealed class JournalIntake : IHostedService, IDisposable
                 if (records.Count > 0)
                 {
                     // The events' trace contexts crossed the log beside them; this span joins their traces here.
-                    using var span = EventSpans.StartMaterialize(records, static r => r.TraceParent);
+                    using var span = IntakeSpans.StartMaterialize(records);
                     await _storage.WriteAsync(async w =>
                     {
                         w.LeavesProfilesAlone();

@@ -23,14 +23,14 @@ public sealed class TraceChainTests(TracingApp app) : IClassFixture<TracingApp>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    internal static async Task<(ApiClient Client, TestDestination Destination, long Webhook)> WebhookForOpensAsync(DeliveryApp app, Receiver receiver, bool? traceContext = null)
+    internal static async Task<(ApiClient Client, TestDestination Destination, long Webhook)> WebhookForOpensAsync(DeliveryApp app, Receiver receiver, bool? traceContext = null, string trigger = "open")
     {
         var client = await app.NewAccountAsync();
         await app.ValidateTestDomainAsync(client.AccountId);
         var scenario = await MailingScenario.CreateAsync(client, profiles: 1);
         object settings = traceContext is { } on
-            ? new { trigger = "open", format = "json", database = scenario.DatabaseId, trace_context = on }
-            : new { trigger = "open", format = "json", database = scenario.DatabaseId };
+            ? new { trigger, format = "json", database = scenario.DatabaseId, trace_context = on }
+            : new { trigger, format = "json", database = scenario.DatabaseId };
         var webhook = await DeliveryApp.CreateWebhookAsync(client, receiver.Url, settings);
         await EventTypeDeliveryTests.WaitUntilRunningAsync(client, webhook);
         return (client, scenario.Destinations[0], webhook);
@@ -92,6 +92,26 @@ public sealed class TraceChainTests(TracingApp app) : IClassFixture<TracingApp>
             log.ShouldContain(d.MessageId);
             log.ShouldNotContain(traceHex);
         }
+    }
+
+    [Fact]
+    public async Task An_MTA_result_its_journal_append_and_its_webhook_call_are_one_trace()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var (client, d, webhook) = await WebhookForOpensAsync(app, receiver, trigger: "delivery");
+
+        var line = $$"""{"message":"{{d.MessageId}}","type":"delivery","code":250,"status":"2.0.0","description":"Ok","attempts":0}""";
+        (await client.SendAsync(HttpMethod.Post, "/v3/mta/results", "[" + line + "]")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var call = (await receiver.WaitAsync(calls => calls.Count >= 1))[0];
+
+        var attempt = await AttemptSpanAsync(webhook);
+        var append = await app.Spans.WaitForAsync(s => s.OperationName == "tidings.journal.append" && s.TraceId == attempt.TraceId, "journal append in the call's trace");
+        var results = await app.Spans.WaitForAsync(s => s.OperationName == "tidings.mta.results" && s.TraceId == attempt.TraceId, "MTA results in the call's trace");
+        append.ParentSpanId.ShouldBe(results.SpanId);
+        attempt.ParentSpanId.ShouldBe(append.SpanId);
+        append.GetTagItem("tidings.journal.intake").ShouldBe(false); // results are deduplicated: straight into the journal
+        results.GetTagItem("tidings.mta.results").ShouldBe(1);
+        call.Text.ShouldNotContain(attempt.TraceId.ToHexString());
     }
 
     [Fact]
@@ -179,6 +199,37 @@ public sealed class TracingOffTests(UntracedApp app) : IClassFixture<UntracedApp
         TidingsDiagnostics.ActivitySource.StartActivity("test.off").ShouldBeNull();
         var storage = app.Services.GetRequiredService<IStorage>();
         await using var c = await storage.OpenReadAsync(TestContext.Current.CancellationToken);
+        var stored = (await c.QueryAsync<string?>("SELECT trace_parent FROM journal WHERE account_id = @accountId", new { accountId = client.AccountId })).ToList();
+        stored.ShouldNotBeEmpty();
+        stored.ShouldAllBe(t => t == null);
+    }
+}
+
+/// <summary>Tracing on, but no trace recorded (ratio 0): spans are not exported and no trace context is stored or sent.</summary>
+[Collection(TracingCollection.Name)]
+public sealed class UnsampledTracingTests(UnsampledTracingTests.UnsampledApp app) : IClassFixture<UnsampledTracingTests.UnsampledApp>
+{
+    public sealed class UnsampledApp : TracingApp
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+        {
+            ["Tracing:SamplingRatio"] = "0",
+        };
+    }
+
+    [Fact]
+    public async Task Unrecorded_traces_store_and_send_no_trace_context()
+    {
+        TidingsDiagnostics.ActivitySource.HasListeners().ShouldBeTrue();
+        await using var receiver = await Receiver.StartAsync();
+        var (client, d, _) = await TraceChainTests.WebhookForOpensAsync(app, receiver, traceContext: true);
+
+        await TraceChainTests.OpenAsync(app, d);
+        var call = (await receiver.WaitAsync(calls => calls.Count >= 1))[0];
+
+        call.Header("traceparent").ShouldBeNull();
+        app.Spans.Snapshot().ShouldBeEmpty();
+        await using var c = await app.Services.GetRequiredService<IStorage>().OpenReadAsync(TestContext.Current.CancellationToken);
         var stored = (await c.QueryAsync<string?>("SELECT trace_parent FROM journal WHERE account_id = @accountId", new { accountId = client.AccountId })).ToList();
         stored.ShouldNotBeEmpty();
         stored.ShouldAllBe(t => t == null);

@@ -68,10 +68,17 @@ internal sealed class WebhookSender(
         : "batch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', items.Select(i => i.EventId)))))[..32];
 
     /// <summary>A delivery: the response headers are kept only for failed calls (the feedback-loop log shows them).</summary>
-    public async Task<AttemptResult> SendAsync(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items, CancellationToken cancellationToken)
+    public Task<AttemptResult> SendAsync(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items, CancellationToken cancellationToken)
+    {
+        var (body, contentType) = Encode(webhook, items);
+        return WebhookSpans.Enabled
+            ? SendTracedAsync(webhook, items, body, contentType, cancellationToken)
+            : SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken, keepHeadersOfSuccess: false);
+    }
+
+    private async Task<AttemptResult> SendTracedAsync(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items, ReadOnlyMemory<byte> body, string contentType, CancellationToken cancellationToken)
     {
         using var span = WebhookSpans.StartAttempt(webhook, items);
-        var (body, contentType) = Encode(webhook, items);
         var result = await SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken, keepHeadersOfSuccess: false, span: span);
         WebhookSpans.Answered(span, result);
         return result;

@@ -15,6 +15,9 @@ internal static class WebhookSpans
     /// <summary>Most links one attempt span carries (OpenTelemetry's default limit).</summary>
     private const int MaxLinks = 128;
 
+    /// <summary>Whether tracing is on (something listens): only then does a call take the traced path.</summary>
+    public static bool Enabled => TidingsDiagnostics.ActivitySource.HasListeners();
+
     public static Activity? StartAttempt(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items)
     {
         var source = TidingsDiagnostics.ActivitySource;

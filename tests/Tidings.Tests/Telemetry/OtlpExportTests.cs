@@ -61,6 +61,19 @@ public sealed class OtlpExportTests
     }
 
     [Theory]
+    [InlineData("", 0.01, true)]
+    [InlineData("http://127.0.0.1:4318", 1.0, true)]
+    [InlineData("collector:4318", 1.0, false)]
+    [InlineData("ftp://collector/", 1.0, false)]
+    [InlineData("", 1.5, false)]
+    [InlineData("", -0.1, false)]
+    public void Tracing_settings_are_checked_at_start(string endpoint, double ratio, bool valid)
+    {
+        var options = new TracingOptions { Enabled = true, OtlpEndpoint = endpoint, SamplingRatio = ratio };
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), [], validateAllProperties: true).ShouldBe(valid);
+    }
+
+    [Theory]
     [InlineData("http://127.0.0.1:4318", "HttpProtobuf", "http://127.0.0.1:4318/v1/traces")]
     [InlineData("http://collector:4318/", "HttpProtobuf", "http://collector:4318/v1/traces")]
     [InlineData("https://collector/otlp/v1/traces", "HttpProtobuf", "https://collector/otlp/v1/traces")]

@@ -25,6 +25,7 @@ internal sealed partial class ComponentSchemas
             ("batch_max_events", Integer()),
             ("batch_max_ms", Integer()),
             ("ordered", Boolean("One profile's events are delivered one at a time, in order.")),
+            ("trace_context", Boolean("Calls carry a W3C traceparent header (the call's span) while the server traces.")),
             ("enabled", Boolean()),
             ("disabled_reason", NullableString("Why the server disabled it, or null.")),
             ("validated", Boolean("Whether the handler's domain is validated, so that the webhook delivers.")),
@@ -105,6 +106,7 @@ internal sealed partial class ComponentSchemas
             (WebhookLimits.BatchMaxEvents.Key + "?", Limit(WebhookLimits.BatchMaxEvents, "Events per call")),
             (WebhookLimits.BatchMaxMs.Key + "?", Limit(WebhookLimits.BatchMaxMs, "Milliseconds to wait for a batch to fill")),
             ("ordered?", Flag("Deliver one profile's events one at a time, in order.")),
+            ("trace_context?", Flag("Send a W3C traceparent header (the call's span) with every call while the server traces; default false.")),
             ("enabled?", Flag()));
         return schema;
     }

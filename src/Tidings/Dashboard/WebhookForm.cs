@@ -29,6 +29,9 @@ internal sealed class WebhookForm
     public string BatchMaxMs { get; set; } = Text(WebhookLimits.BatchMaxMs.Default);
     public bool Ordered { get; set; }
 
+    /// <summary>Calls carry a W3C <c>traceparent</c> header while the server traces.</summary>
+    public bool TraceContext { get; set; }
+
     /// <summary>The service's rejection, and the field it is about (a key of <see cref="FieldOf"/>; null: the form as a whole).</summary>
     public string? Error { get; set; }
 
@@ -50,6 +53,7 @@ internal sealed class WebhookForm
         BatchMaxEvents = Text(w.BatchMaxEvents),
         BatchMaxMs = Text(w.BatchMaxMs),
         Ordered = w.Ordered,
+        TraceContext = w.TraceContext,
     };
 
     public static WebhookForm From(IFormCollection form) => new()
@@ -65,6 +69,7 @@ internal sealed class WebhookForm
         BatchMaxEvents = form[WebhookLimits.BatchMaxEvents.Key].ToString(),
         BatchMaxMs = form[WebhookLimits.BatchMaxMs.Key].ToString(),
         Ordered = form["ordered"].Any(v => v == "true"),
+        TraceContext = form[WebhookInput.TraceContextKey].Any(v => v == "true"),
     };
 
     /// <summary>The body for <see cref="WebhookService.CreateAsync"/> or <see cref="WebhookService.UpdateAsync"/>.</summary>
@@ -92,6 +97,7 @@ internal sealed class WebhookForm
             [WebhookLimits.BatchMaxEvents.Key] = BatchMaxEvents,
             [WebhookLimits.BatchMaxMs.Key] = BatchMaxMs,
             ["ordered"] = Ordered ? "true" : "false",
+            [WebhookInput.TraceContextKey] = TraceContext ? "true" : "false",
         };
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tidings.Events.Intake;
 using Tidings.Journal;
 using Tidings.Storage;
+using Tidings.Telemetry;
 
 namespace Tidings.Events;
 
@@ -47,9 +48,19 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
     /// <summary>Enriches and appends an event; completes when it is durable (or known not to be recorded).</summary>
     public async Task<AppendOutcome> AppendAsync(RawEvent raw, CancellationToken cancellationToken = default)
     {
-        var pending = new Pending(raw);
-        await _batches.EnqueueAsync(pending, cancellationToken);
-        return await pending.Completion.Task;
+        using var span = EventSpans.StartAppend(raw.Type, 1);
+        var pending = new Pending(raw, TraceContext.Of(span));
+        try
+        {
+            await _batches.EnqueueAsync(pending, cancellationToken);
+            var outcome = await pending.Completion.Task;
+            EventSpans.Appended(span, outcome, pending.Spooled);
+            return outcome;
+        }
+        catch (Exception ex) when (EventSpans.Failed(span, ex))
+        {
+            throw;
+        }
     }
 
     /// <summary>
@@ -58,10 +69,22 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
     /// </summary>
     public async Task<AppendOutcome[]> AppendAllAsync(IEnumerable<RawEvent> events, CancellationToken cancellationToken = default)
     {
-        var group = events.Select(e => new Pending(e)).ToList();
-        if (group.Count == 0) return [];
-        await _batches.EnqueueAllAsync(group, cancellationToken);
-        return await Task.WhenAll(group.Select(p => p.Completion.Task));
+        var list = events as IReadOnlyList<RawEvent> ?? events.ToList();
+        if (list.Count == 0) return [];
+        using var span = EventSpans.StartAppend(list[0].Type, list.Count);
+        var traceParent = TraceContext.Of(span);
+        var group = list.Select(e => new Pending(e, traceParent)).ToList();
+        try
+        {
+            await _batches.EnqueueAllAsync(group, cancellationToken);
+            var outcomes = await Task.WhenAll(group.Select(p => p.Completion.Task));
+            EventSpans.Appended(span, outcomes.Count(o => o == AppendOutcome.Recorded), group.Any(p => p.Spooled));
+            return outcomes;
+        }
+        catch (Exception ex) when (EventSpans.Failed(span, ex))
+        {
+            throw;
+        }
     }
 
     /// <summary>Takes events and writes them (false before start, once stopping, or if its loop died).</summary>
@@ -125,6 +148,7 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
+                batch[i].Spooled = false;
                 if (destinations[i] is not { } d)
                 {
                     batch[i].Outcome = AppendOutcome.UnknownDestination;
@@ -136,13 +160,14 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
                 if (_intake.Enabled && raw.DedupeKey is null)
                 {
                     // Nothing to check against earlier rows: acknowledged once it is in the intake log.
-                    spooled.Add(new IntakeRecord(d.AccountId, raw.Type, raw.OccurredMs, d.MailingId, d.Id, payload));
+                    spooled.Add(new IntakeRecord(d.AccountId, raw.Type, raw.OccurredMs, d.MailingId, d.Id, payload, batch[i].TraceParent));
                     batch[i].Outcome = AppendOutcome.Recorded;
+                    batch[i].Spooled = true;
                     continue;
                 }
 
                 inserter ??= JournalInserter.Create(w);
-                batch[i].Outcome = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
+                batch[i].Outcome = await inserter.InsertAsync(d.AccountId, raw.Type, raw.OccurredMs, payload, d.MailingId, d.Id, raw.DedupeKey, batch[i].TraceParent) ? AppendOutcome.Recorded : AppendOutcome.Duplicate;
             }
         }
         finally
@@ -177,9 +202,15 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
     private static string Splice(string enrichment, string facts) =>
         facts.Length <= 2 ? enrichment : string.Concat(enrichment.AsSpan(0, enrichment.Length - 1), ",", facts.AsSpan(1));
 
-    private sealed class Pending(RawEvent raw)
+    private sealed class Pending(RawEvent raw, string? traceParent)
     {
         public RawEvent Raw { get; } = raw;
+
+        /// <summary>The trace context of the append's span (sampled only), stored beside the event, never in its payload.</summary>
+        public string? TraceParent { get; } = traceParent;
+
+        /// <summary>Acknowledged from the intake log (a retried unit of work sets it again).</summary>
+        public bool Spooled { get; set; }
 
         /// <summary>The facts serialised by the producer (on its thread), or null when a fact replaces an enrichment key.</summary>
         public string? FactsJson { get; } = raw.Facts.Any(f => EnrichmentKeys.Contains(f.Key)) ? null : raw.Facts.ToJsonString();

@@ -14,7 +14,7 @@ internal sealed record JournalRow(long AccountId, string Type, long OccurredMs, 
 internal sealed class JournalInserter : IAsyncDisposable
 {
     private readonly DbCommand _command;
-    private readonly DbParameter _id, _account, _type, _occurred, _payload, _mailing, _destination, _dedupe;
+    private readonly DbParameter _id, _account, _type, _occurred, _payload, _mailing, _destination, _dedupe, _trace;
 
     private readonly WriteContext _context;
 
@@ -24,8 +24,8 @@ internal sealed class JournalInserter : IAsyncDisposable
         _command = w.Connection.CreateCommand();
         _command.Transaction = w.Transaction;
         _command.CommandText =
-            "INSERT INTO journal (event_id, account_id, type, occurred, payload, mailing_id, destination_id, dedupe_key) " +
-            "VALUES (@id, @account, @type, @occurred, @payload, @mailing, @destination, @dedupe) " +
+            "INSERT INTO journal (event_id, account_id, type, occurred, payload, mailing_id, destination_id, dedupe_key, trace_parent) " +
+            "VALUES (@id, @account, @type, @occurred, @payload, @mailing, @destination, @dedupe, @trace) " +
             "ON CONFLICT (account_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING";
         _id = Add("id");
         _account = Add("account");
@@ -35,6 +35,7 @@ internal sealed class JournalInserter : IAsyncDisposable
         _mailing = Add("mailing");
         _destination = Add("destination");
         _dedupe = Add("dedupe");
+        _trace = Add("trace");
     }
 
     public static JournalInserter Create(WriteContext w) => new(w);
@@ -44,7 +45,8 @@ internal sealed class JournalInserter : IAsyncDisposable
         InsertAsync(row.AccountId, row.Type, row.OccurredMs, row.Payload.ToJsonString(), row.MailingId, row.DestinationId, row.DedupeKey);
 
     /// <summary>Inserts a row whose payload is already serialised; false when its dedupe key was already recorded.</summary>
-    public async Task<bool> InsertAsync(long accountId, string type, long occurredMs, string payloadJson, long? mailingId, long? destinationId, string? dedupeKey)
+    /// <param name="traceParent">The trace context of the span that appended the event (kept beside it, never in the payload).</param>
+    public async Task<bool> InsertAsync(long accountId, string type, long occurredMs, string payloadJson, long? mailingId, long? destinationId, string? dedupeKey, string? traceParent = null)
     {
         await JournalAppendOrder.BeforeAppendAsync(_context);
         _id.Value = ChangeJournal.NewEventId();
@@ -55,6 +57,7 @@ internal sealed class JournalInserter : IAsyncDisposable
         _mailing.Value = (object?)mailingId ?? DBNull.Value;
         _destination.Value = (object?)destinationId ?? DBNull.Value;
         _dedupe.Value = (object?)dedupeKey ?? DBNull.Value;
+        _trace.Value = (object?)traceParent ?? DBNull.Value;
         return await _command.ExecuteNonQueryAsync() > 0;
     }
 

@@ -30,10 +30,10 @@ internal sealed class JournalLookups(IStorage storage)
 
     /// <summary>
     /// A consumer's query with the journal record each of its rows points to: <c>SELECT {own columns}, j.type, j.occurred,
-    /// j.payload FROM {own from} LEFT JOIN journal j ON j.seq = {seq column} {own where, order, limit}</c>. The three
-    /// journal columns are null for a row whose record is gone.
+    /// j.payload, j.trace_parent AS TraceParent FROM {own from} LEFT JOIN journal j ON j.seq = {seq column} {own where,
+    /// order, limit}</c>. The journal columns are null for a row whose record is gone.
     /// </summary>
     public static Task<IEnumerable<T>> WithRecordsAsync<T>(DbConnection c, string ownColumns, string ownFrom, string seqColumn, string ownRest, object param, CancellationToken ct) =>
         c.QueryAsync<T>(new CommandDefinition(
-            $"SELECT {ownColumns}, j.type, j.occurred, j.payload FROM {ownFrom} LEFT JOIN journal j ON j.seq = {seqColumn} {ownRest}", param, cancellationToken: ct));
+            $"SELECT {ownColumns}, j.type, j.occurred, j.payload, j.trace_parent AS TraceParent FROM {ownFrom} LEFT JOIN journal j ON j.seq = {seqColumn} {ownRest}", param, cancellationToken: ct));
 }

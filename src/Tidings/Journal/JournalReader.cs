@@ -117,6 +117,7 @@ internal sealed class JournalReader(IStorage storage)
         var (where, p) = Where(range);
         var columns = range.View == JournalView.Counting
             ? "seq, type, mailing_id, destination_id, occurred, account_id"
+            : range.WithTraceParent ? "seq, event_id, type, occurred, mailing_id, destination_id, payload, trace_parent"
             : "seq, event_id, type, occurred, mailing_id, destination_id, payload";
         var limit = range.Limit is null ? "" : " LIMIT @limit";
         return new CommandDefinition($"SELECT {columns} FROM journal {Hint(range)} WHERE {where} ORDER BY seq{limit}", p, tx, cancellationToken: ct);
@@ -156,7 +157,8 @@ internal sealed class JournalReader(IStorage storage)
         var mailing = NullableInt64(r, 4);
         var destination = NullableInt64(r, 5);
         var payload = _utf8 ? r.GetFieldValue<byte[]>(6) : Encoding.UTF8.GetBytes(r.GetString(6));
-        return new JournalEntry(seq, eventId, type, occurred, mailing, destination, payload);
+        var traceParent = r.FieldCount > 7 && !r.IsDBNull(7) ? r.GetString(7) : null;
+        return new JournalEntry(seq, eventId, type, occurred, mailing, destination, payload) { TraceParent = traceParent };
     }
 
     private static long? NullableInt64(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
@@ -185,6 +187,9 @@ internal sealed record JournalRange(long After)
     public int? Limit { get; init; }
     public string? Index { get; init; }
     public JournalView View { get; init; } = JournalView.Full;
+
+    /// <summary>Also read each row's stored trace context (<see cref="JournalEntry.TraceParent"/>; webhook delivery only).</summary>
+    public bool WithTraceParent { get; init; }
 }
 
 /// <summary>
@@ -194,4 +199,7 @@ internal sealed record JournalRange(long After)
 internal sealed record JournalEntry(long Seq, string EventId, string Type, long Occurred, long? MailingId, long? DestinationId, byte[] Payload)
 {
     public long AccountId { get; init; }
+
+    /// <summary>The W3C trace context stored beside the event, when the range asked for it and there is one.</summary>
+    public string? TraceParent { get; init; }
 }

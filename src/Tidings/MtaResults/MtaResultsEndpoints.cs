@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Tidings.Events;
 using Tidings.Rest;
 using Tidings.Rejections;
+using Tidings.Telemetry;
 
 namespace Tidings.MtaResults;
 
@@ -14,18 +15,24 @@ namespace Tidings.MtaResults;
 /// </summary>
 internal static class MtaResultsEndpoints
 {
+    /// <summary>The spans of the two endpoints (see docs/operations.md, "Traces").</summary>
+    public const string ResultsSpan = "tidings.mta.results", DsnSpan = "tidings.mta.dsn";
+
     public static void Map(RouteGroupBuilder api)
     {
         // Not rate limited: the mail transfer agent reports in batches, and a refused report would only come back later.
         var g = api.MapGroup("").WithTags("Mail transfer agent").DisableRateLimiting();
         g.MapPost("/mta/results", async Task<Results<CopernicaJsonResult<MtaSummaryAnswer>, CopernicaJsonResult<MtaRejectedAnswer>>> (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<MtaResultsOptions> options) =>
         {
+            using var span = TidingsDiagnostics.ActivitySource.StartActivity(ResultsSpan);
             var accountId = http.Caller().AccountId;
             var body = await RequestBody.ReadBytesAsync(http);
             var parsed = MtaResultParser.Parse(http.Request.ContentType, body, time.NowMs(), options.Value);
             var good = parsed.Where(p => p.Event is not null).ToList();
             var outcomes = await journal.AppendAllAsync(good.Select(p => p.Event! with { AccountId = accountId }), http.RequestAborted);
             var summary = MtaSummaryAnswer.Of(outcomes, good.Select(p => p.Line).ToList());
+            span?.SetTag("tidings.mta.results", parsed.Count);
+            span?.SetTag("tidings.mta.rejected", parsed.Count - good.Count);
 
             var bad = parsed.Where(p => p.Error is not null).ToList();
             if (bad.Count == 0) return CopernicaJson.Json(summary, MtaResultsJsonContext.Default.MtaSummaryAnswer);
@@ -35,6 +42,7 @@ internal static class MtaResultsEndpoints
 
         g.MapPost("/mta/dsn", async (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<MtaResultsOptions> options) =>
         {
+            using var span = TidingsDiagnostics.ActivitySource.StartActivity(DsnSpan);
             var accountId = http.Caller().AccountId;
             var body = await RequestBody.ReadBytesAsync(http);
             if (body.Length == 0) throw new RequestRejectedException("The request body is empty: expected an RFC 3464 delivery status notification");

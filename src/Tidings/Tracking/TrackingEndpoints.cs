@@ -4,6 +4,7 @@ using Tidings.Events;
 using Tidings.Journal;
 using Tidings.Mailings;
 using Tidings.Storage;
+using Tidings.Telemetry;
 
 namespace Tidings.Tracking;
 
@@ -18,6 +19,9 @@ internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage,
 {
     /// <summary>A transparent 1×1 GIF (43 bytes).</summary>
     public static ReadOnlyMemory<byte> Pixel { get; } = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
+
+    /// <summary>The spans of the two endpoints (see docs/operations.md, "Traces").</summary>
+    public const string OpenSpan = "tidings.tracking.open", ClickSpan = "tidings.tracking.click";
 
     private const string NoStore = "no-store, no-cache, must-revalidate, private";
     private const string GifSuffix = ".gif";
@@ -43,6 +47,8 @@ internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage,
     /// <summary>Records an open (if the token is a destination's) and answers the pixel.</summary>
     public async Task OpenAsync(HttpContext http)
     {
+        // Null while tracing is off; under the request's own span (ASP.NET Core's) when it is on.
+        using var span = TidingsDiagnostics.ActivitySource.StartActivity(OpenSpan);
         var token = TokenOf(http);
         if (token is not null)
         {
@@ -55,10 +61,12 @@ internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage,
     /// <summary>Records a click on a link of the destination's mailing and redirects to it; anything unknown gets a 404 page.</summary>
     public async Task ClickAsync(HttpContext http)
     {
+        using var span = TidingsDiagnostics.ActivitySource.StartActivity(ClickSpan);
         var token = TokenOf(http);
         var url = token is null ? null : await LinkAsync(token, http.Request.RouteValues["link"], http.RequestAborted);
         if (url is null)
         {
+            span?.SetTag("tidings.tracking.outcome", "not_found");
             await WriteNotFoundAsync(http);
             return;
         }
@@ -69,9 +77,12 @@ internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage,
         var outcome = await journal.AppendAsync(new RawEvent(EventTypes.Click, DestinationKey.Token, token!, null, Now(), facts), http.RequestAborted);
         if (outcome == AppendOutcome.UnknownDestination)
         {
+            span?.SetTag("tidings.tracking.outcome", "not_found");
             await WriteNotFoundAsync(http);
             return;
         }
+
+        span?.SetTag("tidings.tracking.outcome", "redirect");
 
         http.Response.StatusCode = StatusCodes.Status302Found;
         http.Response.Headers.CacheControl = NoStore;

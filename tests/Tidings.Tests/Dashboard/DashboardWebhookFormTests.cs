@@ -43,6 +43,7 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
         {
             ("handler", handler), ("callers", "ms"), ("scope", ""), ("format", "json"), ("signing", "standard"),
             ("max_concurrency", "2"), ("max_per_second", "30"), ("batch_max_events", "10"), ("batch_max_ms", "500"), ("ordered", "true"),
+            ("trace_context", "true"),
         };
         fields.AddRange(triggers.Select(t => ("triggers", t)));
         return fields;
@@ -97,11 +98,12 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
         w.TriggerList.ShouldBe(["open", "click"]);
         w.CallerList.ShouldBe(["ms"]);
         (w.DatabaseId, w.CollectionId).ShouldBe((database, collection));
-        (w.Format, w.Signing, w.Ordered).ShouldBe(("json", "standard", true));
+        (w.Format, w.Signing, w.Ordered, w.TraceContext).ShouldBe(("json", "standard", true, true));
         (w.MaxConcurrency, w.MaxPerSecond, w.BatchMaxEvents, w.BatchMaxMs).ShouldBe((2, 30, 10, 500));
         var detail = await browser.PageAsync($"/dashboard/webhooks/{id}");
         detail.QuerySelector("h1")!.TextContent.ShouldBe($"Webhook {id}");
         detail.QuerySelector("main")!.TextContent.ShouldNotContain("Read-only here");
+        detail.QuerySelectorAll("dt").Single(dt => dt.TextContent == "Trace context").NextElementSibling!.TextContent.ShouldBe("sent (traceparent)");
     }
 
     [Fact]
@@ -121,6 +123,7 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
         page.QuerySelectorAll("input[name=triggers]").OfType<IHtmlInputElement>().Where(i => i.IsChecked).Select(i => i.Value).ShouldBe(["open", "bounce"]);
         ((IHtmlInputElement)page.QuerySelector("#batch_max_ms")!).Value.ShouldBe("500");
         ((IHtmlInputElement)page.QuerySelector("input[name=ordered]")!).IsChecked.ShouldBeTrue();
+        ((IHtmlInputElement)page.QuerySelector("input[name=trace_context]")!).IsChecked.ShouldBeTrue();
         ((IHtmlSelectElement)page.QuerySelector("#format")!).Value.ShouldBe("json");
         (await app.Services.GetRequiredService<WebhookService>().ListAsync(user.AccountId, 0, 10, Ct)).Total.ShouldBe(0);
     }
@@ -163,13 +166,14 @@ public sealed class DashboardWebhookFormTests(DeliveryApp app) : IClassFixture<D
         page.QuerySelectorAll("input[name=triggers]").OfType<IHtmlInputElement>().Where(i => i.IsChecked).Select(i => i.Value).ShouldBe(["create", "update"]);
         ((IHtmlSelectElement)page.QuerySelector("#scope")!).Value.ShouldBe($"d:{database}");
         ((IHtmlInputElement)page.QuerySelector("#max_per_second")!).Value.ShouldBe("7");
+        ((IHtmlInputElement)page.QuerySelector("input[name=trace_context]")!).IsChecked.ShouldBeFalse();
 
         var response = await PostFormAsync(browser, $"/dashboard/webhooks/{id}/edit", Fields($"https://{DeliveryApp.ReceiverHost}/edited", "delete"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.ToString().ShouldBe($"/dashboard/webhooks/{id}");
         var w = await WebhookAsync(user.AccountId, id);
-        (w.Handler, w.TriggerList.Single(), w.DatabaseId, w.MaxPerSecond).ShouldBe(($"https://{DeliveryApp.ReceiverHost}/edited", "delete", (long?)null, 30L));
+        (w.Handler, w.TriggerList.Single(), w.DatabaseId, w.MaxPerSecond, w.TraceContext).ShouldBe(($"https://{DeliveryApp.ReceiverHost}/edited", "delete", (long?)null, 30L, true));
     }
 
     [Fact]

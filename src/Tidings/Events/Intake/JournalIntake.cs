@@ -191,13 +191,15 @@ internal sealed class JournalIntake : IHostedService, IDisposable
                 var next = ReadBatch(segments, position, ref buffer, records);
                 if (records.Count > 0)
                 {
+                    // The events' trace contexts crossed the log beside them; this span joins their traces here.
+                    using var span = IntakeSpans.StartMaterialize(records);
                     await _storage.WriteAsync(async w =>
                     {
                         w.LeavesProfilesAlone();
                         await using var inserter = JournalInserter.Create(w);
                         foreach (var r in records)
                         {
-                            await inserter.InsertAsync(r.AccountId, r.Type, r.OccurredMs, r.Payload, r.MailingId, r.DestinationId, dedupeKey: null);
+                            await inserter.InsertAsync(r.AccountId, r.Type, r.OccurredMs, r.Payload, r.MailingId, r.DestinationId, dedupeKey: null, r.TraceParent);
                         }
 
                         await IntakePosition.RecordAsync(w, next);

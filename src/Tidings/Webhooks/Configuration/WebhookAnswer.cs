@@ -23,6 +23,7 @@ internal sealed record WebhookAnswer(
     long BatchMaxEvents,
     long BatchMaxMs,
     bool Ordered,
+    bool TraceContext,
     bool Enabled,
     string? DisabledReason,
     bool Validated,
@@ -35,7 +36,7 @@ internal sealed record WebhookAnswer(
         var triggers = x.TriggerList;
         return new WebhookAnswer(
             Text(x.Id), x.Handler, triggers.Count > 0 ? triggers[0] : "", x.CallerList, Text(x.DatabaseId), Text(x.CollectionId),
-            triggers, x.Format, x.Signing, x.MaxConcurrency, x.MaxPerSecond, x.BatchMaxEvents, x.BatchMaxMs, x.Ordered, x.Enabled,
+            triggers, x.Format, x.Signing, x.MaxConcurrency, x.MaxPerSecond, x.BatchMaxEvents, x.BatchMaxMs, x.Ordered, x.TraceContext, x.Enabled,
             x.DisabledReason, validated.Validated, validated.ValidationError, time.FormatMs(x.Created));
     }
 

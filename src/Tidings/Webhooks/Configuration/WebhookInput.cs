@@ -25,7 +25,10 @@ internal static class WebhookInput
     public static readonly BodyKeys Keys = BodyKeys.Of([
         "handler", "trigger", "triggers", "callers", "database", "collection", "format", "signing",
         WebhookLimits.MaxConcurrency.Key, WebhookLimits.MaxPerSecond.Key, WebhookLimits.BatchMaxEvents.Key, WebhookLimits.BatchMaxMs.Key,
-        "ordered", "enabled", .. ReadOnlyKeys]);
+        "ordered", "enabled", TraceContextKey, .. ReadOnlyKeys]);
+
+    /// <summary>Whether calls carry a W3C <c>traceparent</c> header (Tidings; off by default).</summary>
+    public const string TraceContextKey = "trace_context";
 
     /// <summary>Applies the body to <paramref name="webhook"/>; database and collection are resolved for the account.</summary>
     public static async Task ApplyAsync(JsonObject body, WebhookRecord webhook, bool creating, DatabaseStore databases, CancellationToken ct)
@@ -95,6 +98,11 @@ internal static class WebhookInput
         if (body["ordered"] is { } orderedNode)
         {
             webhook.Ordered = QueryValues.IsTrue(FieldTypes.ToScalarText(orderedNode));
+        }
+
+        if (body[TraceContextKey] is { } traceNode)
+        {
+            webhook.TraceContext = QueryValues.IsTrue(FieldTypes.ToScalarText(traceNode));
         }
 
         if (body["enabled"] is { } enabledNode)

@@ -28,6 +28,9 @@ internal sealed class WebhookRecord
     /// <summary>Deliver one profile's (or subprofile's) events one at a time, in journal order.</summary>
     public bool Ordered { get; set; }
 
+    /// <summary>Calls carry a W3C <c>traceparent</c> header (the call's span, when tracing is on); off by default.</summary>
+    public bool TraceContext { get; set; }
+
     /// <summary>Unix ms of the first failed call since the last successful one; null while healthy.</summary>
     public long? FailingSince { get; init; }
 

@@ -12,7 +12,8 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
     public const string Columns =
         "id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
         "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, " +
-        "enabled, created, disabled_reason AS DisabledReason, ordered, failing_since AS FailingSince, last_success AS LastSuccess";
+        "enabled, created, disabled_reason AS DisabledReason, ordered, failing_since AS FailingSince, last_success AS LastSuccess, " +
+        "trace_context AS TraceContext";
 
     public WebhookRecord New(long accountId) => new() { AccountId = accountId, Created = time.NowMs() };
 
@@ -20,8 +21,8 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
         storage.WriteAsync(async x =>
         {
             var id = await x.Connection.ExecuteScalarAsync<long>(
-                "INSERT INTO webhooks (account_id, handler, triggers, callers, database_id, collection_id, format, signing, max_concurrency, max_per_second, batch_max_events, batch_max_ms, enabled, created, disabled_reason, ordered) " +
-                "VALUES (@AccountId, @Handler, @Triggers, @Callers, @DatabaseId, @CollectionId, @Format, @Signing, @MaxConcurrency, @MaxPerSecond, @BatchMaxEvents, @BatchMaxMs, @enabled, @Created, @DisabledReason, @ordered) RETURNING id",
+                "INSERT INTO webhooks (account_id, handler, triggers, callers, database_id, collection_id, format, signing, max_concurrency, max_per_second, batch_max_events, batch_max_ms, enabled, created, disabled_reason, ordered, trace_context) " +
+                "VALUES (@AccountId, @Handler, @Triggers, @Callers, @DatabaseId, @CollectionId, @Format, @Signing, @MaxConcurrency, @MaxPerSecond, @BatchMaxEvents, @BatchMaxMs, @enabled, @Created, @DisabledReason, @ordered, @traceContext) RETURNING id",
                 Parameters(w), x.Transaction);
             // In the same transaction: the webhook hears of every event appended after it exists.
             if (w.Enabled) await WebhookCursors.StartAtEndAsync(x, id);
@@ -33,7 +34,7 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
         {
             await x.Connection.ExecuteAsync(
                 "UPDATE webhooks SET handler = @Handler, triggers = @Triggers, callers = @Callers, database_id = @DatabaseId, collection_id = @CollectionId, format = @Format, signing = @Signing, " +
-                "max_concurrency = @MaxConcurrency, max_per_second = @MaxPerSecond, batch_max_events = @BatchMaxEvents, batch_max_ms = @BatchMaxMs, enabled = @enabled, disabled_reason = @DisabledReason, ordered = @ordered " +
+                "max_concurrency = @MaxConcurrency, max_per_second = @MaxPerSecond, batch_max_events = @BatchMaxEvents, batch_max_ms = @BatchMaxMs, enabled = @enabled, disabled_reason = @DisabledReason, ordered = @ordered, trace_context = @traceContext " +
                 "WHERE id = @Id AND account_id = @AccountId",
                 Parameters(w), x.Transaction);
             if (w.Enabled) await WebhookCursors.StartAtEndAsync(x, w.Id); else await WebhookCursors.RemoveAsync(x, w.Id);
@@ -89,5 +90,6 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
     {
         w.Id, w.AccountId, w.Handler, w.Triggers, w.Callers, w.DatabaseId, w.CollectionId, w.Format, w.Signing,
         w.MaxConcurrency, w.MaxPerSecond, w.BatchMaxEvents, w.BatchMaxMs, enabled = w.Enabled ? 1L : 0L, w.Created, w.DisabledReason, ordered = w.Ordered ? 1L : 0L,
+        traceContext = w.TraceContext ? 1L : 0L,
     };
 }

@@ -23,7 +23,8 @@ internal sealed record ActiveWebhook(
     bool Ordered,
     bool Enabled,
     long? FailingSince,
-    string? DomainProblem)
+    string? DomainProblem,
+    bool TraceContext = false)
 {
     /// <summary>Journal record types that map to one of the triggers (what the webhook reads from the journal).</summary>
     public IReadOnlyList<string> JournalTypes { get; } = AllJournalTypes.Where(t => Triggers.Contains(WebhookPayloads.WebhookType(t)!)).ToList();
@@ -80,5 +81,5 @@ internal sealed record ActiveWebhook(
         r.Id, r.AccountId, new Uri(r.Handler), r.TriggerList.ToHashSet(StringComparer.Ordinal), r.CallerList.ToHashSet(StringComparer.Ordinal),
         r.DatabaseId, r.CollectionId, r.Format == WebhookFormats.Json ? WebhookFormat.Json : WebhookFormat.Form, r.Signing,
         (int)r.MaxConcurrency, (int)r.MaxPerSecond, (int)r.BatchMaxEvents, (int)r.BatchMaxMs, r.Ordered, r.Enabled, r.FailingSince,
-        Domains.DomainStore.WhyNotAllowed(r.Handler, validatedDomains));
+        Domains.DomainStore.WhyNotAllowed(r.Handler, validatedDomains), r.TraceContext);
 }

@@ -19,6 +19,9 @@ internal sealed class DeliveryItem
     public required byte[] JournalPayload { get; init; }
 
     public string? ProfileKey { get; init; }
+
+    /// <summary>The trace context stored beside the event (tracing was on and sampled it): its calls continue that trace.</summary>
+    public string? TraceParent { get; init; }
     public long? DeliveryId { get; init; }
     public long? ReplayId { get; init; }
 

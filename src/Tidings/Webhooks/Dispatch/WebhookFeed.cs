@@ -86,7 +86,7 @@ internal sealed class WebhookFeed(
 
         var w = webhook();
         var limit = Math.Min(room, s.Options.ReadBatchSize);
-        var rows = await s.Journal.ReadAsync(new JournalRange(from) { AccountId = w.AccountId, UpTo = head, Types = w.JournalTypes, Limit = limit }, ct);
+        var rows = await s.Journal.ReadAsync(new JournalRange(from) { AccountId = w.AccountId, UpTo = head, Types = w.JournalTypes, Limit = limit, WithTraceParent = true }, ct);
         foreach (var row in rows)
         {
             DeliveryItem item;
@@ -96,7 +96,7 @@ internal sealed class WebhookFeed(
                 item = new DeliveryItem
                 {
                     Seq = row.Seq, EventId = row.EventId, JournalType = row.Type, Occurred = row.Occurred, JournalPayload = row.Payload,
-                    ProfileKey = ActiveWebhook.ProfileKey(payload.RootElement),
+                    ProfileKey = ActiveWebhook.ProfileKey(payload.RootElement), TraceParent = row.TraceParent,
                 };
                 // The body now, from the parse at hand (a batch is written at the call, from all its events).
                 if (!w.Batched) s.Sender.WriteBody(item, w.Format, payload.RootElement);
@@ -149,7 +149,7 @@ internal sealed class WebhookFeed(
             var item = new DeliveryItem
             {
                 Seq = row.Seq, EventId = row.EventId, JournalType = type, Occurred = occurred, JournalPayload = Encoding.UTF8.GetBytes(json), ProfileKey = row.ProfileKey,
-                DeliveryId = row.Id, ReplayId = row.ReplayId, Attempts = (int)row.Attempts, FirstAttempt = row.FirstAttempt,
+                DeliveryId = row.Id, ReplayId = row.ReplayId, Attempts = (int)row.Attempts, FirstAttempt = row.FirstAttempt, TraceParent = row.TraceParent,
             };
             await enqueue(item, ct);
             if (++fed >= room) break;
@@ -206,5 +206,6 @@ internal sealed class WebhookFeed(
         public string? Type { get; set; }
         public long? Occurred { get; set; }
         public string? Payload { get; set; }
+        public string? TraceParent { get; set; }
     }
 }

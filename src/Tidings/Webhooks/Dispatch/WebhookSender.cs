@@ -25,6 +25,9 @@ internal sealed class WebhookSender(
 {
     public const string UserAgent = "Tidings-Webhooks/1.0";
 
+    /// <summary>The W3C header a webhook with <c>trace_context</c> gets (the call's span).</summary>
+    public const string TraceParentHeader = "traceparent";
+
     /// <summary>The body and content type for the events, in the webhook's format.</summary>
     public (ReadOnlyMemory<byte> Body, string ContentType) Encode(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items)
     {
@@ -68,19 +71,29 @@ internal sealed class WebhookSender(
     public Task<AttemptResult> SendAsync(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items, CancellationToken cancellationToken)
     {
         var (body, contentType) = Encode(webhook, items);
-        return SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken, keepHeadersOfSuccess: false);
+        return WebhookSpans.Enabled
+            ? SendTracedAsync(webhook, items, body, contentType, cancellationToken)
+            : SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken, keepHeadersOfSuccess: false);
+    }
+
+    private async Task<AttemptResult> SendTracedAsync(ActiveWebhook webhook, IReadOnlyList<DeliveryItem> items, ReadOnlyMemory<byte> body, string contentType, CancellationToken cancellationToken)
+    {
+        using var span = WebhookSpans.StartAttempt(webhook, items);
+        var result = await SendAsync(webhook, body, contentType, MessageId(items), options.Value.ResponseExcerptBytes, cancellationToken, keepHeadersOfSuccess: false, span: span);
+        WebhookSpans.Answered(span, result);
+        return result;
     }
 
     /// <summary>Sends a body as it is (test calls with the user's own post data use this too).</summary>
     public async Task<AttemptResult> SendAsync(
         ActiveWebhook webhook, ReadOnlyMemory<byte> body, string contentType, string messageId, int excerptBytes, CancellationToken cancellationToken,
-        Action<HttpRequestMessage>? inspect = null, bool keepHeadersOfSuccess = true)
+        Action<HttpRequestMessage>? inspect = null, bool keepHeadersOfSuccess = true, Activity? span = null)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             using var call = http.Timeouts.Start(cancellationToken);
-            using var request = await BuildRequestAsync(webhook, body, contentType, messageId, call.Token);
+            using var request = await BuildRequestAsync(webhook, body, contentType, messageId, call.Token, span);
             inspect?.Invoke(request);
             using var response = await http.Invoker.SendAsync(request, call.Token);
             var excerpt = await ReadExcerptAsync(response.Content, excerptBytes, call.Token, cancellationToken);
@@ -104,12 +117,19 @@ internal sealed class WebhookSender(
     private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
 
     /// <summary>The request with its body and every signing header (public for test calls, which show what was sent).</summary>
-    public async Task<HttpRequestMessage> BuildRequestAsync(ActiveWebhook webhook, ReadOnlyMemory<byte> body, string contentType, string messageId, CancellationToken cancellationToken)
+    /// <param name="span">The call's span: its trace context goes to the receiver only when the webhook asks for it
+    /// (<see cref="ActiveWebhook.TraceContext"/>); the client itself never adds one (see <see cref="SafeHttpClientFactory"/>).</param>
+    public async Task<HttpRequestMessage> BuildRequestAsync(ActiveWebhook webhook, ReadOnlyMemory<byte> body, string contentType, string messageId, CancellationToken cancellationToken, Activity? span = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, webhook.Handler) { Content = new ReadOnlyMemoryContent(body) };
         // Unparsed: the values are ours, and parsing them for every call costs more than the rest of the request.
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        if (webhook.TraceContext && Telemetry.TraceContext.Of(span) is { } traceParent)
+        {
+            request.Headers.TryAddWithoutValidation(TraceParentHeader, traceParent);
+        }
+
         var outgoing = new OutgoingWebhookRequest("POST", webhook.Handler, [new("Content-Type", contentType)], body, messageId, webhook.AccountId);
         if (webhook.Signing is WebhookSigningSchemes.Copernica or WebhookSigningSchemes.Both)
         {

@@ -46,6 +46,8 @@ internal sealed class DomainVerifier : IDisposable
             UseProxy = false,
             ConnectTimeout = _options.Timeout,
             ConnectCallback = ConnectAsync,
+            // No traceparent to a customer's host: it would tell an outsider this server's trace ids.
+            ActivityHeadersPropagator = null,
         };
         _http = new HttpClient(handler) { Timeout = _options.Timeout };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Tidings-Domain-Verification/1.0");

@@ -55,6 +55,9 @@ internal sealed class SafeHttpClientFactory : IDisposable
             MaxConnectionsPerServer = _options.MaxConnectionsPerServer,
             MaxResponseHeadersLength = 64, // KB
             ConnectCallback = ConnectAsync,
+            // .NET adds the current span's traceparent to every request once tracing is on; a receiver gets one only
+            // when its webhook asks for it (trace_context), and then from the call's own span (WebhookSender).
+            ActivityHeadersPropagator = null,
         };
         Client = CreateClient();
         Invoker = new HttpMessageInvoker(_handler, disposeHandler: false);

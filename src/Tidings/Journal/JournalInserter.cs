@@ -55,7 +55,9 @@ internal sealed class JournalInserter : IAsyncDisposable
         _mailing.Value = (object?)mailingId ?? DBNull.Value;
         _destination.Value = (object?)destinationId ?? DBNull.Value;
         _dedupe.Value = (object?)dedupeKey ?? DBNull.Value;
-        return await _command.ExecuteNonQueryAsync() > 0;
+        if (await _command.ExecuteNonQueryAsync() == 0) return false;
+        _context.CountJournalRow();
+        return true;
     }
 
     private DbParameter Add(string name)

@@ -1,5 +1,7 @@
+using System.Reflection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Tidings.Telemetry;
 
@@ -19,7 +21,9 @@ internal static partial class MetricsExport
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         if (!builder.Configuration.GetValue(MetricsOptions.Section + ":" + nameof(MetricsOptions.Enabled), true)) return builder;
+        var version = typeof(MetricsExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .ConfigureResource(resource => resource.AddService("tidings", serviceVersion: version))
             .AddMeter(TidingsDiagnostics.Name)
             .AddMeter(PlatformMeters)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));

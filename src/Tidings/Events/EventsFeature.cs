@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Tidings.Events.Intake;
 using Tidings.Storage;
+using Tidings.Telemetry;
 
 namespace Tidings.Events;
 
@@ -18,6 +19,7 @@ internal static class EventsFeature
         builder.Services.AddSingleton<Enricher>();
         builder.Services.AddSingleton<JournalIntake>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalIntake>()); // starts before, stops after the writer
+        builder.Services.AddTidingsInstruments<EventsMetrics>();
         builder.Services.AddSingleton<JournalWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalWriter>());
         return builder;

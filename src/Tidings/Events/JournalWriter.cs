@@ -23,9 +23,11 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
     private readonly JournalIntake _intake;
     private readonly EventsOptions _options;
     private readonly ILogger<JournalWriter> _logger;
+    private readonly EventsMetrics _metrics;
 
-    public JournalWriter(IStorage storage, Enricher enricher, JournalIntake intake, IOptions<EventsOptions> options, ILogger<JournalWriter> logger)
+    public JournalWriter(IStorage storage, Enricher enricher, JournalIntake intake, EventsMetrics metrics, IOptions<EventsOptions> options, ILogger<JournalWriter> logger)
     {
+        _metrics = metrics;
         _storage = storage;
         _enricher = enricher;
         _intake = intake;
@@ -43,6 +45,7 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
                 GatherInCommit = true,
             },
             CommitAsync, static p => p.Completion.TrySetResult(p.Outcome), static (p, error) => p.Completion.TrySetException(error));
+        metrics.ObserveQueue(() => _batches.Queued);
     }
 
     /// <summary>Enriches and appends an event; completes when it is durable (or known not to be recorded).</summary>
@@ -112,6 +115,11 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
                 return AppendBatchAsync(w, batch.Items, spooled);
             });
             if (spooled.Count > 0) await _intake.AppendAsync(spooled);
+            var items = batch.Items;
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (items[i].Outcome == AppendOutcome.Recorded) _metrics.Ingested(items[i].Raw.Type);
+            }
         }
         catch (Exception ex)
         {

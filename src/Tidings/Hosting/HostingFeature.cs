@@ -1,3 +1,5 @@
+using Tidings.Telemetry;
+
 namespace Tidings.Hosting;
 
 /// <summary>
@@ -13,6 +15,7 @@ internal static class HostingFeature
         builder.Services.AddSingleton<OperatorConsole>();
         builder.Services.AddSingleton<ServerLock>();
         builder.AddTrustedProxies();
+        builder.Services.AddTidingsInstruments<BuildInfoMetrics>();
         return builder;
     }
 }

@@ -1,3 +1,5 @@
+using Tidings.Telemetry;
+
 namespace Tidings.Journal;
 
 internal static class JournalFeature
@@ -8,6 +10,7 @@ internal static class JournalFeature
         builder.Services.AddSingleton<JournalReader>();
         builder.Services.AddSingleton<JournalHead>();
         builder.Services.AddSingleton<JournalSignal>();
+        builder.Services.AddTidingsInstruments<JournalMetrics>();
         builder.Services.AddSingleton<JournalLogScans>();
         builder.Services.AddSingleton<JournalRetention>();
         builder.Services.AddSingleton<JournalStatistics>();

@@ -58,7 +58,9 @@ internal sealed class JournalInserter : IAsyncDisposable
         _destination.Value = (object?)destinationId ?? DBNull.Value;
         _dedupe.Value = (object?)dedupeKey ?? DBNull.Value;
         _trace.Value = (object?)traceParent ?? DBNull.Value;
-        return await _command.ExecuteNonQueryAsync() > 0;
+        if (await _command.ExecuteNonQueryAsync() == 0) return false;
+        _context.CountJournalRow();
+        return true;
     }
 
     private DbParameter Add(string name)

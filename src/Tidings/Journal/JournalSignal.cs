@@ -21,7 +21,7 @@ internal sealed class JournalSignal
         lock (_lock) _followers = [.. _followers, wake];
     }
 
-    private void Appended()
+    private void Appended(int rows)
     {
         foreach (var wake in Volatile.Read(ref _followers)) wake();
     }

@@ -47,7 +47,7 @@ internal static class LogFileEndpoints
 /// format, flushing every <see cref="LogFilesOptions.FlushEveryRows"/> rows or <see cref="LogFilesOptions.FlushEveryBytes"/>
 /// bytes. Usable by any endpoint that offers log file downloads (the REST API, later the dashboard).
 /// </summary>
-internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, IOptions<LogFilesOptions> options)
+internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, LogFilesMetrics metrics, IOptions<LogFilesOptions> options)
 {
     public async Task WriteAsync(HttpResponse response, LogFileQuery plan, string format, bool csvHeader, CancellationToken cancellationToken)
     {
@@ -57,22 +57,32 @@ internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, IOptio
         await using var writer = LogFileWriter.Create(format, response, csvHeader);
         await writer.BeginAsync(columns, cancellationToken);
         var rows = 0;
-        await foreach (var record in store.ReadAsync(plan, cancellationToken))
+        long streamed = 0; // counted at each flush (the closing bracket or tag of a file is left out)
+        try
         {
-            using (var doc = JsonDocument.Parse(record.Payload))
+            await foreach (var record in store.ReadAsync(plan, cancellationToken))
             {
-                var source = new LogSource(record.Type, days.Format(record.Occurred), doc.RootElement);
-                for (var i = 0; i < columns.Count; i++) values[i] = columns[i].Value(source);
+                using (var doc = JsonDocument.Parse(record.Payload))
+                {
+                    var source = new LogSource(record.Type, days.Format(record.Occurred), doc.RootElement);
+                    for (var i = 0; i < columns.Count; i++) values[i] = columns[i].Value(source);
+                }
+
+                await writer.WriteRowAsync(columns, values, cancellationToken);
+                if (++rows >= o.FlushEveryRows || writer.Unflushed >= o.FlushEveryBytes)
+                {
+                    streamed += writer.Unflushed;
+                    await writer.FlushAsync(cancellationToken);
+                    rows = 0;
+                }
             }
 
-            await writer.WriteRowAsync(columns, values, cancellationToken);
-            if (++rows >= o.FlushEveryRows || writer.Unflushed >= o.FlushEveryBytes)
-            {
-                await writer.FlushAsync(cancellationToken);
-                rows = 0;
-            }
+            streamed += writer.Unflushed;
+            await writer.EndAsync(cancellationToken);
         }
-
-        await writer.EndAsync(cancellationToken);
+        finally
+        {
+            metrics.Streamed(streamed, format);
+        }
     }
 }

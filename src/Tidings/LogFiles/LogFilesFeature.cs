@@ -1,4 +1,5 @@
 using Tidings.Rest;
+using Tidings.Telemetry;
 
 namespace Tidings.LogFiles;
 
@@ -9,6 +10,7 @@ internal static class LogFilesFeature
         builder.Services.AddOptions<LogFilesOptions>().BindConfiguration(LogFilesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LocalDays>();
         builder.Services.AddSingleton<LogFileStore>();
+        builder.Services.AddTidingsInstruments<LogFilesMetrics>();
         builder.Services.AddSingleton<LogFileStreamer>();
         builder.Services.AddSingleton<LogFileService>();
         builder.Services.AddSingleton<LogRetention>();

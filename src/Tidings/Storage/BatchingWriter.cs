@@ -40,6 +40,9 @@ internal sealed class BatchingWriter<T>(BatchingOptions options, Func<WriteBatch
         _ => _queue.Writer.WriteAsync(new BatchEntry<T>(group[0], group), cancellationToken),
     };
 
+    /// <summary>Items waiting for a batch (for the metrics; the channel keeps the count).</summary>
+    public int Queued => _queue.Reader.Count;
+
     public void Start() => _loop ??= Task.Run(RunAsync, CancellationToken.None);
 
     /// <summary>Started, not asked to stop, and its loop alive (readiness reads this).</summary>

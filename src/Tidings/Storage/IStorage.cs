@@ -22,9 +22,9 @@ internal interface IStorage
     /// <summary>
     /// Raised once a transaction that appended journal rows (<see cref="WriteContext.AppendedToJournal"/>) has committed,
     /// never before: whoever follows the journal may read the new rows then. Handlers run on the writer and must be
-    /// as cheap as a flag or a channel write.
+    /// as cheap as a flag or a channel write. The argument is how many rows the transaction appended.
     /// </summary>
-    event Action? JournalAppendCommitted;
+    event Action<int>? JournalAppendCommitted;
 }
 
 /// <summary>The connection and transaction a unit of write work runs in.</summary>
@@ -56,6 +56,12 @@ internal sealed record WriteContext(DbConnection Connection, DbTransaction Trans
 
     /// <summary>Whether a unit of this transaction appended journal rows (the store then raises <see cref="IStorage.JournalAppendCommitted"/>).</summary>
     public bool AppendedToJournal { get; private set; }
+
+    /// <summary>Journal rows this transaction appended (counted by the journal's inserter).</summary>
+    public int JournalRowsAppended { get; private set; }
+
+    /// <summary>Counts one journal row appended in this transaction.</summary>
+    public void CountJournalRow() => JournalRowsAppended++;
 
     /// <summary>
     /// Notes that this transaction appends journal rows; true the first time, when the journal orders its appends

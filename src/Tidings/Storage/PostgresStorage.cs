@@ -22,7 +22,7 @@ internal sealed class PostgresStorage : IStorage, IAsyncDisposable
 
     public SqlDialect Dialect { get; } = new PostgresDialect();
 
-    public event Action? JournalAppendCommitted;
+    public event Action<int>? JournalAppendCommitted;
 
     public async ValueTask<DbConnection> OpenReadAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -34,7 +34,7 @@ internal sealed class PostgresStorage : IStorage, IAsyncDisposable
         var context = new WriteContext(connection, transaction, Dialect);
         var result = await work(context);
         await transaction.CommitAsync(cancellationToken);
-        if (context.AppendedToJournal) JournalAppendCommitted?.Invoke();
+        if (context.AppendedToJournal) JournalAppendCommitted?.Invoke(context.JournalRowsAppended);
         return result;
     }
 

@@ -61,7 +61,7 @@ internal sealed partial class SqliteStorage : IStorage, IAsyncDisposable
 
     public SqlDialect Dialect { get; } = new SqliteDialect();
 
-    public event Action? JournalAppendCommitted;
+    public event Action<int>? JournalAppendCommitted;
 
     public string DatabasePath => _writer.DataSource;
 
@@ -111,7 +111,7 @@ internal sealed partial class SqliteStorage : IStorage, IAsyncDisposable
             }
 
             transaction.Commit();
-            if (context.AppendedToJournal) JournalAppendCommitted?.Invoke();
+            if (context.AppendedToJournal) JournalAppendCommitted?.Invoke(context.JournalRowsAppended);
         }
         catch (Exception ex)
         {

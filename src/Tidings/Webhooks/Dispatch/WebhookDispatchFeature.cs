@@ -1,4 +1,5 @@
 using Tidings.Rest;
+using Tidings.Telemetry;
 using Tidings.Webhooks.Configuration;
 
 namespace Tidings.Webhooks.Dispatch;
@@ -20,6 +21,7 @@ internal static class WebhookDispatchFeature
         // The ledger is registered before the dispatcher so that it stops after it (hosted services stop in reverse).
         builder.Services.AddSingleton<DeliveryLedger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryLedger>());
+        builder.Services.AddTidingsInstruments<WebhookMetrics>();
         builder.Services.AddSingleton<WebhookDispatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddSingleton<WebhookReplays>();

@@ -22,6 +22,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly DispatchOptions _options;
     private readonly RunnerServices _services;
     private readonly ILogger<WebhookDispatcher> _logger;
+    private readonly WebhookMetrics _metrics;
     private readonly Dictionary<long, WebhookRunner> _runners = [];
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _refreshNow = new(0, 1);
@@ -32,12 +33,14 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     public WebhookDispatcher(
         IStorage storage, DeliveryLedger ledger, WebhookSender sender, WebhookPayloads payloads, JournalHead head, JournalReader journal,
-        IOptions<DispatchOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+        IOptions<DispatchOptions> options, TimeProvider time, WebhookMetrics metrics, ILogger<WebhookDispatcher> logger)
     {
         _storage = storage;
         _options = options.Value;
         _logger = logger;
-        _services = new RunnerServices(storage, ledger, sender, payloads, head, journal, _options, time, new SemaphoreSlim(_options.MaxConcurrentCalls), logger);
+        _metrics = metrics;
+        _services = new RunnerServices(storage, ledger, sender, payloads, head, journal, _options, time, new SemaphoreSlim(_options.MaxConcurrentCalls), logger, metrics);
+        metrics.ObserveBacklogs(Backlogs);
     }
 
     /// <summary>
@@ -65,6 +68,12 @@ internal sealed class WebhookDispatcher : BackgroundService
     public RunnerStatus? Status(long webhookId)
     {
         lock (_lock) return _runners.TryGetValue(webhookId, out var runner) ? runner.Status() : null;
+    }
+
+    /// <summary>Each running webhook's backlog (for the metrics; read under the lock, no query).</summary>
+    private List<(long WebhookId, long Backlog)> Backlogs()
+    {
+        lock (_lock) return [.. _runners.Values.Select(r => (r.Webhook.Id, r.Backlog))];
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -155,6 +164,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             domains = (await c.QueryAsync<(long AccountId, string Domain)>("SELECT account_id, domain FROM validated_domains WHERE validated_at IS NOT NULL"))
                 .GroupBy(d => d.AccountId).ToDictionary(g => g.Key, g => g.Select(d => d.Domain).ToList());
             cursors = await ConsumerCursors.ReadAllAsync(c, WebhookCursors.Prefix);
+            _metrics.SetDisabled(await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhooks WHERE enabled = 0 AND disabled_reason IS NOT NULL"));
         }
 
         var wanted = records.Select(r => ActiveWebhook.From(r, domains.GetValueOrDefault(r.AccountId) ?? [])).Where(w => w.Deliverable).ToDictionary(w => w.Id);

@@ -16,7 +16,8 @@ internal sealed record RunnerServices(
     DispatchOptions Options,
     TimeProvider Time,
     SemaphoreSlim GlobalCalls,
-    ILogger Logger);
+    ILogger Logger,
+    WebhookMetrics Metrics);
 
 /// <summary>
 /// Delivers one webhook's events. A feeder follows the journal after the webhook's own cursor (and picks up due
@@ -78,6 +79,9 @@ internal sealed class WebhookRunner : IAsyncDisposable
 
     /// <summary>Look for due retries now (after a replay was queued).</summary>
     public void Wake() => _feed.Wake();
+
+    /// <summary>Journal records not settled yet: from the cursor to the journal's end as last polled.</summary>
+    public long Backlog => Math.Max(0, _s.Head.Value - _tracker.SafeCursor);
 
     public RunnerStatus Status() =>
         new(_webhook.Id, _lanes.Sum(l => l.Reader.Count), _tracker.Read, _tracker.SafeCursor, _s.Head.Value,

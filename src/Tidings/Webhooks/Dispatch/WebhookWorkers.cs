@@ -104,13 +104,15 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
             var probing = await health.WaitForTurnAsync(calls);
             var webhook = runner.Webhook;
             AttemptResult result;
-            long attemptedMs;
+            long attemptedMs, started;
+            var retry = IsRetry(items);
             try
             {
                 await services.GlobalCalls.WaitAsync(calls);
                 try
                 {
                     attemptedMs = NowMs();
+                    started = services.Time.GetTimestamp();
                     result = await services.Sender.SendAsync(webhook, items, calls);
                 }
                 finally
@@ -123,6 +125,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
                 if (probing) health.EndProbe();
             }
 
+            var took = services.Time.GetElapsedTime(started);
             var messageId = WebhookSender.MessageId(items);
             var snapshots = Snapshots(items, attemptedMs);
             if (result.Success)
@@ -135,6 +138,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
                 }
 
                 Interlocked.Add(ref _delivered, items.Count);
+                services.Metrics.Called(WebhookMetrics.Outcome.Delivered, result.Status, took, retry);
                 await services.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Delivered, null) { AfterCommit = runner.Settling(items) });
                 return;
             }
@@ -146,6 +150,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
             {
                 // The webhook stops here: keep these events as failed deliveries, so they can be replayed.
                 _disabled = true; // no more calls from any worker
+                services.Metrics.Called(WebhookMetrics.Outcome.Disabled, result.Status, took, retry);
                 await services.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Failed, attemptedMs) { AfterCommit = runner.Settling(items) });
                 await services.Ledger.RecordAsync(new DisableEntry(webhook, disableReason) { AfterCommit = () => _disableRecorded = true });
                 return;
@@ -156,6 +161,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
             if (webhook.Ordered && items.All(i => i.DeliveryId is null) && within)
             {
                 // In place: the next event of this profile must not overtake this one.
+                services.Metrics.Called(WebhookMetrics.Outcome.Held, result.Status, took, retry);
                 await services.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, Disposition.Held, null));
                 foreach (var item in items) item.Attempts++;
                 await runner.Delay(delay, calls);
@@ -163,6 +169,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
             }
 
             var disposition = within ? Disposition.Retry : Disposition.Failed;
+            services.Metrics.Called(within ? WebhookMetrics.Outcome.Retry : WebhookMetrics.Outcome.Failed, result.Status, took, retry);
             await services.Ledger.RecordAsync(new AttemptEntry(webhook, messageId, snapshots, result, attemptedMs, disposition, attemptedMs + (long)delay.TotalMilliseconds) { AfterCommit = runner.Settling(items) });
             return;
         }
@@ -174,6 +181,17 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
         var result = new AttemptResult(null, 0, "Internal error: " + ex.Message, null, new Dictionary<string, string>(), null, null);
         var next = now + (long)_policy.Backoff(items.Max(i => i.Attempts) + 1).TotalMilliseconds;
         await services.Ledger.RecordAsync(new AttemptEntry(runner.Webhook, WebhookSender.MessageId(items), Snapshots(items, now), result, now, Disposition.Retry, next) { AfterCommit = runner.Settling(items) });
+    }
+
+    /// <summary>Whether a call repeats an earlier failed one (an event of it was attempted before).</summary>
+    private static bool IsRetry(List<DeliveryItem> items)
+    {
+        foreach (var item in items)
+        {
+            if (item.Attempts > 0) return true;
+        }
+
+        return false;
     }
 
     private static DeliverySnapshot[] Snapshots(List<DeliveryItem> items, long attemptedMs)

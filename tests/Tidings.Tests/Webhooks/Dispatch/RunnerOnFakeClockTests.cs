@@ -72,7 +72,8 @@ public sealed class RunnerOnFakeClockTests(RunnerApp app) : IClassFixture<Runner
 
         var clock = new WatchedClock(DateTimeOffset.UtcNow);
         var services = new RunnerServices(storage, app.Services.GetRequiredService<DeliveryLedger>(), app.Services.GetRequiredService<WebhookSender>(),
-            app.Services.GetRequiredService<WebhookPayloads>(), head, app.Services.GetRequiredService<JournalReader>(), Options, clock, new SemaphoreSlim(4), NullLogger.Instance);
+            app.Services.GetRequiredService<WebhookPayloads>(), head, app.Services.GetRequiredService<JournalReader>(), Options, clock, new SemaphoreSlim(4), NullLogger.Instance,
+            app.Services.GetRequiredService<WebhookMetrics>());
         var runner = new WebhookRunner(ActiveWebhook.From(record, [DeliveryApp.Domain]), cursor, services);
         runner.Start();
         return new Running(runner, clock);

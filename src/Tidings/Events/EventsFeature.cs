@@ -20,6 +20,9 @@ internal static class EventsFeature
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalIntake>()); // starts before, stops after the writer
         builder.Services.AddSingleton<JournalWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalWriter>());
+        builder.Services.AddSingleton<ProfileEventRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProfileEventRetention>());
+        builder.Services.AddSingleton<Journal.IRetentionRule>(sp => sp.GetRequiredService<ProfileEventRetention>());
         return builder;
     }
 }

@@ -67,6 +67,7 @@ internal sealed class ProfileEventRetention(
         var allOld = true;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var started = timeProvider.GetTimestamp();
             var window = await journal.WindowAsync(position, limit, sweep.Value.RetentionBatchSize, cancellationToken);
 
             // Records are appended roughly in time order: a window with nothing old enough ends the sweep.
@@ -76,6 +77,11 @@ internal sealed class ProfileEventRetention(
             else allOld = false;
             position = end;
             logger.ProfileRetentionProgress(deleted, keep, end);
+
+            // Gives way: the next window waits as long as this one took (times the factor), so ingest is not queued
+            // behind one delete after another.
+            var pause = timeProvider.GetElapsedTime(started) * sweep.Value.RetentionYieldFactor;
+            if (pause > TimeSpan.Zero) await Task.Delay(pause, timeProvider, cancellationToken);
         }
 
         await journal.SweptAsync(deleted, cancellationToken);

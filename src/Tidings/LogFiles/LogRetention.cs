@@ -60,6 +60,7 @@ internal sealed class LogRetention(JournalRetention journal, TimeProvider timePr
         var types = LogFileTypes.SourceTypes;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var started = timeProvider.GetTimestamp();
             var window = await journal.WindowAsync(position, limit, o.RetentionBatchSize, cancellationToken);
 
             // Records are appended roughly in time order: a window with nothing old enough ends the sweep.
@@ -69,6 +70,11 @@ internal sealed class LogRetention(JournalRetention journal, TimeProvider timePr
             else allOld = false;
             position = end;
             logger.RetentionProgress(deleted, o.RetentionDays, end);
+
+            // Gives way: the next window waits as long as this one took (times the factor), so ingest is not queued
+            // behind one delete after another.
+            var pause = timeProvider.GetElapsedTime(started) * o.RetentionYieldFactor;
+            if (pause > TimeSpan.Zero) await Task.Delay(pause, timeProvider, cancellationToken);
         }
 
         await journal.SweptAsync(deleted, cancellationToken);

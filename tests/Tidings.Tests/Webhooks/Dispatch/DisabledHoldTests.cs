@@ -123,6 +123,29 @@ public sealed class DisabledHoldTests(ProfileRetentionApp app) : IClassFixture<P
         (await client.GetJsonAsync($"/v3/webhook/{webhook}/replay/{within}"))["lost"].ShouldBeNull();
     }
 
+    [Fact]
+    public async Task The_dashboard_shows_the_lost_events_of_a_webhook_and_the_lost_part_of_a_replay()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var (browser, user, _) = await Tidings.Tests.Dashboard.DashboardBrowser.SignedInAsync(app, Tidings.Users.UserRole.Editor, "Lost");
+        await app.ValidateTestDomainAsync(user.AccountId);
+        var api = await app.NewTokenAsync(new ApiClient(app.CreateClient(), "", user.AccountId), canWrite: true);
+        var database = await api.CreateDatabaseAsync("People", ("email", "email"));
+        var webhook = await DeliveryApp.CreateWebhookAsync(api, receiver.Url, new { trigger = "update", database, signing = "none" });
+        (await (await browser.GetAsync($"/dashboard/webhooks/{webhook}")).Content.ReadAsStringAsync(Ct)).ShouldNotContain("lost-events");
+
+        await Storage.WriteAsync(w => w.Connection.ExecuteAsync(
+            "UPDATE webhooks SET lost_events = 3, lost_from = 10, lost_to = 12, lost_at = @at WHERE id = @webhook",
+            new { at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), webhook }, w.Transaction), Ct);
+        var page = Tidings.Tests.Dashboard.DashboardBrowser.Parse(await (await browser.GetAsync($"/dashboard/webhooks/{webhook}")).Content.ReadAsStringAsync(Ct));
+        page.QuerySelector("#lost-events")!.TextContent.ShouldContain("3 waiting events (journal positions 10–12)");
+
+        var from = DateTime.UtcNow.AddDays(-45).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var replay = await api.CreateAsync($"/v3/webhook/{webhook}/replay", new { from });
+        var replayPage = Tidings.Tests.Dashboard.DashboardBrowser.Parse(await (await browser.GetAsync($"/dashboard/webhooks/{webhook}/replays/{replay}")).Content.ReadAsStringAsync(Ct));
+        replayPage.QuerySelector("#replay-lost")!.TextContent.ShouldContain("Events:ProfileEventRetention");
+    }
+
     private ProfileEventRetention Sweeper(FakeTimeProvider time)
     {
         var options = app.Services.GetRequiredService<IOptions<DispatchOptions>>().Value;

@@ -30,7 +30,14 @@ internal static class RetentionUnderLoad
         var destinations = option(args, "--destinations", 10_000);
         var database = Path.Combine(directory, "tidings.db");
         KeyValuePair<string, string>[] keep = [new("LogFiles:RetentionDays", "0"), new("Events:ProfileEventRetention", "00:00:00")];
-        KeyValuePair<string, string>[] retain = [new("LogFiles:RetentionDays", "30"), new("Events:ProfileEventRetention", "30.00:00:00")];
+        // --set Key=Value (repeatable): a retention setting to try (e.g. LogFiles:RetentionBatchSize=1000).
+        var extra = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--set" && args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var eq) extra.Add(new(args[i + 1][..eq], args[i + 1][(eq + 1)..]));
+        }
+
+        KeyValuePair<string, string>[] retain = [new("LogFiles:RetentionDays", "30"), new("Events:ProfileEventRetention", "30.00:00:00"), .. extra];
 
         // The backlog goes in first (low seq, as old records are), the mailing and its profiles after it.
         string token;

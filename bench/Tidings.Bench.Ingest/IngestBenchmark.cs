@@ -16,7 +16,8 @@ namespace Tidings.Bench.Ingest;
 /// phase it waits until every acknowledged open is a journal row and reports how long that took.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Ingest -- [--destinations 10000] [--concurrency 64]
 /// [--seconds 10] [--runs 3] [--warm-up-seconds 20] [--client-addresses] [--geoip-networks N] [--set Key=Value]
-/// [--statistics-recount]</c>.
+/// [--statistics-recount]</c>; <c>--retention-backlog N [--rate 2000]</c> measures ingest while retention deletes a
+/// backlog instead (<see cref="RetentionUnderLoad"/>).
 /// </summary>
 public static class IngestBenchmark
 {
@@ -36,6 +37,8 @@ public static class IngestBenchmark
         var databaseFile = Path.Combine(directory, "tidings.db");
         try
         {
+            if (args.Contains("--retention-backlog")) return await RetentionUnderLoad.RunAsync(args, directory, Option);
+
             // --set Key=Value (repeatable) passes a server setting, to measure the effect of one.
             var settings = new List<KeyValuePair<string, string>> { new("Tracking:EnableNullPixel", "true") };
             for (var i = 0; i + 1 < args.Length; i++)

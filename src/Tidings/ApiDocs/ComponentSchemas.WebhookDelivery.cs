@@ -22,7 +22,12 @@ internal sealed partial class ComponentSchemas
             ("behind?", Integer("Journal records not read yet.")),
             ("failures_in_a_row?", Integer()),
             ("paused_until?", NullableTime()),
-            ("rate_per_second?", Number())));
+            ("rate_per_second?", Number()),
+            ("lost?", Object("Waiting events that retention removed while the webhook was disabled for longer than Webhooks:Dispatch:DisabledHold; absent when none.",
+                ("events", Integer("How many.")),
+                ("from_seq", Integer("Lowest journal position lost.")),
+                ("to_seq", Integer("Highest journal position lost.")),
+                ("at", Time("When the last was lost."))))));
 
         Add("WebhookAttempt", Object("One call made for the webhook.",
             ("ID", Id()),
@@ -65,6 +70,7 @@ internal sealed partial class ComponentSchemas
             ("pending?", Integer()),
             ("failed?", Integer()),
             ("error", NullableString()),
+            ("lost?", String("Which part of the replay could not be sent because retention removed those events from the journal; absent when nothing was lost.")),
             ("created", Time()),
             ("finished", NullableTime())));
         AddList("WebhookReplayList", "WebhookReplay");

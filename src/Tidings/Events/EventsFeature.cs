@@ -22,6 +22,9 @@ internal static class EventsFeature
         builder.Services.AddTidingsInstruments<EventsMetrics>();
         builder.Services.AddSingleton<JournalWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalWriter>());
+        builder.Services.AddSingleton<ProfileEventRetention>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProfileEventRetention>());
+        builder.Services.AddSingleton<Journal.IRetentionRule>(sp => sp.GetRequiredService<ProfileEventRetention>());
         return builder;
     }
 }

@@ -35,4 +35,11 @@ internal sealed class EventsOptions
     /// </summary>
     [Range(0, 10_000_000)]
     public int EnrichmentCacheSize { get; set; } = 20_000;
+
+    /// <summary>
+    /// How long profile and subprofile change records (create, update, delete) are kept in the journal; older ones are
+    /// deleted by the retention sweep, but never one a journal consumer has not passed. 00:00:00 keeps them for ever.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "36500.00:00:00")]
+    public TimeSpan ProfileEventRetention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -1,3 +1,4 @@
+using Tidings.Journal;
 using Tidings.Rest;
 using Tidings.Telemetry;
 
@@ -15,6 +16,7 @@ internal static class LogFilesFeature
         builder.Services.AddSingleton<LogFileService>();
         builder.Services.AddSingleton<LogRetention>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LogRetention>());
+        builder.Services.AddSingleton<IRetentionRule>(sp => sp.GetRequiredService<LogRetention>());
         return builder;
     }
 

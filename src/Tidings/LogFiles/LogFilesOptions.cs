@@ -22,6 +22,13 @@ internal sealed class LogFilesOptions
     [Range(100, 1_000_000)]
     public int RetentionBatchSize { get; set; } = 10_000;
 
+    /// <summary>
+    /// After each retention window the sweep pauses for this many times as long as the window took, so other writers
+    /// (the journal, webhooks) get the database in between: 1 gives retention at most about half of it. 0: no pause.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double RetentionYieldFactor { get; set; } = 1.0;
+
     /// <summary>Whether a CSV download starts with a header row when the request has no <c>header</c> parameter.</summary>
     public bool CsvHeaderByDefault { get; set; }
 

@@ -57,6 +57,7 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests journal events at fixed dates months ago; the retention sweep (its first run comes seconds after
         // start) would delete them under a test's feet. Retention has its own fixture (LogRetentionTests).
         builder.UseSetting("LogFiles:RetentionDays", "0");
+        builder.UseSetting("Events:ProfileEventRetention", "00:00:00");
         // Parallel tests keep the machine busy, and the journal would leave tracked events in its intake log for up to
         // Events:IntakeMaxDeferral. Deferral has its own tests (JournalIntakeTests).
         builder.UseSetting("Events:IntakeMaxDeferral", "00:00:00");

@@ -37,6 +37,19 @@ internal sealed class WebhookRecord
     /// <summary>Unix ms of the last successful call.</summary>
     public long? LastSuccess { get; init; }
 
+    /// <summary>Unix ms it was disabled; null while enabled.</summary>
+    public long? DisabledAt { get; init; }
+
+    /// <summary>Waiting deliveries whose journal records retention removed while the webhook was disabled past the hold.</summary>
+    public long LostEvents { get; init; }
+
+    /// <summary>Lowest and highest journal seq of the lost events, and when the last was lost (Unix ms).</summary>
+    public long? LostFrom { get; init; }
+
+    public long? LostTo { get; init; }
+
+    public long? LostAt { get; init; }
+
     public IReadOnlyList<string> TriggerList => System.Text.Json.JsonSerializer.Deserialize<string[]>(Triggers) ?? [];
 
     public IReadOnlyList<string> CallerList => System.Text.Json.JsonSerializer.Deserialize<string[]>(Callers) ?? [];

@@ -13,7 +13,7 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
         "id, account_id AS AccountId, handler, triggers, callers, database_id AS DatabaseId, collection_id AS CollectionId, format, signing, " +
         "max_concurrency AS MaxConcurrency, max_per_second AS MaxPerSecond, batch_max_events AS BatchMaxEvents, batch_max_ms AS BatchMaxMs, " +
         "enabled, created, disabled_reason AS DisabledReason, ordered, failing_since AS FailingSince, last_success AS LastSuccess, " +
-        "trace_context AS TraceContext";
+        "trace_context AS TraceContext, disabled_at AS DisabledAt, lost_events AS LostEvents, lost_from AS LostFrom, lost_to AS LostTo, lost_at AS LostAt";
 
     public WebhookRecord New(long accountId) => new() { AccountId = accountId, Created = time.NowMs() };
 
@@ -21,9 +21,10 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
         storage.WriteAsync(async x =>
         {
             var id = await x.Connection.ExecuteScalarAsync<long>(
-                "INSERT INTO webhooks (account_id, handler, triggers, callers, database_id, collection_id, format, signing, max_concurrency, max_per_second, batch_max_events, batch_max_ms, enabled, created, disabled_reason, ordered, trace_context) " +
-                "VALUES (@AccountId, @Handler, @Triggers, @Callers, @DatabaseId, @CollectionId, @Format, @Signing, @MaxConcurrency, @MaxPerSecond, @BatchMaxEvents, @BatchMaxMs, @enabled, @Created, @DisabledReason, @ordered, @traceContext) RETURNING id",
-                Parameters(w), x.Transaction);
+                "INSERT INTO webhooks (account_id, handler, triggers, callers, database_id, collection_id, format, signing, max_concurrency, max_per_second, batch_max_events, batch_max_ms, enabled, created, disabled_reason, ordered, trace_context, disabled_at) " +
+                "VALUES (@AccountId, @Handler, @Triggers, @Callers, @DatabaseId, @CollectionId, @Format, @Signing, @MaxConcurrency, @MaxPerSecond, @BatchMaxEvents, @BatchMaxMs, @enabled, @Created, @DisabledReason, @ordered, @traceContext, " +
+                "CASE WHEN @enabled = 1 THEN NULL ELSE @now END) RETURNING id",
+                Parameters(w, w.Created), x.Transaction);
             // In the same transaction: the webhook hears of every event appended after it exists.
             if (w.Enabled) await WebhookCursors.StartAtEndAsync(x, id);
             return id;
@@ -34,9 +35,11 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
         {
             await x.Connection.ExecuteAsync(
                 "UPDATE webhooks SET handler = @Handler, triggers = @Triggers, callers = @Callers, database_id = @DatabaseId, collection_id = @CollectionId, format = @Format, signing = @Signing, " +
-                "max_concurrency = @MaxConcurrency, max_per_second = @MaxPerSecond, batch_max_events = @BatchMaxEvents, batch_max_ms = @BatchMaxMs, enabled = @enabled, disabled_reason = @DisabledReason, ordered = @ordered, trace_context = @traceContext " +
+                "max_concurrency = @MaxConcurrency, max_per_second = @MaxPerSecond, batch_max_events = @BatchMaxEvents, batch_max_ms = @BatchMaxMs, enabled = @enabled, disabled_reason = @DisabledReason, ordered = @ordered, trace_context = @traceContext, " +
+                // Since when it is off: a disabled webhook's retries hold journal records back only for Webhooks:Dispatch:DisabledHold.
+                "disabled_at = CASE WHEN @enabled = 1 THEN NULL ELSE COALESCE(disabled_at, @now) END " +
                 "WHERE id = @Id AND account_id = @AccountId",
-                Parameters(w), x.Transaction);
+                Parameters(w, time.NowMs()), x.Transaction);
             if (w.Enabled) await WebhookCursors.StartAtEndAsync(x, w.Id); else await WebhookCursors.RemoveAsync(x, w.Id);
             return 0;
         }, ct);
@@ -86,8 +89,9 @@ internal sealed class WebhookStore(IStorage storage, CopernicaTime time, IEnumer
         return (await c.QueryAsync<string>("SELECT DISTINCT handler FROM webhooks WHERE account_id = @accountId", new { accountId })).ToList();
     }
 
-    private static object Parameters(WebhookRecord w) => new
+    private static object Parameters(WebhookRecord w, long now = 0) => new
     {
+        now,
         w.Id, w.AccountId, w.Handler, w.Triggers, w.Callers, w.DatabaseId, w.CollectionId, w.Format, w.Signing,
         w.MaxConcurrency, w.MaxPerSecond, w.BatchMaxEvents, w.BatchMaxMs, enabled = w.Enabled ? 1L : 0L, w.Created, w.DisabledReason, ordered = w.Ordered ? 1L : 0L,
         traceContext = w.TraceContext ? 1L : 0L,

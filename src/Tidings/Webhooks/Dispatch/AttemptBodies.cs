@@ -12,7 +12,7 @@ namespace Tidings.Webhooks.Dispatch;
 internal sealed record RenderedBody(string? Body, string? ContentType, string? Problem)
 {
     public const string NoMembers = "This attempt was recorded before Tidings kept the journal records of each call (migration 0015), so its body cannot be written again.";
-    public const string RecordsRemoved = "The journal no longer holds the events of this call (log file retention removed them), so its body cannot be written again.";
+    public const string RecordsRemoved = "The journal no longer holds the events of this call (retention removed them), so its body cannot be written again.";
 }
 
 internal sealed class AttemptBodies(JournalReader journal, WebhookSender sender)
@@ -32,7 +32,7 @@ internal sealed class AttemptBodies(JournalReader journal, WebhookSender sender)
         if (items.Count == 0) return new RenderedBody(null, null, RenderedBody.RecordsRemoved);
         var (body, contentType) = sender.Encode(ActiveWebhook.From(webhook, []), items);
         var problem = items.Count < members.Count
-            ? $"{members.Count - items.Count} of the call's {members.Count} events are no longer in the journal (log file retention removed them); the body holds the others."
+            ? $"{members.Count - items.Count} of the call's {members.Count} events are no longer in the journal (retention removed them); the body holds the others."
             : null;
         return new RenderedBody(Encoding.UTF8.GetString(body.Span), contentType, problem);
     }

@@ -20,7 +20,7 @@ namespace Tidings.Webhooks.Dispatch;
 /// </summary>
 internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
 {
-    public const string RetriesCursor = "webhooks:retries";
+    public const string RetriesCursor = Dispatch.RetriesCursor.Name;
 
     private readonly BatchingWriter<LedgerEntry> _batches;
     private readonly IStorage _storage;
@@ -166,7 +166,7 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
             await WebhookCursors.AdvanceAsync(w, webhookId, seq);
         }
 
-        if (retriesChanged) await UpdateRetriesCursorAsync(w);
+        if (retriesChanged) await Dispatch.RetriesCursor.UpdateAsync(w, Dispatch.RetriesCursor.HoldCutoff(_time, _options));
         return batch.Count;
     }
 
@@ -227,19 +227,12 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var changed = await w.Connection.ExecuteAsync(
-            "UPDATE webhooks SET enabled = 0, disabled_reason = @Reason WHERE id = @Id AND enabled = 1", new { d.Reason, d.Webhook.Id }, w.Transaction);
+            "UPDATE webhooks SET enabled = 0, disabled_reason = @Reason, disabled_at = @now WHERE id = @Id AND enabled = 1", new { d.Reason, d.Webhook.Id, now }, w.Transaction);
         if (changed == 0) return;
         await WebhookCursors.RemoveAsync(w, d.Webhook.Id);
         await AccountNotices.AddAsync(w, d.Webhook.AccountId, "webhook.disabled", d.Webhook.Id,
             string.Create(CultureInfo.InvariantCulture, $"Webhook {d.Webhook.Id} ({d.Webhook.Handler}) was disabled: {d.Reason}"), now);
         await AuditTrail.RecordSystemAsync(w, d.Webhook.AccountId, AuditActions.Disabled, AuditTargets.Webhook, d.Webhook.Id, d.Reason, now);
-    }
-
-    /// <summary>Keeps the journal records that waiting retries still need out of the retention sweep's reach.</summary>
-    private static async Task UpdateRetriesCursorAsync(WriteContext w)
-    {
-        await ConsumerCursors.ReplaceAsync(w, RetriesCursor,
-            "SELECT MIN(journal_seq) - 1 AS seq FROM webhook_deliveries WHERE status = 'pending' HAVING COUNT(*) > 0");
     }
 
     /// <summary>Removes attempts, and delivered or failed deliveries, older than <see cref="DispatchOptions.AttemptRetentionDays"/> (every <see cref="DispatchOptions.AttemptSweepInterval"/>).</summary>

@@ -53,6 +53,12 @@ internal sealed class DispatchOptions : IValidatableObject
     /// <summary>A webhook whose calls have all failed for this long is disabled and its account is told.</summary>
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// How long a disabled webhook's waiting retries keep their journal records from retention; after that retention
+    /// may remove them, and the webhook counts them as lost (its status and a notice to the account say so).
+    /// </summary>
+    public TimeSpan DisabledHold { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Bytes of a receiver's response body kept with each attempt.</summary>
     [Range(0, 65_536)]
     public int ResponseExcerptBytes { get; set; } = 1024;
@@ -102,5 +108,6 @@ internal sealed class DispatchOptions : IValidatableObject
         if (MaxPause <= TimeSpan.Zero) yield return new("MaxPause must be positive.", [nameof(MaxPause)]);
         if (AttemptSweepInterval <= TimeSpan.Zero) yield return new("AttemptSweepInterval must be positive.", [nameof(AttemptSweepInterval)]);
         if (DisableAfter <= TimeSpan.Zero) yield return new("DisableAfter must be positive.", [nameof(DisableAfter)]);
+        if (DisabledHold < TimeSpan.Zero || DisabledHold > TimeSpan.FromDays(3650)) yield return new("DisabledHold must be between 0 and 3650 days.", [nameof(DisabledHold)]);
     }
 }

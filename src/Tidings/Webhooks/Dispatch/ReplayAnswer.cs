@@ -22,11 +22,12 @@ internal sealed record ReplayAnswer(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Pending,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Failed,
     string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Lost,
     string Created,
     string? Finished)
 {
     public static ReplayAnswer Of(ReplayRecord r, ReplayProgress? progress, CopernicaTime time) => new(
         r.Id.ToString(CultureInfo.InvariantCulture), r.Kind, r.Status, time.FormatMsOrNull(r.RangeFrom), time.FormatMsOrNull(r.RangeTo),
         r.Scanned, r.Total, r.Total == 0 ? 100 : Math.Round(100.0 * r.Scanned / r.Total, 1), r.Queued,
-        progress?.Delivered, progress?.Pending, progress?.Failed, r.Error, time.FormatMs(r.Created), time.FormatMsOrNull(r.Finished));
+        progress?.Delivered, progress?.Pending, progress?.Failed, r.Error, r.Lost, time.FormatMs(r.Created), time.FormatMsOrNull(r.Finished));
 }

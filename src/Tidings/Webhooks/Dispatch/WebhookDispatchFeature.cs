@@ -15,6 +15,7 @@ internal static class WebhookDispatchFeature
         builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DispatchOptions>>().Value);
         builder.Services.AddSingleton<IWebhookDeletionHook, DeliveryStateCleanup>();
+        builder.Services.AddSingleton<Journal.IJournalRetentionHook, DisabledWebhookRetention>();
         builder.Services.AddSingleton<IWebhookKeySource>(sp => new SecretStoreKeys(sp.GetRequiredService<Secrets.WebhookSecretStore>()));
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<WebhookTester>();

@@ -28,6 +28,9 @@ internal sealed class ReplayRecord
     public string? Error { get; init; }
     public long Created { get; init; }
     public long? Finished { get; init; }
+
+    /// <summary>Which part could not be replayed because retention removed those events (null: nothing).</summary>
+    public string? Lost { get; init; }
 }
 
 /// <summary>How the deliveries a replay queued have fared.</summary>
@@ -39,14 +42,15 @@ internal sealed record ReplayProgress(long Delivered, long Pending, long Failed)
 /// new events. A time range is scanned in steps by <see cref="ReplayWorker"/>, each step committed with its progress,
 /// so a restart resumes where it stopped.
 /// </summary>
-internal sealed class WebhookReplays(IStorage storage, JournalReader journal, JournalLookups lookups, TimeProvider time, WebhookDispatcher dispatcher)
+internal sealed class WebhookReplays(
+    IStorage storage, JournalReader journal, JournalLookups lookups, TimeProvider time, WebhookDispatcher dispatcher, IEnumerable<IRetentionRule> retention, CopernicaTime copernicaTime)
 {
     private readonly Channel<long> _work = Channel.CreateUnbounded<long>();
 
     public const string NoEvent = "No event with supplied ID";
     public const string NoDelivery = "No delivery with supplied ID";
     public const string NoReplay = "No replay with supplied ID";
-    public const string EventRemoved = "The event of this delivery is no longer in the journal (log file retention removed it)";
+    public const string EventRemoved = "The event of this delivery is no longer in the journal (retention removed it)";
 
     /// <summary>SQL condition: the delivery's journal record still exists (retention may have removed old ones).</summary>
     private static readonly string EventKept = JournalLookups.RecordKept("webhook_deliveries.journal_seq");
@@ -110,9 +114,9 @@ internal sealed class WebhookReplays(IStorage storage, JournalReader journal, Jo
                 $"UPDATE webhook_deliveries SET status = 'pending', next_attempt = @now, first_attempt = NULL, replay_id = @replay WHERE webhook_id = @Id AND status = 'failed' AND {EventKept}",
                 new { now = Now(), replay, webhook.Id }, w.Transaction);
             // Failed deliveries whose events retention removed cannot be sent again; the replay says how many.
-            var error = failed > queued ? $"{failed - queued} failed deliveries were not replayed: their events are no longer in the journal (log file retention removed them)" : null;
+            var error = failed > queued ? $"{failed - queued} failed deliveries were not replayed: their events are no longer in the journal (retention removed them)" : null;
             await w.Connection.ExecuteAsync(
-                "UPDATE webhook_replays SET status = 'done', scanned = @failed, total = @failed, queued = @queued, error = @error, finished = @now WHERE id = @replay",
+                "UPDATE webhook_replays SET status = 'done', scanned = @failed, total = @failed, queued = @queued, error = @error, lost = @error, finished = @now WHERE id = @replay",
                 new { failed, queued, error, now = Now(), replay }, w.Transaction);
             return replay;
         }, ct);
@@ -130,7 +134,7 @@ internal sealed class WebhookReplays(IStorage storage, JournalReader journal, Jo
             w.LeavesProfilesAlone();
             var total = await lookups.CountAsync(w, webhook.AccountId, from, to, types);
             var replay = await CreateAsync(w, webhook, "range", from, to, "running", 0);
-            await w.Connection.ExecuteAsync("UPDATE webhook_replays SET total = @total WHERE id = @replay", new { total, replay }, w.Transaction);
+            await w.Connection.ExecuteAsync("UPDATE webhook_replays SET total = @total, lost = @lost WHERE id = @replay", new { total, replay, lost = LostOfRange(types, from) }, w.Transaction);
             return replay;
         }, ct);
         _work.Writer.TryWrite(id);
@@ -213,7 +217,23 @@ internal sealed class WebhookReplays(IStorage storage, JournalReader journal, Jo
     }
 
     private const string Select =
-        "SELECT id, webhook_id AS WebhookId, account_id AS AccountId, kind, range_from AS RangeFrom, range_to AS RangeTo, status, scanned, total, queued, position, error, created, finished FROM webhook_replays";
+        "SELECT id, webhook_id AS WebhookId, account_id AS AccountId, kind, range_from AS RangeFrom, range_to AS RangeTo, status, scanned, total, queued, position, error, lost, created, finished FROM webhook_replays";
+
+    /// <summary>
+    /// What part of a range from <paramref name="from"/> retention has removed, per rule that covers the webhook's
+    /// types (records a consumer still held may remain, but a replay cannot count on them); null: none.
+    /// </summary>
+    private string? LostOfRange(IReadOnlyList<string> types, long from)
+    {
+        var now = time.GetUtcNow();
+        var parts = retention
+            .Where(r => r.KeepFor is not null && r.Types.Intersect(types).Any())
+            .Select(r => (Rule: r, Cutoff: now.Subtract(r.KeepFor!.Value).ToUnixTimeMilliseconds()))
+            .Where(x => from < x.Cutoff)
+            .Select(x => $"{string.Join(", ", x.Rule.Types.Intersect(types))} events before {copernicaTime.FormatMs(x.Cutoff)} ({x.Rule.Setting})")
+            .ToList();
+        return parts.Count == 0 ? null : "Retention removed " + string.Join("; ", parts) + ": they are no longer in the journal and were not replayed";
+    }
 
     private Task<long> CreateAsync(WriteContext w, WebhookRecord webhook, string kind, long? from, long? to, string status, long queued) =>
         w.Connection.ExecuteScalarAsync<long>(

@@ -12,11 +12,22 @@ internal sealed record WebhookStatusAnswer(
     bool Enabled,
     string? DisabledReason,
     string? FailingSince,
-    string? LastSuccess)
+    string? LastSuccess,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LostEventsAnswer? Lost)
 {
     public static WebhookStatusAnswer From(WebhookRecord webhook, CopernicaTime time) => new(
         webhook.Id.ToString(CultureInfo.InvariantCulture), false, webhook.Enabled, webhook.DisabledReason,
-        time.FormatMsOrNull(webhook.FailingSince), time.FormatMsOrNull(webhook.LastSuccess));
+        time.FormatMsOrNull(webhook.FailingSince), time.FormatMsOrNull(webhook.LastSuccess), LostEventsAnswer.Of(webhook, time));
+}
+
+/// <summary>
+/// <c>lost</c> in a webhook's status: waiting events that retention removed while the webhook was disabled for longer
+/// than <c>Webhooks:Dispatch:DisabledHold</c> (journal seq range, and when the last was lost). Absent when none.
+/// </summary>
+internal sealed record LostEventsAnswer(long Events, long FromSeq, long ToSeq, string At)
+{
+    public static LostEventsAnswer? Of(WebhookRecord webhook, CopernicaTime time) =>
+        webhook is { LostEvents: > 0, LostFrom: { } from, LostTo: { } to, LostAt: { } at } ? new(webhook.LostEvents, from, to, time.FormatMs(at)) : null;
 }
 
 /// <summary>
@@ -36,11 +47,12 @@ internal sealed record RunningWebhookStatusAnswer(
     long Behind,
     int FailuresInARow,
     string? PausedUntil,
-    double RatePerSecond)
+    double RatePerSecond,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LostEventsAnswer? Lost)
 {
     public static RunningWebhookStatusAnswer From(WebhookRecord webhook, RunnerStatus status, CopernicaTime time) => new(
         webhook.Id.ToString(CultureInfo.InvariantCulture), true, webhook.Enabled, webhook.DisabledReason,
         time.FormatMsOrNull(webhook.FailingSince), time.FormatMsOrNull(webhook.LastSuccess),
         status.Queued, status.Cursor, status.JournalHead, Math.Max(0, status.JournalHead - status.ReadUpTo), status.FailuresInARow,
-        time.FormatMsOrNull(status.PausedUntil), Math.Round(status.Rate, 2));
+        time.FormatMsOrNull(status.PausedUntil), Math.Round(status.Rate, 2), LostEventsAnswer.Of(webhook, time));
 }

@@ -33,4 +33,19 @@ public sealed class DispatchOptionsTests
     {
         Problems(new DispatchOptions { LedgerLinger = TimeSpan.Zero }).ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("3651.00:00:00")]
+    public void A_disabled_hold_outside_zero_to_ten_years_is_refused(string hold)
+    {
+        Problems(new DispatchOptions { DisabledHold = TimeSpan.Parse(hold, System.Globalization.CultureInfo.InvariantCulture) })
+            .ShouldContain(r => r.MemberNames.Contains(nameof(DispatchOptions.DisabledHold)));
+    }
+
+    [Fact]
+    public void A_disabled_hold_of_zero_lets_go_at_once_and_is_allowed()
+    {
+        Problems(new DispatchOptions { DisabledHold = TimeSpan.Zero }).ShouldBeEmpty();
+    }
 }

@@ -116,7 +116,7 @@ public sealed class ReplayTests(ShortRetryWindowApp app) : IClassFixture<ShortRe
         replay["error"]!.GetValue<string>().ShouldContain("1 failed deliveries were not replayed");
         receiver.DeliveredIds.Count.ShouldBe(1);
         await (await client.PostJsonAsync($"/v3/webhook/{webhook}/delivery/{removed}/retry", new { }))
-            .ShouldBeCopernicaErrorAsync("The event of this delivery is no longer in the journal (log file retention removed it)");
+            .ShouldBeCopernicaErrorAsync("The event of this delivery is no longer in the journal (retention removed it)");
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class ReplayTests(ShortRetryWindowApp app) : IClassFixture<ShortRe
         var settled = await EventTypeDeliveryTests.WaitForAsync(
             async () => await client.GetJsonAsync($"/v3/webhook/{webhook}/deliveries?status=failed"),
             // The list and its total are read by two queries, so a settle between them can show a total without its row.
-            d => d["data"]!.AsArray().Count == 1 && d["data"]![0]!["last_error"]?.GetValue<string>() == "The event of this delivery is no longer in the journal (log file retention removed it)");
+            d => d["data"]!.AsArray().Count == 1 && d["data"]![0]!["last_error"]?.GetValue<string>() == "The event of this delivery is no longer in the journal (retention removed it)");
         settled["data"]![0]!["ID"]!.GetValue<string>().ShouldBe(delivery);
         receiver.DeliveredIds.ShouldBeEmpty();
     }

@@ -32,4 +32,11 @@ internal sealed class LogFilesOptions
     /// <summary>Bytes buffered before the response is flushed, whatever the number of rows (large rows).</summary>
     [Range(4096, 16_777_216)]
     public int FlushEveryBytes { get; set; } = 65_536;
+
+    /// <summary>
+    /// Rows of one record type a download reads per database round trip; the read connection is given back before the
+    /// rows are written, so a slow client holds none. Bounds the rows a download keeps in memory.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ReadPageRows { get; set; } = 500;
 }

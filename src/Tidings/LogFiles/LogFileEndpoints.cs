@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections.Features;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Tidings.Hosting;
@@ -71,6 +73,7 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
             return;
         }
 
+        LimitSendBuffer(http);
         using var watch = stalls.Watch(http, $"Log file download {plan.Name}");
         try
         {
@@ -85,6 +88,25 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
         catch (Exception) when (watch.CutOff || http.RequestAborted.IsCancellationRequested)
         {
             // The client left, or was cut off (logged then): nothing more can reach it.
+        }
+    }
+
+    /// <summary>
+    /// Caps the kernel's send buffer of the download's connection (<see cref="LogFilesOptions.SendBufferBytes"/>). Left
+    /// to grow on its own (up to 4 MiB on Linux), it lets a client that reads nothing make the server format megabytes
+    /// before a write blocks: with a few hundred such clients, seconds of CPU that normal requests wait behind.
+    /// </summary>
+    private void LimitSendBuffer(HttpContext http)
+    {
+        var bytes = options.Value.SendBufferBytes;
+        if (bytes == 0 || http.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket) return;
+        try
+        {
+            socket.SendBufferSize = bytes;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The client has gone already: the download ends at its first write.
         }
     }
 

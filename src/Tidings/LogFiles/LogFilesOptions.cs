@@ -39,4 +39,11 @@ internal sealed class LogFilesOptions
     /// </summary>
     [Range(1, 100_000)]
     public int ReadPageRows { get; set; } = 500;
+
+    /// <summary>
+    /// Largest kernel send buffer of a connection while it downloads a log file, in bytes; bounds what the server
+    /// prepares for a client that does not read. 0: the operating system's (on Linux it grows up to 4 MiB).
+    /// </summary>
+    [Range(0, 67_108_864)]
+    public int SendBufferBytes { get; set; } = 65_536;
 }

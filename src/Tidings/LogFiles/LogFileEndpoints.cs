@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections.Features;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 using Tidings.Hosting;
 using Tidings.Journal;
@@ -141,6 +141,6 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
     }
 
     [LoggerMessage(EventId = 9200, Level = LogLevel.Warning,
-        Message = "Log file download {Name} ended before its end: no streaming read connection became free in time")]
+        Message = "Log file download {Name} ended early: no streaming read connection became free in time")]
     private partial void LogEndedWithoutReader(string name);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Tidings.Hosting;
 using Tidings.Statistics;
 
 namespace Tidings.Dashboard;
@@ -11,7 +12,9 @@ namespace Tidings.Dashboard;
 /// sends the last minute, then every second the second just ended (<c>data: {"second":…,"events":…}</c>). The counts
 /// come from the statistics consumer's in-memory tally (<see cref="StatisticsService.LiveCount"/>): no query per client
 /// per second. The response is exempt from Kestrel's minimum response data rate (a few bytes a second would trip it)
-/// and from request timeouts, and ends when the client leaves or the server stops.
+/// and from request timeouts (its writes are still bounded: a client that takes nothing for
+/// <c>Server:ResponseWriteTimeout</c> is cut off by <see cref="StalledResponses"/>), and ends when the client leaves or the
+/// server stops.
 /// </summary>
 internal static class LiveEvents
 {
@@ -26,7 +29,7 @@ internal static class LiveEvents
             .DisableRequestTimeout()
             .ExcludeFromDescription();
 
-    private static async Task StreamAsync(HttpContext context, StatisticsService statistics, IHostApplicationLifetime lifetime, TimeProvider time)
+    private static async Task StreamAsync(HttpContext context, StatisticsService statistics, IHostApplicationLifetime lifetime, TimeProvider time, StalledResponses stalls)
     {
         var account = DashboardClaims.Require(context.User).AccountId;
         if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } rate) rate.MinDataRate = null;
@@ -39,6 +42,7 @@ internal static class LiveEvents
         using var end = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var next = statistics.LiveSecond;
         var text = new StringBuilder("retry: 5000\n\n");
+        using var watch = stalls.Watch(context, "Live chart stream");
         try
         {
             Append(text, statistics, account, next - History, next);
@@ -51,6 +55,7 @@ internal static class LiveEvents
                 if (text.Length == 0) continue;
                 await response.WriteAsync(text.ToString(), end.Token);
                 await response.Body.FlushAsync(end.Token);
+                watch.Progress();
                 text.Clear();
             }
             while (await timer.WaitForNextTickAsync(end.Token));
@@ -58,6 +63,10 @@ internal static class LiveEvents
         catch (OperationCanceledException) when (end.IsCancellationRequested)
         {
             // The client left, or the server stops: the stream ends.
+        }
+        catch (Exception) when (watch.CutOff)
+        {
+            // The client took nothing for the write timeout (logged then): the connection is closed.
         }
     }
 

@@ -51,6 +51,9 @@ internal sealed class JournalReader(IStorage storage)
         return await ReadAsync(c, null, range, ct);
     }
 
+    /// <summary>The rows of a range, in <c>seq</c> order, on a read connection the caller holds (a page: give <see cref="JournalRange.Limit"/>).</summary>
+    public Task<List<JournalEntry>> ReadAsync(DbConnection c, JournalRange range, CancellationToken ct) => ReadAsync(c, null, range, ct);
+
     /// <summary>The rows of a range, in <c>seq</c> order, inside a write transaction (counted or queued with it).</summary>
     public Task<List<JournalEntry>> ReadAsync(WriteContext w, JournalRange range) => ReadAsync(w.Connection, w.Transaction, range, CancellationToken.None);
 

@@ -1,7 +1,12 @@
 using System.Globalization;
+using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
+using Tidings.Hosting;
+using Tidings.Journal;
 using Tidings.Rest;
+using Tidings.Storage;
 
 namespace Tidings.LogFiles;
 
@@ -45,11 +50,69 @@ internal static class LogFileEndpoints
 /// <summary>
 /// Turns the journal records of a planned download into rows of the file's columns and writes them in the requested
 /// format, flushing every <see cref="LogFilesOptions.FlushEveryRows"/> rows or <see cref="LogFilesOptions.FlushEveryBytes"/>
-/// bytes. Usable by any endpoint that offers log file downloads (the REST API, later the dashboard).
+/// bytes. Usable by any endpoint that offers log file downloads (the REST API, the dashboard). The first page is read
+/// before anything is sent, so that a download refused for want of a streaming read connection is answered with an
+/// error (429); a client that stops taking the data is cut off by <see cref="StalledResponses"/>.
 /// </summary>
-internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, LogFilesMetrics metrics, IOptions<LogFilesOptions> options)
+internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days, StalledResponses stalls, LogFilesMetrics metrics,
+    IOptions<LogFilesOptions> options, ILogger<LogFileStreamer> logger)
 {
     public async Task WriteAsync(HttpResponse response, LogFileQuery plan, string format, bool csvHeader, CancellationToken cancellationToken)
+    {
+        var http = response.HttpContext;
+        await using var records = store.ReadAsync(plan, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        bool more;
+        try
+        {
+            more = await records.MoveNextAsync();
+        }
+        catch (StreamingReadsBusyException ex) when (!response.HasStarted)
+        {
+            response.Clear();
+            response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await CopernicaJson.WriteErrorAsync(http, ex.Message, StatusCodes.Status429TooManyRequests);
+            return;
+        }
+
+        LimitSendBuffer(http);
+        using var watch = stalls.Watch(http, $"Log file download {plan.Name}");
+        try
+        {
+            await WriteRowsAsync(response, records, more, watch, plan, format, csvHeader, cancellationToken);
+        }
+        catch (StreamingReadsBusyException)
+        {
+            // Headers and part of the file are out: ending the connection is the only way left to say it is incomplete.
+            LogEndedWithoutReader(plan.Name.ToString());
+            http.Abort();
+        }
+        catch (Exception) when (watch.CutOff || http.RequestAborted.IsCancellationRequested)
+        {
+            // The client left, or was cut off (logged then): nothing more can reach it.
+        }
+    }
+
+    /// <summary>
+    /// Caps the kernel's send buffer of the download's connection (<see cref="LogFilesOptions.SendBufferBytes"/>). Left
+    /// to grow on its own (up to 4 MiB on Linux), it lets a client that reads nothing make the server format megabytes
+    /// before a write blocks: with a few hundred such clients, seconds of CPU that normal requests wait behind.
+    /// </summary>
+    private void LimitSendBuffer(HttpContext http)
+    {
+        var bytes = options.Value.SendBufferBytes;
+        if (bytes == 0 || http.Features.Get<IConnectionSocketFeature>()?.Socket is not { } socket) return;
+        try
+        {
+            socket.SendBufferSize = bytes;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The client has gone already: the download ends at its first write.
+        }
+    }
+
+    private async Task WriteRowsAsync(HttpResponse response, IAsyncEnumerator<JournalEntry> records, bool more, StalledResponses.ResponseWatch watch,
+        LogFileQuery plan, string format, bool csvHeader, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var columns = plan.Name.Type.Columns;
@@ -60,8 +123,9 @@ internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, LogFil
         long streamed = 0; // counted at each flush (the closing bracket or tag of a file is left out)
         try
         {
-            await foreach (var record in store.ReadAsync(plan, cancellationToken))
+            for (; more; more = await records.MoveNextAsync())
             {
+                var record = records.Current;
                 using (var doc = JsonDocument.Parse(record.Payload))
                 {
                     var source = new LogSource(record.Type, days.Format(record.Occurred), doc.RootElement);
@@ -73,6 +137,7 @@ internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, LogFil
                 {
                     streamed += writer.Unflushed;
                     await writer.FlushAsync(cancellationToken);
+                    watch.Progress();
                     rows = 0;
                 }
             }
@@ -85,4 +150,8 @@ internal sealed class LogFileStreamer(LogFileStore store, LocalDays days, LogFil
             metrics.Streamed(streamed, format);
         }
     }
+
+    [LoggerMessage(EventId = 9200, Level = LogLevel.Warning,
+        Message = "Log file download {Name} ended early: no streaming read connection became free in time")]
+    private partial void LogEndedWithoutReader(string name);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
 using Tidings.Journal;
 using Tidings.Storage;
 
@@ -8,7 +10,7 @@ namespace Tidings.LogFiles;
 /// download holds, read through <see cref="JournalReader"/>: a download's last seq is a resume token (<c>afterSeq</c>)
 /// that, by the reader's promise, misses nothing when the next download starts after it.
 /// </summary>
-internal sealed class LogFileStore(IStorage storage, JournalReader journal, JournalLogScans scans, LocalDays days)
+internal sealed class LogFileStore(IStorage storage, StreamingReads streamingReads, JournalReader journal, JournalLogScans scans, LocalDays days, IOptions<LogFilesOptions> options)
 {
     /// <summary>The local days that have records of any log file type, oldest first.</summary>
     public async Task<IReadOnlyList<DateOnly>> DatesAsync(long accountId, CancellationToken cancellationToken)
@@ -81,17 +83,67 @@ internal sealed class LogFileStore(IStorage storage, JournalReader journal, Jour
     }
 
     /// <summary>
-    /// Streams the planned records in seq order, one reader per record type merged by seq, holding one row per type
-    /// in memory: a file of any size is read in constant memory.
+    /// The planned records in seq order, read a page (<see cref="LogFilesOptions.ReadPageRows"/> rows per record type)
+    /// at a time on a connection of the streaming pool (<see cref="StreamingReads"/>) that is given back before the
+    /// rows are written: a client that reads slowly, or not at all, holds no database connection, and a file of any size
+    /// is read in bounded memory. The pages are exact: each starts after the last seq of the one before and none goes
+    /// past the planned last seq, so the download holds the same rows as one long read would.
     /// </summary>
-    public IAsyncEnumerable<JournalEntry> ReadAsync(LogFileQuery query, CancellationToken cancellationToken)
+    public async IAsyncEnumerable<JournalEntry> ReadAsync(LogFileQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (query.LastSeq is not { } last) return journal.MergeAsync([], cancellationToken);
-        var ranges = query.Name.Type.SourceTypes.Select(source => new JournalRange(query.AfterSeq)
+        if (query.LastSeq is not { } last) yield break;
+        var pageRows = options.Value.ReadPageRows;
+        var sources = query.Name.Type.SourceTypes.Select(source => new PagedRange(new JournalRange(query.AfterSeq)
         {
-            AccountId = query.AccountId, Type = source, UpTo = last, OccurredFrom = query.StartMs, OccurredBefore = query.EndMs, Index = JournalLogScans.TypeSeqIndex,
-        }).ToList();
-        return journal.MergeAsync(ranges, cancellationToken);
+            AccountId = query.AccountId, Type = source, UpTo = last, OccurredFrom = query.StartMs, OccurredBefore = query.EndMs,
+            Index = JournalLogScans.TypeSeqIndex, Limit = pageRows,
+        })).ToList();
+        while (true)
+        {
+            // A type whose page is used up is read on before the next row is chosen: its next row may come first.
+            if (sources.Any(s => s.NeedsPage))
+            {
+                await using var read = await streamingReads.OpenAsync(cancellationToken);
+                foreach (var source in sources.Where(s => s.NeedsPage))
+                {
+                    source.Add(await journal.ReadAsync(read.Connection, source.NextPage, cancellationToken));
+                }
+            }
+
+            PagedRange? next = null;
+            foreach (var source in sources)
+            {
+                if (source.HasRow && (next is null || source.Head.Seq < next.Head.Seq)) next = source;
+            }
+
+            if (next is null) yield break;
+            yield return next.Take();
+        }
+    }
+
+    /// <summary>The rows of one record type read so far and not yet taken, and where its next page starts.</summary>
+    private sealed class PagedRange(JournalRange range)
+    {
+        private readonly Queue<JournalEntry> _rows = new();
+        private long _after = range.After;
+        private bool _exhausted;
+
+        public bool NeedsPage => _rows.Count == 0 && !_exhausted;
+
+        public bool HasRow => _rows.Count > 0;
+
+        public JournalEntry Head => _rows.Peek();
+
+        public JournalRange NextPage => range with { After = _after };
+
+        public void Add(List<JournalEntry> page)
+        {
+            foreach (var row in page) _rows.Enqueue(row);
+            if (page.Count > 0) _after = page[^1].Seq;
+            if (page.Count < range.Limit) _exhausted = true;
+        }
+
+        public JournalEntry Take() => _rows.Dequeue();
     }
 }
 

@@ -39,4 +39,18 @@ internal sealed class LogFilesOptions
     /// <summary>Bytes buffered before the response is flushed, whatever the number of rows (large rows).</summary>
     [Range(4096, 16_777_216)]
     public int FlushEveryBytes { get; set; } = 65_536;
+
+    /// <summary>
+    /// Rows of one record type a download reads per database round trip; the read connection is given back before the
+    /// rows are written, so a slow client holds none. Bounds the rows a download keeps in memory.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ReadPageRows { get; set; } = 500;
+
+    /// <summary>
+    /// Largest kernel send buffer of a connection while it downloads a log file, in bytes; bounds what the server
+    /// prepares for a client that does not read. 0: the operating system's (on Linux it grows up to 4 MiB).
+    /// </summary>
+    [Range(0, 67_108_864)]
+    public int SendBufferBytes { get; set; } = 65_536;
 }

@@ -16,6 +16,7 @@ internal static class StorageFeature
             StorageProvider.Postgres => ActivatorUtilities.CreateInstance<PostgresStorage>(sp),
             _ => ActivatorUtilities.CreateInstance<SqliteStorage>(sp),
         });
+        builder.Services.AddSingleton<StreamingReads>();
         builder.Services.AddSingleton<Migrator>();
         builder.Services.AddHostedService<MigrateOnStart>();
         return builder;

@@ -30,6 +30,17 @@ internal sealed class StorageOptions
     /// <summary>Most write operations waiting for the SQLite writer; callers wait (back-pressure) beyond this.</summary>
     [Range(1, 10_000_000)]
     public int WriteQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most read connections that long streaming reads (log-file downloads, a page at a time) hold at once; the rest of
+    /// the readers stay free for normal requests. On PostgreSQL keep it well below the pool's <c>Maximum Pool Size</c>.
+    /// </summary>
+    [Range(1, 1000)]
+    public int StreamingReadConnections { get; set; } = 4;
+
+    /// <summary>Longest a streaming read waits for one of <see cref="StreamingReadConnections"/> before it is refused.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan StreamingReadWait { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 internal enum StorageProvider { Sqlite, Postgres }

@@ -59,6 +59,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--Webhooks:Delivery:AllowedNetworks:0=intranet", "Invalid configuration: Webhooks:Delivery:AllowedNetworks: 'intranet' is not a network in CIDR notation")]
     [InlineData("--Tracking:GeoIpDatabase=missing.mmdb", "Invalid configuration: Tracking:GeoIpDatabase: ")]
     [InlineData("--Server:TrustedProxies:0=proxy.local", "Invalid configuration: Server:TrustedProxies: 'proxy.local' is not an IP address or CIDR range")]
+    [InlineData("--Server:RequestHeadersTimeout=00:00:00", "Invalid configuration: Server:RequestHeadersTimeout: The field RequestHeadersTimeout must be between 00:00:01 and 00:05:00.")]
+    [InlineData("--Server:MinResponseGracePeriod=00:00:01", "Invalid configuration: Server:MinResponseGracePeriod: The field MinResponseGracePeriod must be between 00:00:02 and 00:05:00.")]
+    [InlineData("--Storage:StreamingReadConnections=0", "Invalid configuration: Storage:StreamingReadConnections: The field StreamingReadConnections must be between 1 and 1000.")]
     public async Task Bad_configuration_prints_one_line_naming_the_setting_and_exits_1_before_creating_any_file_or_key(string setting, string message)
     {
         var (exitCode, output) = await RunAsync("--urls", "http://127.0.0.1:0", setting);

@@ -61,6 +61,9 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Parallel tests keep the machine busy, and the journal would leave tracked events in its intake log for up to
         // Events:IntakeMaxDeferral. Deferral has its own tests (JournalIntakeTests).
         builder.UseSetting("Events:IntakeMaxDeferral", "00:00:00");
+        // Log-file downloads read a few rows per page, so every download of more than a few rows crosses page
+        // boundaries (and the merge of several record types crosses them at different rows).
+        builder.UseSetting("LogFiles:ReadPageRows", "2");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -42,6 +42,9 @@ internal sealed class BatchingWriter<T>(BatchingOptions options, Func<WriteBatch
 
     public void Start() => _loop ??= Task.Run(RunAsync, CancellationToken.None);
 
+    /// <summary>Items queued and not yet taken into a batch (what a stop still has to write).</summary>
+    public int Queued => _queue.Reader.Count;
+
     /// <summary>Started, not asked to stop, and its loop alive (readiness reads this).</summary>
     public bool IsRunning => _loop is { IsCompleted: false } && !_stopping;
 

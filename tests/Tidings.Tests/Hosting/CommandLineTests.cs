@@ -59,6 +59,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--Webhooks:Delivery:AllowedNetworks:0=intranet", "Invalid configuration: Webhooks:Delivery:AllowedNetworks: 'intranet' is not a network in CIDR notation")]
     [InlineData("--Tracking:GeoIpDatabase=missing.mmdb", "Invalid configuration: Tracking:GeoIpDatabase: ")]
     [InlineData("--Server:TrustedProxies:0=proxy.local", "Invalid configuration: Server:TrustedProxies: 'proxy.local' is not an IP address or CIDR range")]
+    [InlineData("--Server:ShutdownTimeout=00:00:00", "Invalid configuration: Server:ShutdownTimeout: ShutdownTimeout must be between 1 second and 10 minutes.")]
+    [InlineData("--Webhooks:Dispatch:ShutdownGrace=00:00:30", "Invalid configuration: Webhooks:Dispatch:ShutdownGrace must be shorter than Server:ShutdownTimeout")]
     public async Task Bad_configuration_prints_one_line_naming_the_setting_and_exits_1_before_creating_any_file_or_key(string setting, string message)
     {
         var (exitCode, output) = await RunAsync("--urls", "http://127.0.0.1:0", setting);

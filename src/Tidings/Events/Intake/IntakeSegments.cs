@@ -212,6 +212,12 @@ internal sealed class IntakeSegments : IDisposable
     private static string SegmentPath(string directory, long start) =>
         Path.Combine(directory, start.ToString("D20", CultureInfo.InvariantCulture) + Extension);
 
+    /// <summary>Flushes the current segment to disk (at a stop, also when appends are only written through to the OS).</summary>
+    public void FlushToDisk()
+    {
+        lock (_gate) RandomAccess.FlushToDisk(_current);
+    }
+
     public void Dispose()
     {
         lock (_gate) _current.Dispose();

@@ -57,13 +57,22 @@ internal static class ServerStart
         return true;
     }
 
-    /// <summary>Runs the server until it stops. A start that fails (logged in full by the host) exits with 1.</summary>
+    /// <summary>
+    /// Runs the server until it stops. A start that fails (logged in full by the host) exits with 1, and so does a stop
+    /// cut short by <c>Server:ShutdownTimeout</c>.
+    /// </summary>
     public static async Task<int> RunAsync(WebApplication app)
     {
         try
         {
             await app.RunAsync();
             return 0;
+        }
+        catch (Exception ex) when (IsOwnProcess && app.Lifetime.ApplicationStarted.IsCancellationRequested && app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Started and stopping: a service's stop outlasted Server:ShutdownTimeout (logged by ShutdownLog) or failed.
+            await Console.Error.WriteLineAsync("Tidings did not stop in order: " + OneLine(ex.Message));
+            return Failed;
         }
         catch (Exception ex) when (IsOwnProcess && ex is not OperationCanceledException)
         {

@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tidings.Tests.Dashboard;
 using Tidings.Tests.Infrastructure;
 using Tidings.Users;
+using Tidings.Webhooks.Signing;
 
 namespace Tidings.Tests.LogRedaction;
 
 /// <summary>
 /// Every log entry the server writes at its most verbose while dashboard passwords, SOAP login passwords and webhook
-/// secrets go through it (<see cref="SecretTraffic"/>): none shows one of them, nor the access token.
+/// secrets go through it (<see cref="SecretTraffic"/>) and the webhook signing key is rotated: none shows one of them,
+/// nor a signing key's private key, nor the access token.
 /// </summary>
 public sealed class SecretLogTests
 {
@@ -46,6 +49,13 @@ public sealed class SecretLogTests
             var client = await app.NewAccountAsync("Secret Co");
             var (admin, password) = await DashboardBrowser.NewUserAsync(app, UserRole.Admin, accountId: client.AccountId);
             secrets = [client.Token, .. await SecretTraffic.RunAsync(client, () => DashboardBrowser.Open(app), admin.Email, password, "Secret Co")];
+
+            // The webhook signing keys (made at the first start, and one more by a rotation): their private keys.
+            var keys = app.Services.GetRequiredService<SigningKeyStore>();
+            await keys.RotateAsync(TestContext.Current.CancellationToken);
+            var privateKeys = (await keys.ListAllAsync(TestContext.Current.CancellationToken)).Select(k => Convert.ToBase64String(k.PrivateKey)).ToList();
+            privateKeys.Count.ShouldBeGreaterThanOrEqualTo(2);
+            secrets = [.. secrets, .. privateKeys, .. privateKeys.Select(k => k.Substring(100, 64))]; // also a line of its PEM
             entries = app.Logs.Entries;
         }
 

@@ -44,10 +44,12 @@ public sealed class GracefulShutdownTests : IDisposable
     {
         var database = Path.Combine(_directory, "tidings.db");
         await using var receiver = await Receiver.StartAsync();
-        // Most calls are answered quickly; every fourth takes 3 s, longer than the shutdown grace.
+        // Most calls are answered quickly; every fourth is never answered (recorded with status 0), so calls are in
+        // flight at the stop, outlast the shutdown grace and must be sent again after the restart.
         receiver.Answer = n =>
         {
-            Thread.Sleep(n % 4 == 0 ? 3000 : 100);
+            if (n % 4 == 0) return 0;
+            Thread.Sleep(100);
             return 200;
         };
 
@@ -150,6 +152,9 @@ public sealed class GracefulShutdownTests : IDisposable
             }
 
             beforeRestart.ShouldBeLessThan(calls.Count, "some deliveries must have been left for the restart");
+            var cutOff = calls.Take(beforeRestart).Where(c => c.AnsweredStatus == 0).Select(c => c.Header("webhook-id")).ToList();
+            cutOff.ShouldNotBeEmpty("calls must have been in flight at the stop");
+            cutOff.ShouldAllBe(id => calls.Skip(beforeRestart).Any(c => c.AnsweredStatus == 200 && c.Header("webhook-id") == id), "a call cut off at the stop is sent again, under its own id");
         }
     }
 

@@ -63,14 +63,17 @@ internal static class ServerStart
     /// </summary>
     public static async Task<int> RunAsync(WebApplication app)
     {
+        // Noted as it happens: once the host is disposed, its lifetime's tokens can no longer be asked.
+        var started = false;
+        app.Lifetime.ApplicationStarted.Register(() => started = true);
         try
         {
             await app.RunAsync();
             return 0;
         }
-        catch (Exception ex) when (IsOwnProcess && app.Lifetime.ApplicationStarted.IsCancellationRequested && app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        catch (Exception ex) when (IsOwnProcess && started)
         {
-            // Started and stopping: a service's stop outlasted Server:ShutdownTimeout (logged by ShutdownLog) or failed.
+            // Started, so this is the stop: a service's stop outlasted Server:ShutdownTimeout (logged by ShutdownLog) or failed.
             await Console.Error.WriteLineAsync("Tidings did not stop in order: " + OneLine(ex.Message));
             return Failed;
         }

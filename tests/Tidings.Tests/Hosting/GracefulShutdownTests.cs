@@ -204,6 +204,28 @@ public sealed class GracefulShutdownTests : IDisposable
         }
     }
 
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public async Task A_stop_held_up_by_a_request_past_the_bound_is_cut_short_and_says_so()
+    {
+        var database = Path.Combine(_directory, "tidings.db");
+        using var server = await ServerProcess.StartAsync(database, [new("Server:ShutdownTimeout", "00:00:02"), new("Webhooks:Dispatch:ShutdownGrace", "00:00:01")], ct: Ct);
+
+        // A SOAP call whose body never ends: the request is under way for as long as the stop lets it be.
+        using var slow = new TcpClient();
+        await slow.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
+        await slow.GetStream().WriteAsync(Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 100000\r\n\r\n<a>"), Ct);
+        await slow.GetStream().FlushAsync(Ct);
+
+        var watch = Stopwatch.StartNew();
+        await server.StopAsync(TimeSpan.FromSeconds(30));
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(15));
+        var output = string.Join('\n', server.Output);
+        server.ExitCode.ShouldBe(1, output);
+        output.ShouldContain("[19403]");
+        output.ShouldContain("Tidings did not stop in order");
+        output.ShouldNotContain("did not start");
+    }
+
     /// <summary>Sends a request on a connection and reads what comes back: empty when it is closed without an answer.</summary>
     private static async Task<string> AnswerOnAsync(TcpClient tcp, byte[] request)
     {

@@ -215,7 +215,11 @@ internal sealed class IntakeSegments : IDisposable
     /// <summary>Flushes the current segment to disk (at a stop, also when appends are only written through to the OS).</summary>
     public void FlushToDisk()
     {
-        lock (_gate) RandomAccess.FlushToDisk(_current);
+        // Already closed when the host stops the log after it was disposed (then there is nothing left to flush).
+        lock (_gate)
+        {
+            if (!_current.IsClosed) RandomAccess.FlushToDisk(_current);
+        }
     }
 
     public void Dispose()

@@ -108,11 +108,12 @@ internal sealed class JournalIntake : IHostedService, IDisposable
     {
         var started = _time.GetTimestamp();
         await _stopping.CancelAsync();
+
+        // First, and even when the stop's time is up: what was acknowledged must survive a power loss after the stop.
+        // The segments serialize this with appends themselves.
+        _segments?.FlushToDisk();
         if (_loop is not null) await _loop.WaitAsync(cancellationToken);
-        if (_segments is not { } segments) return;
-        await _appendGate.WaitAsync(cancellationToken);
-        try { segments.FlushToDisk(); }
-        finally { _appendGate.Release(); }
+        if (_segments is null) return; // off (PostgreSQL)
         var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         var backlog = BacklogBytes;
         _logger.IntakeClosed(backlog, elapsedMs);

@@ -67,6 +67,7 @@ builder.AddApiDocs();
 builder.AddHealth();
 builder.AddDashboard();
 builder.AddBackup();
+builder.AddShutdownOrder(); // last: see Tidings.Hosting.RequestsStopped
 
 var app = builder.Build();
 if (request == CommandLineRequest.Usage) return AdminCommandLine.PrintUsage(app.Services);

@@ -32,6 +32,7 @@ internal static partial class OperationCatalog
         ["/docs/*"] = "the browsable reference's page and scripts",
         ["/openapi/{documentName}.json"] = "this document",
         ["/healthz"] = "liveness probe, not part of the API (docs/operations.md, Health)",
+        ["/metrics"] = "Prometheus scraping endpoint, not part of the API (docs/operations.md, Monitor)",
         ["/readyz"] = "readiness probe, not part of the API (docs/operations.md, Health)",
         ["/t/null.gif"] = "benchmarking pixel (Tracking:EnableNullPixel), off by default",
     };

@@ -25,9 +25,12 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
     private readonly ILogger<JournalWriter> _logger;
     private readonly EventsMetrics _metrics;
 
-    public JournalWriter(IStorage storage, Enricher enricher, JournalIntake intake, EventsMetrics metrics, IOptions<EventsOptions> options, ILogger<JournalWriter> logger)
+    private readonly TimeProvider _time;
+
+    public JournalWriter(IStorage storage, Enricher enricher, JournalIntake intake, EventsMetrics metrics, IOptions<EventsOptions> options, TimeProvider time, ILogger<JournalWriter> logger)
     {
         _metrics = metrics;
+        _time = time;
         _storage = storage;
         _enricher = enricher;
         _intake = intake;
@@ -100,7 +103,14 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Stops taking events and finishes the ones already queued.</summary>
-    public Task StopAsync(CancellationToken cancellationToken) => _batches.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var queued = _batches.Queued;
+        await _batches.StopAsync(cancellationToken);
+        var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+        LogFlushed(queued, elapsedMs);
+    }
 
     /// <summary>Enriches and appends a batch in one unit of work; answered by the writer once it is durable.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -127,6 +137,9 @@ internal sealed partial class JournalWriter : IHostedService, IAsyncDisposable
             throw;
         }
     }
+
+    [LoggerMessage(EventId = 3500, Level = LogLevel.Information, Message = "Journal writer flushed: {Queued} queued events written in {ElapsedMs} ms")]
+    private partial void LogFlushed(int queued, long elapsedMs);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Appending {Count} events to the journal failed")]
     private partial void LogAppendFailed(Exception exception, int count);

@@ -15,12 +15,27 @@ internal sealed class ServerOptions : IValidatableObject
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 
+    /// <summary>
+    /// How long an orderly stop (SIGTERM) may take: requests in flight, webhook calls in flight, the journal writer and
+    /// the delivery ledger's queues. Applied to the host's <c>HostOptions.ShutdownTimeout</c>; a service manager's own
+    /// stop timeout (systemd <c>TimeoutStopSec</c>, compose <c>stop_grace_period</c>) must be longer.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest <see cref="ShutdownTimeout"/> accepted.</summary>
+    public static readonly TimeSpan MaxShutdownTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>The parsed <see cref="TrustedProxies"/>.</summary>
     public IReadOnlyList<IPNetwork> ParsedTrustedProxies() =>
         TrustedProxies.Select(p => ProxyNetwork.TryParse(p, out var network) ? network : throw new InvalidOperationException($"Server:TrustedProxies: '{p}' is not an IP address or CIDR range")).ToList();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > MaxShutdownTimeout)
+        {
+            yield return new ValidationResult("ShutdownTimeout must be between 1 second and 10 minutes.", [nameof(ShutdownTimeout)]);
+        }
+
         foreach (var proxy in TrustedProxies)
         {
             if (!ProxyNetwork.TryParse(proxy, out _))

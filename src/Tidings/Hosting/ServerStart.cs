@@ -57,13 +57,25 @@ internal static class ServerStart
         return true;
     }
 
-    /// <summary>Runs the server until it stops. A start that fails (logged in full by the host) exits with 1.</summary>
+    /// <summary>
+    /// Runs the server until it stops. A start that fails (logged in full by the host) exits with 1, and so does a stop
+    /// cut short by <c>Server:ShutdownTimeout</c>.
+    /// </summary>
     public static async Task<int> RunAsync(WebApplication app)
     {
+        // Noted as it happens: once the host is disposed, its lifetime's tokens can no longer be asked.
+        var started = false;
+        app.Lifetime.ApplicationStarted.Register(() => started = true);
         try
         {
             await app.RunAsync();
             return 0;
+        }
+        catch (Exception ex) when (IsOwnProcess && started)
+        {
+            // Started, so this is the stop: a service's stop outlasted Server:ShutdownTimeout (logged by ShutdownLog) or failed.
+            await Console.Error.WriteLineAsync("Tidings did not stop in order: " + OneLine(ex.Message));
+            return Failed;
         }
         catch (Exception ex) when (IsOwnProcess && ex is not OperationCanceledException)
         {

@@ -40,10 +40,10 @@ internal sealed class BatchingWriter<T>(BatchingOptions options, Func<WriteBatch
         _ => _queue.Writer.WriteAsync(new BatchEntry<T>(group[0], group), cancellationToken),
     };
 
-    /// <summary>Items waiting for a batch (for the metrics; the channel keeps the count).</summary>
-    public int Queued => _queue.Reader.Count;
-
     public void Start() => _loop ??= Task.Run(RunAsync, CancellationToken.None);
+
+    /// <summary>Items queued and not yet taken into a batch: what a stop still has to write, and a metric.</summary>
+    public int Queued => _queue.Reader.Count;
 
     /// <summary>Started, not asked to stop, and its loop alive (readiness reads this).</summary>
     public bool IsRunning => _loop is { IsCompleted: false } && !_stopping;

@@ -109,8 +109,9 @@ internal static class DeploymentChecks
         ("Restart", "on-failure"), ("StateDirectory", "tidings"), ("WorkingDirectory", "/var/lib/tidings"),
     ];
 
-    /// <summary>ASP.NET Core's host waits this long for an orderly stop (HostOptions.ShutdownTimeout's default).</summary>
-    public static readonly TimeSpan HostShutdownTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long the server gives an orderly stop: the documented default of <c>Server:ShutdownTimeout</c> (the host's <c>HostOptions.ShutdownTimeout</c>).</summary>
+    public static TimeSpan HostShutdownTimeout(ConfigurationDoc doc) =>
+        TimeSpan.Parse(ConfigurationDoc.CodeSpans(doc.Rows.Single(r => r.Key == "Server:ShutdownTimeout").Default).Single(), System.Globalization.CultureInfo.InvariantCulture);
 
     public static IEnumerable<string> Unit(string unit, string assemblyName, ConfigurationDoc doc)
     {
@@ -129,9 +130,10 @@ internal static class DeploymentChecks
         var writable = service["ReadWritePaths"].SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Append("/var/lib/" + service["StateDirectory"].LastOrDefault());
         if (!writable.Contains(service["WorkingDirectory"].LastOrDefault())) yield return "the working directory (the data folder's parent) is not writable";
 
-        if (!int.TryParse(service["TimeoutStopSec"].LastOrDefault(), out var stop) || TimeSpan.FromSeconds(stop) <= HostShutdownTimeout)
+        var shutdown = HostShutdownTimeout(doc);
+        if (!int.TryParse(service["TimeoutStopSec"].LastOrDefault(), out var stop) || TimeSpan.FromSeconds(stop) <= shutdown)
         {
-            yield return $"TimeoutStopSec ({service["TimeoutStopSec"].LastOrDefault()}) leaves the host's {HostShutdownTimeout.TotalSeconds} s shutdown no margin before SIGKILL";
+            yield return $"TimeoutStopSec ({service["TimeoutStopSec"].LastOrDefault()}) leaves the server's {shutdown.TotalSeconds} s shutdown (Server:ShutdownTimeout) no margin before SIGKILL";
         }
 
         if (service["MemoryDenyWriteExecute"].LastOrDefault() == "yes") yield return "MemoryDenyWriteExecute=yes stops the .NET JIT";

@@ -103,6 +103,16 @@ public sealed class DeploymentFileTests
     }
 
     [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
+    public void A_shutdown_timeout_that_reaches_the_units_stop_timeout_is_reported()
+    {
+        var markdown = File.ReadAllText(Path.Combine(ConfigurationDoc.RepositoryRoot, "docs", "configuration.md"));
+        const string shipped = "| `Server:ShutdownTimeout` | `00:00:30` |";
+        Assert.Contains(shipped, markdown, StringComparison.Ordinal);
+        var longer = ConfigurationDoc.Parse(markdown.Replace(shipped, "| `Server:ShutdownTimeout` | `00:00:45` |", StringComparison.Ordinal));
+        Assert.Contains(DeploymentChecks.Unit(DeployFiles.Unit, Assembly, longer), p => p.Contains("Server:ShutdownTimeout", StringComparison.Ordinal));
+    }
+
+    [Fact(Skip = SqlitePassOnly, SkipWhen = nameof(TidingsApp.SuiteOnPostgres), SkipType = typeof(TidingsApp))]
     public async Task Systemd_accepts_the_unit_without_a_warning()
     {
         var problems = await VerifyUnitAsync(DeployFiles.Unit);

@@ -62,6 +62,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--Server:RequestHeadersTimeout=00:00:00", "Invalid configuration: Server:RequestHeadersTimeout: The field RequestHeadersTimeout must be between 00:00:01 and 00:05:00.")]
     [InlineData("--Server:MinResponseGracePeriod=00:00:01", "Invalid configuration: Server:MinResponseGracePeriod: The field MinResponseGracePeriod must be between 00:00:02 and 00:05:00.")]
     [InlineData("--Storage:StreamingReadConnections=0", "Invalid configuration: Storage:StreamingReadConnections: The field StreamingReadConnections must be between 1 and 1000.")]
+    [InlineData("--Server:ShutdownTimeout=00:00:00", "Invalid configuration: Server:ShutdownTimeout: ShutdownTimeout must be between 1 second and 10 minutes.")]
+    [InlineData("--Webhooks:Dispatch:ShutdownGrace=00:00:30", "Invalid configuration: Webhooks:Dispatch:ShutdownGrace must be shorter than Server:ShutdownTimeout")]
     public async Task Bad_configuration_prints_one_line_naming_the_setting_and_exits_1_before_creating_any_file_or_key(string setting, string message)
     {
         var (exitCode, output) = await RunAsync("--urls", "http://127.0.0.1:0", setting);

@@ -32,6 +32,9 @@ public sealed class ServerProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The exit code, once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Every line the server wrote so far, standard output and standard error.</summary>
     public IReadOnlyCollection<string> Output => _output;
 

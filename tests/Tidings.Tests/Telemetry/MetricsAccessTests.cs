@@ -30,6 +30,7 @@ public sealed class MetricsOffApp : TidingsApp
 /// Who may scrape <c>/metrics</c>: loopback and <c>Metrics:AllowedNetworks</c>, judged by the client's address as the
 /// trusted-proxy middleware leaves it; everyone else gets 403 and a short text.
 /// </summary>
+[Collection(TelemetryCollection.Name)]
 public sealed class MetricsAccessTests(MetricsNetworksApp app) : IClassFixture<MetricsNetworksApp>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -10,7 +10,7 @@ using Tidings.Tests.Infrastructure;
 namespace Tidings.Tests.Telemetry;
 
 /// <summary>OTLP export as configured: spans reach a collector over HTTP/protobuf at <c>/v1/traces</c>.</summary>
-[Collection(TracingCollection.Name)]
+[Collection(TelemetryCollection.Name)]
 public sealed class OtlpExportTests
 {
     private const string SqlitePassOnly = "Runs in the SQLite pass: it tests the exporter, not the store.";

@@ -18,7 +18,7 @@ namespace Tidings.Tests.Telemetry;
 /// to the webhook call made for it; the trace context stays beside the event, out of its payload, log files and webhook
 /// bodies; and receivers and verified hosts get a <c>traceparent</c> header only from a webhook that asks for one.
 /// </summary>
-[Collection(TracingCollection.Name)]
+[Collection(TelemetryCollection.Name)]
 public sealed class TraceChainTests(TracingApp app) : IClassFixture<TracingApp>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -182,7 +182,7 @@ public sealed class TraceChainTests(TracingApp app) : IClassFixture<TracingApp>
 }
 
 /// <summary>Tracing off (the default): no listener, no span, no trace context stored or sent, even to a webhook that asks for it.</summary>
-[Collection(TracingCollection.Name)]
+[Collection(TelemetryCollection.Name)]
 public sealed class TracingOffTests(UntracedApp app) : IClassFixture<UntracedApp>
 {
     [Fact]
@@ -206,7 +206,7 @@ public sealed class TracingOffTests(UntracedApp app) : IClassFixture<UntracedApp
 }
 
 /// <summary>Tracing on, but no trace recorded (ratio 0): spans are not exported and no trace context is stored or sent.</summary>
-[Collection(TracingCollection.Name)]
+[Collection(TelemetryCollection.Name)]
 public sealed class UnsampledTracingTests(UnsampledTracingTests.UnsampledApp app) : IClassFixture<UnsampledTracingTests.UnsampledApp>
 {
     public sealed class UnsampledApp : TracingApp

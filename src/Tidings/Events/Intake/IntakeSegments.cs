@@ -212,6 +212,16 @@ internal sealed class IntakeSegments : IDisposable
     private static string SegmentPath(string directory, long start) =>
         Path.Combine(directory, start.ToString("D20", CultureInfo.InvariantCulture) + Extension);
 
+    /// <summary>Flushes the current segment to disk (at a stop, also when appends are only written through to the OS).</summary>
+    public void FlushToDisk()
+    {
+        // Already closed when the host stops the log after it was disposed (then there is nothing left to flush).
+        lock (_gate)
+        {
+            if (!_current.IsClosed) RandomAccess.FlushToDisk(_current);
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate) _current.Dispose();

@@ -100,11 +100,23 @@ internal sealed class JournalIntake : IHostedService, IDisposable
         _loop = Task.Run(MaterializeAsync, CancellationToken.None);
     }
 
-    /// <summary>Stops making journal rows; what is left stays in the intake log and is taken up at the next start.</summary>
+    /// <summary>
+    /// Stops making journal rows and flushes the log to disk; what is left stays in it and is taken up at the next start.
+    /// The journal writer, which appends, has stopped before (it is registered after this).
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         await _stopping.CancelAsync();
+
+        // First, and even when the stop's time is up: what was acknowledged must survive a power loss after the stop.
+        // The segments serialize this with appends themselves.
+        _segments?.FlushToDisk();
         if (_loop is not null) await _loop.WaitAsync(cancellationToken);
+        if (_segments is null) return; // off (PostgreSQL)
+        var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+        var backlog = BacklogBytes;
+        _logger.IntakeClosed(backlog, elapsedMs);
     }
 
     /// <summary>Appends a batch of events; completes once they are as durable as a committed journal row.</summary>

@@ -1,6 +1,6 @@
 namespace Tidings.Events.Intake;
 
-/// <summary>Log entries of the journal's intake log (event ids 3201–3299).</summary>
+/// <summary>Log entries of the journal's intake log (event ids 3201–3299; stopping: 3501).</summary>
 internal static partial class JournalIntakeLog
 {
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning,
@@ -22,4 +22,8 @@ internal static partial class JournalIntakeLog
     [LoggerMessage(EventId = 3205, Level = LogLevel.Error,
         Message = "Making intake log events into journal rows failed at position {Position}; retrying in 5 s")]
     public static partial void MaterializeFailed(this ILogger logger, Exception exception, long position);
+
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Information,
+        Message = "Intake log flushed to disk and closed after {ElapsedMs} ms; {Bytes} bytes of events not yet in the journal stay in it and are added at the next start")]
+    public static partial void IntakeClosed(this ILogger logger, long bytes, long elapsedMs);
 }

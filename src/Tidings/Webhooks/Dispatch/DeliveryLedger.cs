@@ -57,7 +57,15 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _batches.StopAsync(cancellationToken);
+    /// <summary>Writes every outcome already queued (the dispatcher, which stops before it, queues no more).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var queued = _batches.Queued;
+        await _batches.StopAsync(cancellationToken);
+        var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+        LogFlushed(queued, elapsedMs);
+    }
 
     public ValueTask DisposeAsync() => _batches.DisposeAsync();
 
@@ -84,6 +92,9 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 14301, Level = LogLevel.Error, Message = "Recording {Count} webhook delivery outcomes failed (try {Try}); retrying")]
     private partial void LogWriteFailed(Exception exception, int count, int @try);
+
+    [LoggerMessage(EventId = 14903, Level = LogLevel.Information, Message = "Webhook delivery ledger flushed: {Queued} queued outcomes written in {ElapsedMs} ms")]
+    private partial void LogFlushed(int queued, long elapsedMs);
 
     [LoggerMessage(EventId = 14302, Level = LogLevel.Error, Message = "A webhook ledger callback failed")]
     private partial void LogCallbackFailed(Exception exception);

@@ -1,8 +1,8 @@
 namespace Tidings.Webhooks.Dispatch;
 
 /// <summary>
-/// Log entries of webhook dispatch (event ids 14300–14399; the delivery ledger's 14301–14302 are in
-/// <see cref="DeliveryLedger"/>).
+/// Log entries of webhook dispatch (event ids 14300–14399; the delivery ledger's 14301–14302 and 14903 are in
+/// <see cref="DeliveryLedger"/>; stopping: 14900–14949).
 /// </summary>
 internal static partial class DispatchLog
 {
@@ -34,4 +34,15 @@ internal static partial class DispatchLog
 
     [LoggerMessage(EventId = 14311, Level = LogLevel.Error, Message = "Removing old webhook attempts failed; trying again in an hour")]
     public static partial void OldAttemptsRemovalFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 14900, Level = LogLevel.Information,
+        Message = "Webhook delivery stopping: {Webhooks} webhooks, {InFlight} calls in flight, which get up to {GraceSeconds} s to finish (Webhooks:Dispatch:ShutdownGrace)")]
+    public static partial void DeliveryStopping(this ILogger logger, int webhooks, int inFlight, double graceSeconds);
+
+    [LoggerMessage(EventId = 14901, Level = LogLevel.Information, Message = "Webhook delivery stopped after {ElapsedMs} ms; every call in flight finished")]
+    public static partial void DeliveryStopped(this ILogger logger, long elapsedMs);
+
+    [LoggerMessage(EventId = 14902, Level = LogLevel.Warning,
+        Message = "Webhook delivery stopped after {ElapsedMs} ms; {Cancelled} calls outlasted the grace and were cut off: their events are sent again after the next start, with the same webhook-id")]
+    public static partial void DeliveryCallsHandedBack(this ILogger logger, int cancelled, long elapsedMs);
 }

@@ -92,6 +92,13 @@ internal sealed class DispatchOptions : IValidatableObject
     /// </summary>
     public TimeSpan LedgerLinger { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// When the server stops, how long webhook calls in flight may take to finish. Calls still running then are cut off
+    /// and handed back: their events are sent again after the next start, with the same <c>webhook-id</c>. Must be
+    /// shorter than <c>Server:ShutdownTimeout</c>, which bounds the whole stop.
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Journal records a replay of a time range looks at per step.</summary>
     [Range(1, 100_000)]
     public int ReplayBatchSize { get; set; } = 1000;
@@ -107,6 +114,7 @@ internal sealed class DispatchOptions : IValidatableObject
         if (RetryWindow <= TimeSpan.Zero) yield return new("RetryWindow must be positive.", [nameof(RetryWindow)]);
         if (MaxPause <= TimeSpan.Zero) yield return new("MaxPause must be positive.", [nameof(MaxPause)]);
         if (AttemptSweepInterval <= TimeSpan.Zero) yield return new("AttemptSweepInterval must be positive.", [nameof(AttemptSweepInterval)]);
+        if (ShutdownGrace < TimeSpan.Zero) yield return new("ShutdownGrace must not be negative.", [nameof(ShutdownGrace)]);
         if (DisableAfter <= TimeSpan.Zero) yield return new("DisableAfter must be positive.", [nameof(DisableAfter)]);
         if (DisabledHold < TimeSpan.Zero || DisabledHold > TimeSpan.FromDays(3650)) yield return new("DisabledHold must be between 0 and 3650 days.", [nameof(DisabledHold)]);
     }

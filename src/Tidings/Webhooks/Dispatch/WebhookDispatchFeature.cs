@@ -12,7 +12,10 @@ internal static class WebhookDispatchFeature
 {
     public static WebApplicationBuilder AddWebhookDispatch(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations()
+            .Validate<Microsoft.Extensions.Options.IOptions<Hosting.ServerOptions>>((dispatch, server) => dispatch.ShutdownGrace < server.Value.ShutdownTimeout,
+                "Webhooks:Dispatch:ShutdownGrace must be shorter than Server:ShutdownTimeout (the whole stop's bound).")
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DispatchOptions>>().Value);
         builder.Services.AddSingleton<IWebhookDeletionHook, DeliveryStateCleanup>();
         builder.Services.AddSingleton<Journal.IJournalRetentionHook, DisabledWebhookRetention>();

@@ -110,10 +110,28 @@ internal sealed class WebhookDispatcher : BackgroundService
                 _runners.Clear();
             }
 
-            await Task.WhenAll(runners.Select(r => r.StopAsync(TimeSpan.FromSeconds(5))));
+            await StopRunnersAsync(runners);
             await headLoop;
             if (_leaderConnection is not null) await _leaderConnection.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// At the server's stop: calls in flight get <see cref="DispatchOptions.ShutdownGrace"/> to finish; the rest are
+    /// cut off and their events stay unsettled (or, for retries, pending), so the next start sends them again with the
+    /// same <c>webhook-id</c>.
+    /// </summary>
+    private async Task StopRunnersAsync(WebhookRunner[] runners)
+    {
+        if (runners.Length == 0) return;
+        var started = _services.Time.GetTimestamp();
+        var inFlight = runners.Sum(r => r.InFlightCalls);
+        var graceSeconds = _options.ShutdownGrace.TotalSeconds;
+        _logger.DeliveryStopping(runners.Length, inFlight, graceSeconds);
+        var cancelled = (await Task.WhenAll(runners.Select(r => r.StopAsync(_options.ShutdownGrace)))).Sum();
+        var elapsedMs = (long)_services.Time.GetElapsedTime(started).TotalMilliseconds;
+        if (cancelled == 0) _logger.DeliveryStopped(elapsedMs);
+        else _logger.DeliveryCallsHandedBack(cancelled, elapsedMs);
     }
 
     private async Task PollHeadAsync(CancellationToken ct)

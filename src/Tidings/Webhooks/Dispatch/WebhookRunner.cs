@@ -132,18 +132,28 @@ internal sealed class WebhookRunner : IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 
+    /// <summary>Calls to the receiver under way right now.</summary>
+    public int InFlightCalls => _workers.InFlight;
+
     /// <summary>
     /// Stops reading, lets calls in flight finish (up to <paramref name="grace"/>), then cancels the rest. Events read
-    /// but not sent stay unsettled, so the next runner (or a restart) reads them again.
+    /// but not sent stay unsettled, so the next runner (or a restart) reads them again. Returns the calls it cancelled.
     /// </summary>
-    public async Task StopAsync(TimeSpan grace)
+    public async Task<int> StopAsync(TimeSpan grace)
     {
         _stopReading.Cancel();
         foreach (var lane in _lanes) lane.Writer.TryComplete();
         var all = Task.WhenAll(_workerTasks.Append(_feeder));
-        if (await Task.WhenAny(all, Task.Delay(grace, _s.Time)) != all) _workers.CancelCalls();
+        var cancelled = 0;
+        if (await Task.WhenAny(all, Task.Delay(grace, _s.Time)) != all)
+        {
+            cancelled = _workers.InFlight;
+            _workers.CancelCalls();
+        }
+
         try { await all; }
         catch (OperationCanceledException) { }
+        return cancelled;
     }
 
     public async ValueTask DisposeAsync()

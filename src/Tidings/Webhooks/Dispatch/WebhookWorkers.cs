@@ -15,6 +15,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
     private readonly CancellationTokenSource _stopCalls = new();
     private long _delivered;
     private long _failed;
+    private int _inFlight;
     private volatile bool _disabled;
 
     // The server's disabling of the webhook is committed: from then on the dispatcher may stop this runner for good
@@ -24,6 +25,9 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
     public long Delivered => Interlocked.Read(ref _delivered);
 
     public long FailedCalls => Interlocked.Read(ref _failed);
+
+    /// <summary>Calls to the receiver under way right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     public bool DisableRecorded => _disableRecorded;
 
@@ -106,6 +110,7 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
             AttemptResult result;
             long attemptedMs, started;
             var retry = IsRetry(items);
+            var calling = false;
             try
             {
                 await services.GlobalCalls.WaitAsync(calls);
@@ -113,10 +118,13 @@ internal sealed class WebhookWorkers(WebhookRunner runner, RunnerServices servic
                 {
                     attemptedMs = NowMs();
                     started = services.Time.GetTimestamp();
+                    Interlocked.Increment(ref _inFlight);
+                    calling = true;
                     result = await services.Sender.SendAsync(webhook, items, calls);
                 }
                 finally
                 {
+                    if (calling) Interlocked.Decrement(ref _inFlight);
                     services.GlobalCalls.Release();
                 }
             }

@@ -24,10 +24,17 @@ public sealed class ProfileRetentionApp : DeliveryApp
 
 /// <summary>
 /// A disabled webhook's waiting retries hold journal records back from retention for <c>Webhooks:Dispatch:DisabledHold</c>
-/// only; then retention removes them, and the webhook shows what it lost.
+/// only; then retention removes them, and the webhook shows what it lost. Each test has a server of its own: another
+/// test's webhook would hold the same records back with its cursor.
 /// </summary>
-public sealed class DisabledHoldTests(ProfileRetentionApp app) : IClassFixture<ProfileRetentionApp>
+public sealed class DisabledHoldTests : IAsyncLifetime
 {
+    private readonly ProfileRetentionApp app = new();
+
+    public ValueTask InitializeAsync() => app.InitializeAsync();
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private IStorage Storage => app.Services.GetRequiredService<IStorage>();

@@ -54,7 +54,7 @@ internal static class LogFileEndpoints
 /// before anything is sent, so that a download refused for want of a streaming read connection is answered with an
 /// error (429); a client that stops taking the data is cut off by <see cref="StalledResponses"/>.
 /// </summary>
-internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days, StalledResponses stalls, LogFilesMetrics metrics,
+internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days, StalledResponses stalls, DownloadTurns turns, LogFilesMetrics metrics,
     IOptions<LogFilesOptions> options, ILogger<LogFileStreamer> logger)
 {
     public async Task WriteAsync(HttpResponse response, LogFileQuery plan, string format, bool csvHeader, CancellationToken cancellationToken)
@@ -62,12 +62,14 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
         var http = response.HttpContext;
         await using var records = store.ReadAsync(plan, cancellationToken).GetAsyncEnumerator(cancellationToken);
         bool more;
+        var turn = await turns.TakeAsync(cancellationToken);
         try
         {
             more = await records.MoveNextAsync();
         }
         catch (StreamingReadsBusyException ex) when (!response.HasStarted)
         {
+            turn.Dispose();
             response.Clear();
             response.Headers.RetryAfter = ex.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await CopernicaJson.WriteErrorAsync(http, ex.Message, StatusCodes.Status429TooManyRequests);
@@ -78,7 +80,7 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
         using var watch = stalls.Watch(http, $"Log file download {plan.Name}");
         try
         {
-            await WriteRowsAsync(response, records, more, watch, plan, format, csvHeader, cancellationToken);
+            await WriteRowsAsync(response, records, more, turn, watch, plan, format, csvHeader, cancellationToken);
         }
         catch (StreamingReadsBusyException)
         {
@@ -89,6 +91,10 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
         catch (Exception) when (watch.CutOff || http.RequestAborted.IsCancellationRequested)
         {
             // The client left, or was cut off (logged then): nothing more can reach it.
+        }
+        finally
+        {
+            turn.Dispose();
         }
     }
 
@@ -111,8 +117,12 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
         }
     }
 
-    private async Task WriteRowsAsync(HttpResponse response, IAsyncEnumerator<JournalEntry> records, bool more, StalledResponses.ResponseWatch watch,
-        LogFileQuery plan, string format, bool csvHeader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the rows, holding a formatting turn (<see cref="DownloadTurns"/>) while it makes each chunk and giving
+    /// it back while the chunk is flushed to the client.
+    /// </summary>
+    private async Task WriteRowsAsync(HttpResponse response, IAsyncEnumerator<JournalEntry> records, bool more, DownloadTurns.Turn turn,
+        StalledResponses.ResponseWatch watch, LogFileQuery plan, string format, bool csvHeader, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var columns = plan.Name.Type.Columns;
@@ -136,17 +146,21 @@ internal sealed partial class LogFileStreamer(LogFileStore store, LocalDays days
                 if (++rows >= o.FlushEveryRows || writer.Unflushed >= o.FlushEveryBytes)
                 {
                     streamed += writer.Unflushed;
+                    turn.Dispose();
                     await writer.FlushAsync(cancellationToken);
                     watch.Progress();
                     rows = 0;
+                    turn = await turns.TakeAsync(cancellationToken);
                 }
             }
 
             streamed += writer.Unflushed;
+            turn.Dispose();
             await writer.EndAsync(cancellationToken);
         }
         finally
         {
+            turn.Dispose();
             metrics.Streamed(streamed, format);
         }
     }

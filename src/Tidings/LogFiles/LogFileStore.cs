@@ -10,7 +10,7 @@ namespace Tidings.LogFiles;
 /// download holds, read through <see cref="JournalReader"/>: a download's last seq is a resume token (<c>afterSeq</c>)
 /// that, by the reader's promise, misses nothing when the next download starts after it.
 /// </summary>
-internal sealed class LogFileStore(IStorage storage, StreamingReads streamingReads, JournalReader journal, JournalLogScans scans, LocalDays days, IOptions<LogFilesOptions> options)
+internal sealed class LogFileStore(IStorage storage, StreamingReads streamingReads, DownloadTurns turns, JournalReader journal, JournalLogScans scans, LocalDays days, IOptions<LogFilesOptions> options)
 {
     /// <summary>The local days that have records of any log file type, oldest first.</summary>
     public async Task<IReadOnlyList<DateOnly>> DatesAsync(long accountId, CancellationToken cancellationToken)
@@ -60,7 +60,8 @@ internal sealed class LogFileStore(IStorage storage, StreamingReads streamingRea
 
     /// <summary>
     /// What a download will contain: records of the file's types and day, after <paramref name="fromMs"/> (exclusive)
-    /// and after seq <paramref name="afterSeq"/>; the last seq is fixed now so the response can announce it.
+    /// and after seq <paramref name="afterSeq"/>; the last seq is fixed now so the response can announce it. Finding it
+    /// walks the day's index entries, so it waits for a download turn (<see cref="DownloadTurns"/>).
     /// </summary>
     public async Task<LogFileQuery> PlanAsync(long accountId, LogFileName name, long? fromMs, long? afterSeq, CancellationToken cancellationToken)
     {
@@ -69,6 +70,7 @@ internal sealed class LogFileStore(IStorage storage, StreamingReads streamingRea
         var end = days.EndMs(name.Date);
         var after = afterSeq ?? 0;
         long? last = null;
+        using var turn = await turns.TakeAsync(cancellationToken);
         await using var c = await storage.OpenReadAsync(cancellationToken);
         foreach (var source in name.Type.SourceTypes)
         {

@@ -30,7 +30,7 @@ internal abstract class LogFileWriter : IAsyncDisposable
     {
         "csv" => new CsvLogFileWriter(response.BodyWriter, csvHeader),
         "json" => new JsonLogFileWriter(response.BodyWriter),
-        _ => new XmlLogFileWriter(response.Body),
+        _ => new XmlLogFileWriter(new UnflushedPipeStream(response.BodyWriter)),
     };
 
     public static string ContentType(string format) => format switch

@@ -12,6 +12,7 @@ internal static class LogFilesFeature
         builder.Services.AddSingleton<LocalDays>();
         builder.Services.AddSingleton<LogFileStore>();
         builder.Services.AddTidingsInstruments<LogFilesMetrics>();
+        builder.Services.AddSingleton<DownloadTurns>();
         builder.Services.AddSingleton<LogFileStreamer>();
         builder.Services.AddSingleton<LogFileService>();
         builder.Services.AddSingleton<LogRetention>();

@@ -17,7 +17,7 @@ public sealed class SlowClientsProcessTests : IDisposable
 {
     private const string SqlitePassOnly = "Does not depend on the storage provider: runs in the SQLite pass";
     private const int Slowloris = 500;
-    private const int Stalled = 10;
+    private const int Stalled = 200;
     /// <summary>
     /// Rows of the day's file: about 100 bytes each, twice what the kernel's largest send buffer holds, so a client that
     /// reads nothing cannot take the whole file into socket buffers and the server's writes do block.

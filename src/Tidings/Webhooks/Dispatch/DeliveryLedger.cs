@@ -27,7 +27,7 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly DispatchOptions _options;
     private readonly ILogger<DeliveryLedger> _logger;
-    private long _lastSweep;
+    private readonly AttemptRetention _attempts;
 
     public DeliveryLedger(IStorage storage, TimeProvider time, IOptions<DispatchOptions> options, ILogger<DeliveryLedger> logger)
     {
@@ -35,6 +35,7 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _attempts = new AttemptRetention(storage, time, _options);
         _batches = new BatchingWriter<LedgerEntry>(
             new BatchingOptions
             {
@@ -246,23 +247,11 @@ internal sealed partial class DeliveryLedger : IHostedService, IAsyncDisposable
         await AuditTrail.RecordSystemAsync(w, d.Webhook.AccountId, AuditActions.Disabled, AuditTargets.Webhook, d.Webhook.Id, d.Reason, now);
     }
 
-    /// <summary>Removes attempts, and delivered or failed deliveries, older than <see cref="DispatchOptions.AttemptRetentionDays"/> (every <see cref="DispatchOptions.AttemptSweepInterval"/>).</summary>
     private async Task SweepIfDueAsync()
     {
-        if (_options.AttemptRetentionDays == 0) return;
-        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (now - _lastSweep < (long)_options.AttemptSweepInterval.TotalMilliseconds) return;
-        _lastSweep = now;
-        var cutoff = now - _options.AttemptRetentionDays * 86_400_000L;
         try
         {
-            await _storage.WriteAsync(async w =>
-            {
-                w.LeavesProfilesAlone();
-                var a = await w.Connection.ExecuteAsync("DELETE FROM webhook_attempts WHERE attempted < @cutoff", new { cutoff }, w.Transaction);
-                var d = await w.Connection.ExecuteAsync("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND last_attempt < @cutoff", new { cutoff }, w.Transaction);
-                return a + d;
-            });
+            await _attempts.StepIfDueAsync();
         }
         catch (Exception ex)
         {

@@ -71,6 +71,14 @@ internal sealed class DispatchOptions : IValidatableObject
     [Range(0, 3650)]
     public int AttemptRetentionDays { get; set; } = 14;
 
+    /// <summary>Rows of each table (attempts, finished deliveries) one write of the attempt sweep deletes at most.</summary>
+    [Range(1, 1_000_000)]
+    public int AttemptRetentionBatchSize { get; set; } = 500;
+
+    /// <summary>After each write of the attempt sweep, it pauses this many times as long as the write took (0: no pause).</summary>
+    [Range(0.0, 100.0)]
+    public double AttemptRetentionYieldFactor { get; set; } = 3.0;
+
     /// <summary>Outcomes waiting to be written; workers wait (back-pressure) beyond this.</summary>
     [Range(1, 10_000_000)]
     public int LedgerQueueCapacity { get; set; } = 50_000;

@@ -41,6 +41,7 @@ public sealed class SharedChromium : IAsyncDisposable
         });
         // The machine is shared with builds and benchmarks: generous, but well under the test's own timeout.
         context.SetDefaultTimeout(20_000);
+        Assertions.SetDefaultExpectTimeout(20_000); // Expect(...) has its own default (5 s), which a busy machine passed
         return context;
     }
 

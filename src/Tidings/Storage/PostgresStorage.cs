@@ -17,7 +17,7 @@ internal sealed class PostgresStorage : IStorage, IAsyncDisposable
             throw new InvalidOperationException("Storage:PostgresConnectionString must be set when Storage:Provider is Postgres.");
         }
 
-        _dataSource = NpgsqlDataSource.Create(options.Value.PostgresConnectionString);
+        _dataSource = DataSource(options.Value).Build();
     }
 
     public SqlDialect Dialect { get; } = new PostgresDialect();
@@ -36,6 +36,19 @@ internal sealed class PostgresStorage : IStorage, IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
         if (context.AppendedToJournal) JournalAppendCommitted?.Invoke(context.JournalRowsAppended);
         return result;
+    }
+
+    /// <summary>
+    /// The pool as configured: <see cref="StorageOptions.PostgresPoolSize"/> connections at most, unless the connection
+    /// string says <c>Maximum Pool Size</c> itself (it wins, as an operator used to Npgsql expects).
+    /// </summary>
+    internal static NpgsqlDataSourceBuilder DataSource(StorageOptions options)
+    {
+        var builder = new NpgsqlDataSourceBuilder(options.PostgresConnectionString);
+        var keys = new DbConnectionStringBuilder { ConnectionString = options.PostgresConnectionString }.Keys.Cast<string>();
+        var named = keys.Any(k => k.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant() is "MAXIMUMPOOLSIZE" or "MAXPOOLSIZE");
+        if (!named) builder.ConnectionStringBuilder.MaxPoolSize = options.PostgresPoolSize;
+        return builder;
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -10,6 +10,8 @@ internal static class StorageFeature
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.Provider != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.PostgresConnectionString),
                 "Storage:PostgresConnectionString must be set when Storage:Provider is Postgres.")
+            .Validate(o => o.Provider != StorageProvider.Postgres || o.StreamingReadConnections < o.PostgresPoolSize,
+                "Storage:StreamingReadConnections must be below Storage:PostgresPoolSize, so normal requests always find a connection.")
             .ValidateOnStart();
         builder.Services.AddSingleton<IStorage>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider switch
         {

@@ -23,6 +23,14 @@ internal sealed class StorageOptions
     /// <summary>Npgsql connection string, used when <see cref="Provider"/> is <c>Postgres</c>.</summary>
     public string PostgresConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// Most connections this node opens to PostgreSQL (Npgsql's <c>Maximum Pool Size</c>), unless the connection string
+    /// names one itself. All nodes together, plus administration and backups, must stay below the server's
+    /// <c>max_connections</c>.
+    /// </summary>
+    [Range(2, 10_000)]
+    public int PostgresPoolSize { get; set; } = 50;
+
     /// <summary>Most write operations the SQLite writer commits in one transaction (group commit).</summary>
     [Range(1, 100_000)]
     public int MaxWriteBatch { get; set; } = 256;

@@ -5,8 +5,8 @@ namespace Tidings.Health;
 /// <summary><c>GET /healthz</c>: the process answers.</summary>
 internal sealed record LivenessAnswer(string Status);
 
-/// <summary><c>GET /readyz</c>: <c>ready</c> or <c>not_ready</c>, when the checks ran, and each check's state.</summary>
-internal sealed record ReadinessAnswer(string Status, DateTimeOffset CheckedAt, IReadOnlyList<CheckAnswer> Checks)
+/// <summary><c>GET /readyz</c>: <c>ready</c> or <c>not_ready</c>, which node answers, when the checks ran, and each check's state.</summary>
+internal sealed record ReadinessAnswer(string Status, string Node, DateTimeOffset CheckedAt, IReadOnlyList<CheckAnswer> Checks)
 {
     public const string Ready = "ready";
     public const string NotReady = "not_ready";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tidings.Telemetry;
 
 namespace Tidings.Health;
 
@@ -7,7 +8,7 @@ namespace Tidings.Health;
 /// that time, and every request while a run is under way, gets the same answer, so a storm of probes costs one run.
 /// A check that throws counts as failing; a check's change of state is logged once, not on every probe.
 /// </summary>
-internal sealed partial class ReadinessProbe(ReadinessChecks checks, IOptions<HealthOptions> options, TimeProvider time, ILogger<ReadinessProbe> logger)
+internal sealed partial class ReadinessProbe(ReadinessChecks checks, NodeIdentity node, IOptions<HealthOptions> options, TimeProvider time, ILogger<ReadinessProbe> logger)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, string> _lastStates = [];
@@ -41,7 +42,7 @@ internal sealed partial class ReadinessProbe(ReadinessChecks checks, IOptions<He
         }
 
         var ready = answers.All(a => a.State != CheckStates.Failing);
-        return new ReadinessAnswer(ready ? ReadinessAnswer.Ready : ReadinessAnswer.NotReady, startedAt, answers);
+        return new ReadinessAnswer(ready ? ReadinessAnswer.Ready : ReadinessAnswer.NotReady, node.Id, startedAt, answers);
     }
 
     private void Remember(string name, CheckOutcome outcome)

@@ -22,6 +22,12 @@ internal sealed class ServerOptions : IValidatableObject
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// This node's name among the nodes that share one PostgreSQL database (<see cref="Telemetry.NodeIdentity"/>); empty:
+    /// the host name and the process id.
+    /// </summary>
+    public string NodeId { get; set; } = "";
+
     /// <summary>The longest <see cref="ShutdownTimeout"/> accepted.</summary>
     public static readonly TimeSpan MaxShutdownTimeout = TimeSpan.FromMinutes(10);
 
@@ -34,6 +40,11 @@ internal sealed class ServerOptions : IValidatableObject
         if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > MaxShutdownTimeout)
         {
             yield return new ValidationResult("ShutdownTimeout must be between 1 second and 10 minutes.", [nameof(ShutdownTimeout)]);
+        }
+
+        if (!string.IsNullOrWhiteSpace(NodeId) && !Telemetry.NodeIdentity.IsValid(NodeId.Trim()))
+        {
+            yield return new ValidationResult($"NodeId may have letters, digits, '-', '_', '.' and ':' only, at most {Telemetry.NodeIdentity.MaxLength}.", [nameof(NodeId)]);
         }
 
         foreach (var proxy in TrustedProxies)

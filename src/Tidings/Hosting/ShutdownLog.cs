@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Options;
+using Tidings.Telemetry;
 
 namespace Tidings.Hosting;
 
 /// <summary>
-/// Logs the phases of an orderly stop (SIGTERM, <c>systemctl stop</c>, <c>docker stop</c>) with their durations. Hosted
+/// Logs the node's name once it has started, and the phases of an orderly stop (SIGTERM, <c>systemctl stop</c>, <c>docker stop</c>) with their durations. Hosted
 /// services stop in the reverse order of their registration: this one is registered first, so it hears the stop before
 /// everything else and finishes after everything else; <see cref="RequestsStopped"/>, registered last, stops right
 /// after the web server. The services in between (webhook delivery, the delivery ledger, the journal writer, the
 /// intake log) log their own phase.
 /// </summary>
-internal sealed partial class ShutdownLog(IOptions<ServerOptions> options, TimeProvider time, ILogger<ShutdownLog> logger) : IHostedLifecycleService
+internal sealed partial class ShutdownLog(IOptions<ServerOptions> options, NodeIdentity node, TimeProvider time, ILogger<ShutdownLog> logger) : IHostedLifecycleService
 {
     private long _began;
 
@@ -34,11 +35,18 @@ internal sealed partial class ShutdownLog(IOptions<ServerOptions> options, TimeP
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        LogStarted(node.Id);
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     internal void RequestsHaveStopped() => LogRequestsStopped(ElapsedMs);
+
+    [LoggerMessage(EventId = 19404, Level = LogLevel.Information, Message = "Started as node {NodeId} (Server:NodeId)")]
+    private partial void LogStarted(string nodeId);
 
     [LoggerMessage(EventId = 19400, Level = LogLevel.Information, Message = "Stopping: no new requests are taken; in-flight work gets up to {ShutdownTimeoutSeconds} s (Server:ShutdownTimeout)")]
     private partial void LogStopping(double shutdownTimeoutSeconds);

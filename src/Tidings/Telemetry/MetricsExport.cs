@@ -23,7 +23,8 @@ internal static partial class MetricsExport
         if (!builder.Configuration.GetValue(MetricsOptions.Section + ":" + nameof(MetricsOptions.Enabled), true)) return builder;
         var version = typeof(MetricsExport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .ConfigureResource(resource => resource.AddService("tidings", serviceVersion: version))
+            .ConfigureResource(resource => resource.AddService("tidings", serviceVersion: version,
+                serviceInstanceId: NodeIdentity.From(builder.Configuration).Id, autoGenerateServiceInstanceId: false))
             .AddMeter(TidingsDiagnostics.Name)
             .AddMeter(PlatformMeters)
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));

@@ -5,6 +5,7 @@ internal static class TelemetryFeature
 {
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton(NodeIdentity.From(builder.Configuration));
         builder.AddMetricsExport();
         builder.AddTracingExport();
         return builder;

@@ -22,7 +22,8 @@ internal static class TracingExport
         builder.Services.AddOpenTelemetry().WithTracing(tracing =>
         {
             tracing
-                .ConfigureResource(r => r.AddService("tidings", serviceVersion: typeof(TracingExport).Assembly.GetName().Version?.ToString()).AddEnvironmentVariableDetector())
+                .ConfigureResource(r => r.AddService("tidings", serviceVersion: typeof(TracingExport).Assembly.GetName().Version?.ToString(),
+                    serviceInstanceId: NodeIdentity.From(builder.Configuration).Id, autoGenerateServiceInstanceId: false).AddEnvironmentVariableDetector())
                 .SetSampler(Sampler(options.SamplingRatio))
                 .AddSource(TidingsDiagnostics.Name, AspNetCoreSource)
                 .AddOtlpExporter(otlp =>

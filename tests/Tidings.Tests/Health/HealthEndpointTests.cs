@@ -34,6 +34,8 @@ public sealed class HealthEndpointTests(TidingsApp app) : IClassFixture<TidingsA
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/json");
         response.Headers.CacheControl!.NoStore.ShouldBeTrue();
         body["status"]!.GetValue<string>().ShouldBe("ready");
+        body["node"]!.GetValue<string>().ShouldBe($"{Environment.MachineName}-{Environment.ProcessId}", "by default the host name and the process id");
+        body.Select(p => p.Key).ShouldBe(["status", "node", "checked_at", "checks"]);
         DateTimeOffset.Parse(body["checked_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
             .ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5));
         var checks = body["checks"]!.AsArray().Select(c => c!.AsObject()).ToList();
@@ -102,5 +104,21 @@ public sealed class HealthEndpointTests(TidingsApp app) : IClassFixture<TidingsA
         (await client.SendAsync(browser, Ct)).Headers.Location!.OriginalString.ShouldBe("/dashboard");
         (await client.GetAsync("/", Ct)).Headers.Location!.OriginalString.ShouldBe("/docs");
         (await client.GetAsync("/v3/databases", Ct)).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the REST API still wants its token");
+    }
+
+    [Fact]
+    public async Task Readyz_names_the_node_set_by_Server_NodeId_and_a_node_id_with_other_characters_is_refused_at_start()
+    {
+        await using (var named = await HealthApp.StartAsync(new Dictionary<string, string?> { ["Server:NodeId"] = "eu-west.web-2" }))
+        {
+            var body = JsonNode.Parse(await (await named.CreateClient().GetAsync("/readyz", Ct)).Content.ReadAsStringAsync(Ct))!;
+            body["node"]!.GetValue<string>().ShouldBe("eu-west.web-2");
+        }
+
+        var refused = Should.Throw<Exception>(async () =>
+        {
+            await using var bad = await HealthApp.StartAsync(new Dictionary<string, string?> { ["Server:NodeId"] = "web 2\nFAKE LOG LINE" });
+        });
+        refused.ToString().ShouldContain("NodeId may have letters, digits");
     }
 }

@@ -14,6 +14,7 @@ public sealed class MetricsNetworksApp : PeerProbeApp
     {
         ["Metrics:AllowedNetworks:0"] = "198.51.100.0/24",
         ["Server:TrustedProxies:0"] = "10.0.0.0/8",
+        ["Server:NodeId"] = "metrics-node-1",
     };
 }
 
@@ -61,6 +62,7 @@ public sealed class MetricsAccessTests(MetricsNetworksApp app) : IClassFixture<M
         {
             response.StatusCode.ShouldBe(HttpStatusCode.OK);
             body.ShouldContain("tidings_build_info{");
+            body.ShouldContain("service_instance_id=\"metrics-node-1\"", Case.Sensitive, "the node (Server:NodeId) is the resource's service.instance.id, in target_info");
         }
         else
         {

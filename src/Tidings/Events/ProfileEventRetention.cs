@@ -26,7 +26,7 @@ internal sealed class ProfileEventRetention(
 
     public override TimeSpan? KeepFor => options.Value.ProfileEventRetention == TimeSpan.Zero ? null : options.Value.ProfileEventRetention;
 
-    protected override RetentionPace Pace => new(sweep.Value.RetentionBatchSize, sweep.Value.RetentionSweepInterval, sweep.Value.RetentionYieldFactor);
+    protected override RetentionPace Pace => new(sweep.Value.RetentionBatchSize, sweep.Value.RetentionSweepInterval, sweep.Value.RetentionYieldFactor, sweep.Value.RetentionFirstSweepDelay);
 
     protected override void LogProgress(long deleted, TimeSpan keepFor, long seq) => logger.ProfileRetentionProgress(deleted, keepFor, seq);
 

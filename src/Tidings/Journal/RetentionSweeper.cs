@@ -1,7 +1,7 @@
 namespace Tidings.Journal;
 
-/// <summary>How a retention rule walks the journal: window size, the wait between sweeps, and how much it gives way.</summary>
-internal readonly record struct RetentionPace(int BatchSize, TimeSpan Interval, double YieldFactor);
+/// <summary>How a retention rule walks the journal: window size, the wait between sweeps, how much it gives way, and when it first sweeps after start.</summary>
+internal readonly record struct RetentionPace(int BatchSize, TimeSpan Interval, double YieldFactor, TimeSpan FirstDelay);
 
 /// <summary>
 /// The sweep every retention rule shares: it walks the journal in bounded windows of seq (each delete its own short
@@ -33,7 +33,7 @@ internal abstract class RetentionSweeper(JournalRetention journal, TimeProvider 
     {
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(5), timeProvider, stoppingToken);
+            await Task.Delay(Pace.FirstDelay, timeProvider, stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 try

@@ -14,9 +14,16 @@ internal sealed class LogFilesOptions
     [Range(0, 36_500)]
     public int RetentionDays { get; set; } = 30;
 
-    /// <summary>Time between two retention sweeps. The first sweep runs shortly after start.</summary>
+    /// <summary>Time between two retention sweeps (log files and profile changes alike).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// When the first retention sweep runs after start. Later ones follow every <see cref="RetentionSweepInterval"/>.
+    /// After an upgrade that deletes much at its first sweep, a longer delay moves that sweep to a quieter hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan RetentionFirstSweepDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Journal rows looked at (and at most deleted) per retention transaction. Opens and clicks wait for the store's

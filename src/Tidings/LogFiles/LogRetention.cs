@@ -17,7 +17,7 @@ internal sealed class LogRetention(JournalRetention journal, TimeProvider timePr
 
     public override TimeSpan? KeepFor => options.Value.RetentionDays == 0 ? null : TimeSpan.FromDays(options.Value.RetentionDays);
 
-    protected override RetentionPace Pace => new(options.Value.RetentionBatchSize, options.Value.RetentionSweepInterval, options.Value.RetentionYieldFactor);
+    protected override RetentionPace Pace => new(options.Value.RetentionBatchSize, options.Value.RetentionSweepInterval, options.Value.RetentionYieldFactor, options.Value.RetentionFirstSweepDelay);
 
     protected override void LogProgress(long deleted, TimeSpan keepFor, long seq) => logger.RetentionProgress(deleted, (int)keepFor.TotalDays, seq);
 

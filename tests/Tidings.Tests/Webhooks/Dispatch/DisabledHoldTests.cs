@@ -19,6 +19,8 @@ public sealed class ProfileRetentionApp : DeliveryApp
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
         ["Events:ProfileEventRetention"] = "30.00:00:00",
+        // The tests sweep on a fake clock; the server's own sweep, on the real one, must not run between their steps.
+        ["LogFiles:RetentionFirstSweepDelay"] = "1.00:00:00",
     };
 }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Options;
 using Tidings.Storage;
 
 namespace Tidings.Journal;
@@ -17,7 +18,8 @@ namespace Tidings.Journal;
 /// whose id is below X. The candidate settles (the mark moves to L) once a snapshot's xmin is at least X: every
 /// transaction below X has finished. (A snapshot's xmax is not used for X: it is one past the last transaction that
 /// completed, and a transaction that got its id after that and is still running is in neither xmax nor the snapshot's
-/// list.) While a candidate waits, no new one is taken, so a long transaction costs one transaction id, not one a round.
+/// list.) A round waits up to <see cref="JournalHorizonOptions.VisibilityWait"/> for its candidate; while it waits
+/// longer, later rounds look once each and take no new candidate (a long transaction costs one transaction id).
 /// </para>
 /// <para>
 /// The cost: a long write transaction anywhere in the cluster holds the mark back until it ends (readers pause, appends
@@ -25,11 +27,12 @@ namespace Tidings.Journal;
 /// would hold values drawn before its transaction had an id. SQLite has one writer and needs none of this.
 /// </para>
 /// </summary>
-internal sealed class JournalHorizon(IStorage storage)
+internal sealed class JournalHorizon(IStorage storage, IOptions<JournalHorizonOptions> options, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private long _value;
     private Task<long>? _round;
+    private Task<long>? _next;
     private (long Last, ulong Xid)? _candidate;
     private string? _sequence;
 
@@ -37,19 +40,31 @@ internal sealed class JournalHorizon(IStorage storage)
     public long Value => Interlocked.Read(ref _value);
 
     /// <summary>
-    /// Advances the mark as far as it can now and returns it. Callers that come while a round of queries is in flight
-    /// wait for that round rather than start another.
+    /// Advances the mark as far as it can now and returns it. A round of queries already in flight may have read the
+    /// sequence before the caller's own rows were committed: a caller that comes meanwhile waits for the next round,
+    /// which all such callers share (at most one round in flight, one waiting).
     /// </summary>
     public Task<long> AdvanceAsync(CancellationToken ct)
     {
+        lock (_lock)
+        {
+            if (_next is not null) return _next.WaitAsync(ct);
+            if (_round is null || _round.IsCompleted) return (_round = RoundAsync()).WaitAsync(ct);
+            return (_next = NextRoundAsync(_round)).WaitAsync(ct);
+        }
+    }
+
+    private async Task<long> NextRoundAsync(Task previous)
+    {
+        await ((Task)previous).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
         Task<long> round;
         lock (_lock)
         {
-            if (_round is null || _round.IsCompleted) _round = RoundAsync();
-            round = _round;
+            _round = round = RoundAsync();
+            _next = null;
         }
 
-        return round.WaitAsync(ct);
+        return await round;
     }
 
     /// <summary>
@@ -73,6 +88,7 @@ internal sealed class JournalHorizon(IStorage storage)
         var last = isCalled ? lastValue : lastValue - 1;
         if (_candidate is { } waiting)
         {
+            // Its round waited for it already: one look per round until it settles (a long transaction holds it).
             if (Xid(xminText) < waiting.Xid) return Value;
             Raise(waiting.Last);
             _candidate = null;
@@ -81,13 +97,33 @@ internal sealed class JournalHorizon(IStorage storage)
         if (last <= Value) return Value;
 
         // A transaction of our own whose id comes after every id assigned before L was read; its commit needs no flush.
-        await using var tx = await c.BeginTransactionAsync(CancellationToken.None);
-        await c.ExecuteAsync("SET LOCAL synchronous_commit = off", transaction: tx);
-        var xid = Xid(await c.ExecuteScalarAsync<string>("SELECT pg_current_xact_id()::text", transaction: tx) ?? "0");
-        var xmin = Xid(await c.ExecuteScalarAsync<string>("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", transaction: tx) ?? "0");
-        await tx.CommitAsync(CancellationToken.None);
-        if (xmin >= xid) Raise(last);
-        else _candidate = (last, xid);
+        ulong xid;
+        await using (var tx = await c.BeginTransactionAsync(CancellationToken.None))
+        {
+            await c.ExecuteAsync("SET LOCAL synchronous_commit = off", transaction: tx);
+            xid = Xid(await c.ExecuteScalarAsync<string>("SELECT pg_current_xact_id()::text", transaction: tx) ?? "0");
+            await tx.CommitAsync(CancellationToken.None);
+        }
+
+        // Appending transactions are short: waiting a moment for those that were running lets a reader see what was
+        // committed just before it asked (a download right after an event has it).
+        var started = time.GetTimestamp();
+        var pause = TimeSpan.FromMilliseconds(1);
+        while (true)
+        {
+            var xmin = Xid(await c.ExecuteScalarAsync<string>("SELECT pg_snapshot_xmin(pg_current_snapshot())::text") ?? "0");
+            if (xmin >= xid)
+            {
+                Raise(last);
+                return Value;
+            }
+
+            if (time.GetElapsedTime(started) + pause > options.Value.VisibilityWait) break;
+            await Task.Delay(pause, time);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(10).Ticks));
+        }
+
+        _candidate = (last, xid);
         return Value;
     }
 

@@ -79,13 +79,14 @@ internal sealed class JournalReader(IStorage storage, JournalHorizon horizon)
 
     /// <summary>
     /// The rows of a range, in <c>seq</c> order, inside a write transaction (counted or queued with it). On PostgreSQL
-    /// the mark is advanced on a read connection of its own, outside the transaction.
+    /// up to the mark as last advanced: advancing it here would wait for this very transaction to end. Consumers that
+    /// read this way look first with <see cref="HasAfterAsync"/> or <see cref="HeadAsync"/>, which advance it.
     /// </summary>
     public Task<List<JournalEntry>> ReadAsync(WriteContext w, JournalRange range) => ReadAsync(w.Connection, w.Transaction, range, CancellationToken.None);
 
     private async Task<List<JournalEntry>> ReadAsync(DbConnection c, DbTransaction? tx, JournalRange range, CancellationToken ct)
     {
-        range = await BoundAsync(range, ct);
+        range = tx is null ? await BoundAsync(range, ct) : _bounded ? Bound(range, horizon.Value) : range;
         var rows = new List<JournalEntry>(Math.Min(range.Limit ?? 64, 1024));
         await using var reader = await c.ExecuteReaderAsync(Command(range, tx, ct));
         while (await reader.ReadAsync(ct)) rows.Add(Entry(reader, range.View));

@@ -34,12 +34,14 @@ public sealed class JournalDatabase : IAsyncLifetime
         ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = 40 }.ConnectionString;
         _storage = new PostgresStorage(Options.Create(new StorageOptions { Provider = StorageProvider.Postgres, PostgresConnectionString = ConnectionString }));
         await new Migrator(_storage, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync();
-        Horizon = new JournalHorizon(_storage);
+        Horizon = NewHorizon();
         Reader = new JournalReader(_storage, Horizon);
     }
 
     /// <summary>A reader with a watermark of its own (a second node's view of the same journal).</summary>
-    internal JournalReader NewReader() => new(Storage, new JournalHorizon(Storage));
+    internal JournalReader NewReader() => new(Storage, NewHorizon());
+
+    internal JournalHorizon NewHorizon() => new(Storage, Options.Create(new JournalHorizonOptions()), TimeProvider.System);
 
     /// <summary>Appends rows in one transaction through the real append path; rolls back instead of committing when asked.</summary>
     internal Task AppendAsync(int rows, string type = "test.a", Func<Task>? beforeCommit = null, bool rollBack = false) =>

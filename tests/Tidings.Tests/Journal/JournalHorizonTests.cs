@@ -85,7 +85,7 @@ public sealed class JournalHorizonTests(JournalDatabase db) : IClassFixture<Jour
         await c.ExecuteAsync($"ALTER SEQUENCE {sequence} CACHE 20");
         try
         {
-            var refused = await Should.ThrowAsync<InvalidOperationException>(new JournalHorizon(db.Storage).CheckAsync(Ct));
+            var refused = await Should.ThrowAsync<InvalidOperationException>(db.NewHorizon().CheckAsync(Ct));
             refused.Message.ShouldContain("CACHE 1");
         }
         finally
@@ -93,7 +93,7 @@ public sealed class JournalHorizonTests(JournalDatabase db) : IClassFixture<Jour
             await c.ExecuteAsync($"ALTER SEQUENCE {sequence} CACHE 1");
         }
 
-        await new JournalHorizon(db.Storage).CheckAsync(Ct);
+        await db.NewHorizon().CheckAsync(Ct);
     }
 
     /// <summary>The last seq drawn from the journal's sequence (nothing else appends to this database).</summary>

@@ -66,9 +66,10 @@ public static class JournalAppends
                 var locked = results.Where(r => r.Appenders == appenders && r.OldLock).Select(r => r.Result).ToList();
                 var free = results.Where(r => r.Appenders == appenders && !r.OldLock).Select(r => r.Result).ToList();
                 var ratio = Median(Enumerable.Range(0, locked.Count).Select(i => free[i].RowsPerSecond / locked[i].RowsPerSecond));
-                Console.WriteLine(FormattableString.Invariant(
-                    $"| {appenders} | {Median(locked.Select(p => p.RowsPerSecond)):F0} rows/s | {Median(free.Select(p => p.RowsPerSecond)):F0} rows/s | {ratio:F2} | " +
-                    $"{Median(locked.Select(p => p.BenchMsPer1000)):F1} / {Median(free.Select(p => p.BenchMsPer1000)):F1} ms; {Median(locked.Select(p => p.BackendMsPer1000)):F1} / {Median(free.Select(p => p.BackendMsPer1000)):F1} ms |"));
+                var rates = FormattableString.Invariant($"| {appenders} | {Median(locked.Select(p => p.RowsPerSecond)):F0} rows/s | {Median(free.Select(p => p.RowsPerSecond)):F0} rows/s | {ratio:F2} | ");
+                var cpu = FormattableString.Invariant(
+                    $"{Median(locked.Select(p => p.BenchMsPer1000)):F1} / {Median(free.Select(p => p.BenchMsPer1000)):F1} ms; {Median(locked.Select(p => p.BackendMsPer1000)):F1} / {Median(free.Select(p => p.BackendMsPer1000)):F1} ms |");
+                Console.WriteLine(rates + cpu);
             }
 
             await storage.DisposeAsync();

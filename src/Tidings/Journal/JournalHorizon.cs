@@ -23,7 +23,7 @@ namespace Tidings.Journal;
 /// </para>
 /// <para>
 /// The cost: a long write transaction anywhere in the cluster holds the mark back until it ends (readers pause, appends
-/// do not). The sequence must hand out values one at a time (<c>CACHE 1</c>, BIGSERIAL's default): a session's cache
+/// do not). The sequence must hand out values one at a time (<c>CACHE 1</c>, BIGSERIAL's default): a connection's cache
 /// would hold values drawn before its transaction had an id. SQLite has one writer and needs none of this.
 /// </para>
 /// </summary>
@@ -136,7 +136,7 @@ internal sealed class JournalHorizon(IStorage storage, IOptions<JournalHorizonOp
         if (cache != 1)
         {
             throw new InvalidOperationException(
-                $"The journal's sequence {name} caches {cache} values per session; the journal's visibility watermark needs CACHE 1 " +
+                $"The journal's sequence {name} caches {cache} values per connection; the journal's visibility watermark needs CACHE 1 " +
                 $"(run ALTER SEQUENCE {name} CACHE 1 and start again).");
         }
 

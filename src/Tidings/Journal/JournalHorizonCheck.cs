@@ -3,7 +3,7 @@ using Tidings.Storage;
 namespace Tidings.Journal;
 
 /// <summary>
-/// Refuses to start on PostgreSQL when the journal's sequence caches values per session (<see cref="JournalHorizon"/>
+/// Refuses to start on PostgreSQL when the journal's sequence caches values per connection (<see cref="JournalHorizon"/>
 /// would be wrong). Runs after the migrations, which are registered before it.
 /// </summary>
 internal sealed class JournalHorizonCheck(IStorage storage, JournalHorizon horizon) : IHostedService

@@ -17,7 +17,8 @@ namespace Tidings.Bench.Ingest;
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Ingest -- [--destinations 10000] [--concurrency 64]
 /// [--seconds 10] [--runs 3] [--warm-up-seconds 20] [--client-addresses] [--geoip-networks N] [--set Key=Value]
 /// [--statistics-recount]</c>; <c>--retention-backlog N [--rate 2000]</c> measures ingest while retention deletes a
-/// backlog instead (<see cref="RetentionUnderLoad"/>).
+/// backlog instead (<see cref="RetentionUnderLoad"/>); <c>--postgres CONNSTRING</c> measures journal appends on
+/// PostgreSQL with and without the global append lock of earlier builds (<see cref="JournalAppends"/>).
 /// </summary>
 public static class IngestBenchmark
 {
@@ -26,6 +27,7 @@ public static class IngestBenchmark
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Contains("--postgres")) return await JournalAppends.RunAsync(args, Option);
         var destinations = Option(args, "--destinations", 10_000);
         var concurrency = Option(args, "--concurrency", 64);
         var seconds = Option(args, "--seconds", 10);

@@ -1,9 +1,10 @@
 namespace Tidings.Journal;
 
 /// <summary>
-/// The journal's last sequence number, polled often and cheaply (one indexed MAX) so that webhooks learn of new events
-/// within milliseconds without each of them querying. Producers never call consumers, so this is how news travels.
-/// Every record up to <see cref="Value"/> is visible once it is seen (the promise of <see cref="JournalReader"/>).
+/// The journal's last visible sequence number, polled often and cheaply (one indexed MAX; on PostgreSQL after advancing
+/// the watermark, <see cref="JournalHorizon"/>) so that webhooks learn of new events within milliseconds without each of
+/// them querying. Producers never call consumers, so this is how news travels. Every record up to <see cref="Value"/> is
+/// final once it is seen (the promise of <see cref="JournalReader"/>).
 /// </summary>
 internal sealed class JournalHead(JournalReader reader)
 {

@@ -12,34 +12,57 @@ namespace Tidings.Journal;
 /// feeds, the statistics consumer, log-file downloads and replays all read through it.
 /// <para>
 /// The visibility promise, which every position-keeping reader relies on (webhook cursors, the statistics cursor,
-/// log-file resume tokens <c>afterSeq</c>): <b>having seen row N, every row below N is committed</b>, so a reader that
-/// remembers N and later reads after N misses nothing. Rows commit in <c>seq</c> order because appends are serialised:
-/// SQLite has one writer, and on PostgreSQL each appending transaction takes the journal append lock before its first
-/// row (<see cref="JournalAppendOrder"/>). A change to how appends are ordered or read (several PostgreSQL writers)
-/// must keep this promise here, in this folder.
+/// log-file resume tokens <c>afterSeq</c>): <b>every row a reader is shown is at or below a mark below which every row
+/// is final</b>, so a reader that remembers the last row it read, N, and later reads after N misses nothing. SQLite has
+/// one writer, so rows commit in <c>seq</c> order and the mark is the journal's end. On PostgreSQL appends take no lock
+/// and rows commit out of <c>seq</c> order; every read here is bounded by the visibility watermark
+/// (<see cref="JournalHorizon"/>): no <c>seq</c> at or below it belongs to a transaction still running. A change to
+/// how appends are ordered or read must keep this promise here, in this folder.
 /// </para>
 /// </summary>
-internal sealed class JournalReader(IStorage storage)
+internal sealed class JournalReader(IStorage storage, JournalHorizon horizon)
 {
     private readonly bool _utf8 = storage.Dialect.Provider == StorageProvider.Sqlite;
 
-    /// <summary>The highest sequence number committed (0 for an empty journal).</summary>
+    /// <summary>Whether reads are bounded by the watermark (PostgreSQL); on SQLite the journal's end is the mark.</summary>
+    private readonly bool _bounded = storage.Dialect.Provider == StorageProvider.Postgres;
+
+    /// <summary>The highest sequence number committed and visible (0 for an empty journal): a row, never a gap.</summary>
     public async Task<long> HeadAsync(CancellationToken ct)
     {
+        if (!_bounded)
+        {
+            await using var s = await storage.OpenReadAsync(ct);
+            return await s.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(seq), 0) FROM journal", cancellationToken: ct));
+        }
+
+        // The last row at or below the mark, not the mark itself: a reader that waits for its position to reach the
+        // head must not wait for a seq that was rolled back.
+        var visible = await horizon.AdvanceAsync(ct);
         await using var c = await storage.OpenReadAsync(ct);
-        return await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(seq), 0) FROM journal", cancellationToken: ct));
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE seq <= @visible", new { visible }, cancellationToken: ct));
     }
 
-    /// <summary>Whether a row after <paramref name="position"/> is committed (one index seek).</summary>
+    /// <summary>Whether a visible row after <paramref name="position"/> is committed (one index seek).</summary>
     public async Task<bool> HasAfterAsync(long position, CancellationToken ct)
     {
+        if (!_bounded)
+        {
+            await using var s = await storage.OpenReadAsync(ct);
+            return await s.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MIN(seq) FROM journal WHERE seq > @position", new { position }, cancellationToken: ct)) is not null;
+        }
+
+        var visible = await horizon.AdvanceAsync(ct);
+        if (visible <= position) return false;
         await using var c = await storage.OpenReadAsync(ct);
-        return await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MIN(seq) FROM journal WHERE seq > @position", new { position }, cancellationToken: ct)) is not null;
+        return await c.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT MIN(seq) FROM journal WHERE seq > @position AND seq <= @visible", new { position, visible }, cancellationToken: ct)) is not null;
     }
 
     /// <summary>The last row of a range as it stands now (null: none); reading after it later misses none of the range.</summary>
     public async Task<long?> RangeEndAsync(DbConnection c, JournalRange range, CancellationToken ct)
     {
+        range = await BoundAsync(range, ct);
         var (where, p) = Where(range);
         return await c.ExecuteScalarAsync<long?>(new CommandDefinition($"SELECT MAX(seq) FROM journal {Hint(range)} WHERE {where}", p, cancellationToken: ct));
     }
@@ -54,11 +77,16 @@ internal sealed class JournalReader(IStorage storage)
     /// <summary>The rows of a range, in <c>seq</c> order, on a read connection the caller holds (a page: give <see cref="JournalRange.Limit"/>).</summary>
     public Task<List<JournalEntry>> ReadAsync(DbConnection c, JournalRange range, CancellationToken ct) => ReadAsync(c, null, range, ct);
 
-    /// <summary>The rows of a range, in <c>seq</c> order, inside a write transaction (counted or queued with it).</summary>
+    /// <summary>
+    /// The rows of a range, in <c>seq</c> order, inside a write transaction (counted or queued with it). On PostgreSQL
+    /// up to the mark as last advanced: advancing it here would wait for this very transaction to end. Consumers that
+    /// read this way look first with <see cref="HasAfterAsync"/> or <see cref="HeadAsync"/>, which advance it.
+    /// </summary>
     public Task<List<JournalEntry>> ReadAsync(WriteContext w, JournalRange range) => ReadAsync(w.Connection, w.Transaction, range, CancellationToken.None);
 
     private async Task<List<JournalEntry>> ReadAsync(DbConnection c, DbTransaction? tx, JournalRange range, CancellationToken ct)
     {
+        range = tx is null ? await BoundAsync(range, ct) : _bounded ? Bound(range, horizon.Value) : range;
         var rows = new List<JournalEntry>(Math.Min(range.Limit ?? 64, 1024));
         await using var reader = await c.ExecuteReaderAsync(Command(range, tx, ct));
         while (await reader.ReadAsync(ct)) rows.Add(Entry(reader, range.View));
@@ -71,6 +99,12 @@ internal sealed class JournalReader(IStorage storage)
     /// </summary>
     public async IAsyncEnumerable<JournalEntry> StreamAsync(JournalRange range, [EnumeratorCancellation] CancellationToken ct)
     {
+        range = await BoundAsync(range, ct);
+        await foreach (var entry in StreamBoundedAsync(range, ct)) yield return entry;
+    }
+
+    private async IAsyncEnumerable<JournalEntry> StreamBoundedAsync(JournalRange range, [EnumeratorCancellation] CancellationToken ct)
+    {
         await using var c = await storage.OpenReadAsync(ct);
         await using var reader = await c.ExecuteReaderAsync(Command(range, null, ct), CommandBehavior.SequentialAccess);
         while (await reader.ReadAsync(ct)) yield return Entry(reader, range.View);
@@ -79,12 +113,14 @@ internal sealed class JournalReader(IStorage storage)
     /// <summary>Several ranges (one per record type, each on its own index) merged into one stream in <c>seq</c> order.</summary>
     public async IAsyncEnumerable<JournalEntry> MergeAsync(IReadOnlyList<JournalRange> ranges, [EnumeratorCancellation] CancellationToken ct)
     {
+        // One mark for all ranges: merged under different marks, a row of one range could be passed by a later row of another.
+        var visible = _bounded ? await horizon.AdvanceAsync(ct) : long.MaxValue;
         var streams = new List<IAsyncEnumerator<JournalEntry>>(ranges.Count);
         try
         {
             foreach (var range in ranges)
             {
-                var stream = StreamAsync(range, ct).GetAsyncEnumerator(ct);
+                var stream = StreamBoundedAsync(_bounded ? Bound(range, visible) : range, ct).GetAsyncEnumerator(ct);
                 streams.Add(stream);
                 if (!await stream.MoveNextAsync())
                 {
@@ -114,6 +150,20 @@ internal sealed class JournalReader(IStorage storage)
             foreach (var s in streams) await s.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// The range up to the watermark on PostgreSQL (its own end if that is lower). A range that already ends at or below
+    /// the mark as last advanced needs no round of queries (a webhook reads up to a head it was given).
+    /// </summary>
+    private async ValueTask<JournalRange> BoundAsync(JournalRange range, CancellationToken ct)
+    {
+        if (!_bounded) return range;
+        if (range.UpTo is { } upTo && upTo <= horizon.Value) return range;
+        return Bound(range, await horizon.AdvanceAsync(ct));
+    }
+
+    private static JournalRange Bound(JournalRange range, long visible) =>
+        range.UpTo is { } upTo && upTo <= visible ? range : range with { UpTo = visible };
 
     private CommandDefinition Command(JournalRange range, DbTransaction? tx, CancellationToken ct)
     {

@@ -7,14 +7,18 @@ namespace Tidings.Journal;
 /// The journal's side of retention: rows are removed in bounded windows of <c>seq</c>, and never at or beyond the
 /// lowest consumer cursor (<see cref="ConsumerCursors"/>), so no consumer loses a row it has not passed.
 /// </summary>
-internal sealed class JournalRetention(IStorage storage, IEnumerable<IJournalRetentionHook> hooks)
+internal sealed class JournalRetention(IStorage storage, JournalHorizon horizon, IEnumerable<IJournalRetentionHook> hooks)
 {
-    /// <summary>Rows at or beyond this must stay (long.MaxValue when no consumer keeps a cursor).</summary>
+    /// <summary>
+    /// Rows at or beyond this must stay (long.MaxValue when no consumer keeps a cursor). On PostgreSQL never beyond the
+    /// visibility watermark: the sweeper passes windows for good, and a row that commits late must not be passed.
+    /// </summary>
     public async Task<long> LimitAsync(CancellationToken ct)
     {
         // Holds that lapse with time (a webhook disabled past its hold) are brought up to date first.
         foreach (var hook in hooks) await hook.BeforeSweepAsync(ct);
-        return await ConsumerCursors.LowestAsync(storage, ct) ?? long.MaxValue;
+        var limit = await ConsumerCursors.LowestAsync(storage, ct) ?? long.MaxValue;
+        return storage.Dialect.Provider == StorageProvider.Postgres ? Math.Min(limit, await horizon.AdvanceAsync(ct) + 1) : limit;
     }
 
     /// <summary>

@@ -64,6 +64,9 @@ public class TidingsApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Log-file downloads read a few rows per page, so every download of more than a few rows crosses page
         // boundaries (and the merge of several record types crosses them at different rows).
         builder.UseSetting("LogFiles:ReadPageRows", "2");
+        // PostgreSQL: parallel test classes create databases and migrate them in long transactions, which hold the
+        // journal's visibility watermark back; tests read right after they append.
+        builder.UseSetting("Events:VisibilityWait", "00:00:05");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

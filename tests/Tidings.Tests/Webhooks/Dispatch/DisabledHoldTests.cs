@@ -158,7 +158,7 @@ public sealed class DisabledHoldTests : IAsyncLifetime
     private ProfileEventRetention Sweeper(FakeTimeProvider time)
     {
         var options = app.Services.GetRequiredService<IOptions<DispatchOptions>>().Value;
-        var retention = new JournalRetention(Storage, [new DisabledWebhookRetention(Storage, time, options, NullLogger<DisabledWebhookRetention>.Instance)]);
+        var retention = new JournalRetention(Storage, app.Services.GetRequiredService<JournalHorizon>(), [new DisabledWebhookRetention(Storage, time, options, NullLogger<DisabledWebhookRetention>.Instance)]);
         return new ProfileEventRetention(retention, time, Options.Create(new EventsOptions { ProfileEventRetention = TimeSpan.FromDays(30) }),
             Options.Create(new LogFilesOptions { RetentionBatchSize = 100 }), NullLogger<ProfileEventRetention>.Instance);
     }

@@ -40,7 +40,7 @@ public sealed class JournalWriterBatchTests(TidingsApp app) : IClassFixture<Tidi
     }
 
     [Fact]
-    public async Task Events_appended_together_are_journaled_together_in_their_order_while_other_batches_commit()
+    public async Task Events_appended_together_are_journaled_in_their_order_and_on_SQLite_together_while_other_batches_commit()
     {
         var client = await app.NewAccountAsync();
         var scenario = await MailingScenario.CreateAsync(client, profiles: 5);
@@ -60,8 +60,10 @@ public sealed class JournalWriterBatchTests(TidingsApp app) : IClassFixture<Tidi
             .Select(p => JsonNode.Parse(p)!).Select(j => (Group: j["group"]!.GetValue<int>(), N: j["n"]!.GetValue<int>())).ToList();
         foreach (var g in Enumerable.Range(0, 40))
         {
+            journaled.Where(e => e.Group == g).ShouldBe(Enumerable.Range(0, 25).Select(n => (g, n)), $"group {g} is whole and in order");
+            if (app.OnPostgres) continue; // appends take no lock there: another batch's rows may draw seqs between a group's
             var first = journaled.FindIndex(e => e.Group == g);
-            journaled.Skip(first).Take(25).ShouldBe(Enumerable.Range(0, 25).Select(n => (g, n)), $"group {g} is whole and in order");
+            journaled.Skip(first).Take(25).ShouldBe(Enumerable.Range(0, 25).Select(n => (g, n)), $"group {g} is journaled together");
         }
     }
 }

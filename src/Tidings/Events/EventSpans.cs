@@ -14,7 +14,7 @@ internal static class EventSpans
 
     public static Activity? StartAppend(string type, int events)
     {
-        var span = TidingsDiagnostics.ActivitySource.StartActivity(Append);
+        var span = TidingsDiagnostics.StartChildSpan(Append);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag("tidings.event.type", type);

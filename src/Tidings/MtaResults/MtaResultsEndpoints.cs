@@ -24,7 +24,7 @@ internal static class MtaResultsEndpoints
         var g = api.MapGroup("").WithTags("Mail transfer agent").DisableRateLimiting();
         g.MapPost("/mta/results", async Task<Results<CopernicaJsonResult<MtaSummaryAnswer>, CopernicaJsonResult<MtaRejectedAnswer>>> (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<MtaResultsOptions> options) =>
         {
-            using var span = TidingsDiagnostics.ActivitySource.StartActivity(ResultsSpan);
+            using var span = TidingsDiagnostics.StartChildSpan(ResultsSpan);
             var accountId = http.Caller().AccountId;
             var body = await RequestBody.ReadBytesAsync(http);
             var parsed = MtaResultParser.Parse(http.Request.ContentType, body, time.NowMs(), options.Value);
@@ -42,7 +42,7 @@ internal static class MtaResultsEndpoints
 
         g.MapPost("/mta/dsn", async (HttpContext http, JournalWriter journal, CopernicaTime time, IOptions<MtaResultsOptions> options) =>
         {
-            using var span = TidingsDiagnostics.ActivitySource.StartActivity(DsnSpan);
+            using var span = TidingsDiagnostics.StartChildSpan(DsnSpan);
             var accountId = http.Caller().AccountId;
             var body = await RequestBody.ReadBytesAsync(http);
             if (body.Length == 0) throw new RequestRejectedException("The request body is empty: expected an RFC 3464 delivery status notification");

@@ -48,7 +48,7 @@ internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage,
     public async Task OpenAsync(HttpContext http)
     {
         // Null while tracing is off; under the request's own span (ASP.NET Core's) when it is on.
-        using var span = TidingsDiagnostics.ActivitySource.StartActivity(OpenSpan);
+        using var span = TidingsDiagnostics.StartChildSpan(OpenSpan);
         var token = TokenOf(http);
         if (token is not null)
         {
@@ -61,7 +61,7 @@ internal sealed class TrackingEndpoints(JournalWriter journal, IStorage storage,
     /// <summary>Records a click on a link of the destination's mailing and redirects to it; anything unknown gets a 404 page.</summary>
     public async Task ClickAsync(HttpContext http)
     {
-        using var span = TidingsDiagnostics.ActivitySource.StartActivity(ClickSpan);
+        using var span = TidingsDiagnostics.StartChildSpan(ClickSpan);
         var token = TokenOf(http);
         var url = token is null ? null : await LinkAsync(token, http.Request.RouteValues["link"], http.RequestAborted);
         if (url is null)

@@ -155,6 +155,22 @@ public sealed class ReceiverHealthTests
     }
 
     [Fact]
+    public void Only_the_failures_up_to_the_pause_halve_the_rate_not_the_failed_probes_after_it()
+    {
+        using var health = Health(maxPerSecond: 64);
+        for (var i = 0; i < Options.PauseAfterFailures; i++) Fail(health, 503, maxPerSecond: 64);
+        health.Rate.ShouldBe(64 >> Options.PauseAfterFailures);
+        health.IsPaused.ShouldBeTrue();
+        for (var probe = 0; probe < 10; probe++)
+        {
+            _time.Advance(Options.MaxPause);
+            Fail(health, 503, maxPerSecond: 64);
+        }
+
+        health.Rate.ShouldBe(64 >> Options.PauseAfterFailures, "a failed probe says the receiver is still down, not that it wants less");
+    }
+
+    [Fact]
     public void Failures_for_DisableAfter_disable_the_webhook_but_a_success_in_between_starts_the_count_again()
     {
         using var failing = Health();

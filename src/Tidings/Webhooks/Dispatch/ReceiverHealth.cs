@@ -65,9 +65,20 @@ internal sealed class ReceiverHealth : IDisposable
     /// </summary>
     public async ValueTask<bool> WaitForTurnAsync(CancellationToken ct)
     {
-        await WaitWhilePausedAsync(ct);
-        var probing = Volatile.Read(ref _failuresInARow) >= _options.PauseAfterFailures;
-        if (probing) await _probe.WaitAsync(ct);
+        bool probing;
+        while (true)
+        {
+            await WaitWhilePausedAsync(ct);
+            probing = Volatile.Read(ref _failuresInARow) >= _options.PauseAfterFailures;
+            if (!probing) break;
+            await _probe.WaitAsync(ct);
+            if (!IsPaused) break;
+
+            // The probe this call waited behind failed and paused the webhook again: one probe per pause, not every
+            // worker that was waiting in turn (each would take another event to the retry store).
+            _probe.Release();
+        }
+
         try
         {
             await _bucket.TakeAsync(ct);

@@ -6,7 +6,8 @@ namespace Tidings.Bench.Webhooks;
 
 /// <summary>One drain: a server started with a backlog for one webhook, until every event was acknowledged.</summary>
 public sealed record DrainResult(
-    string Label, bool Complete, Tally Tally, double ServerCpuSeconds, double ReceiverCpuSeconds, IReadOnlyList<long> MemoryMiB, string Memory)
+    string Label, bool Complete, Tally Tally, double ServerCpuSeconds, double ReceiverCpuSeconds, IReadOnlyList<long> MemoryMiB, string Memory,
+    IReadOnlyList<long> AnonMiB)
 {
     public double Rate => Tally.DeliveriesPerSecond;
 
@@ -20,7 +21,7 @@ public sealed record DrainResult(
 /// The benchmark's phases. The opens are journaled once, with dispatch off; every drain then starts a server whose only
 /// enabled webhook has its cursor just before them, so each drain delivers the same backlog.
 /// </summary>
-public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver)
+public sealed partial class Bench(BenchOptions o, string databaseFile, Receiver receiver)
 {
     private readonly BenchStore _store = new(databaseFile);
     private readonly List<string> _report = [];
@@ -97,6 +98,8 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
             ok &= await OutageAsync();
         }
 
+        if (o.Parts.Contains("outage")) ok &= await LargeOutageAsync();
+
         // Last: their opens are journaled after the backlog, which every drain delivers from its start.
         double capacity = 0;
         if (o.Parts.Contains("capacity"))
@@ -137,7 +140,7 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         _ed = await setup.WebhookAsync(Handler("ed25519"), "standard", o.Format, o.Concurrency, o.MaxPerSecond);
         await setup.AddEd25519Async(_ed);
         _backlogStart = _store.JournalEnd();
-        var count = Math.Max(o.WarmUp + o.Events, o.FaultEvents);
+        var count = Math.Max(Math.Max(o.WarmUp + o.Events, o.FaultEvents), o.Parts.Contains("outage") ? o.OutageEvents : 0);
         var (seconds, retried) = await OpenDriver.RunAsync(server.BaseAddress, _paths, 0, count, 64, null, null);
         Console.WriteLine(FormattableString.Invariant($"{count} opens journaled in {seconds:F1} s ({count / seconds:F0}/s, {retried} retried); journal {_backlogStart} → {_store.JournalEnd()}"));
         // Every open must be a journal row before the drains (with SQLite some wait in the intake log for a while),
@@ -170,7 +173,7 @@ public sealed class Bench(BenchOptions o, string databaseFile, Receiver receiver
         var cpu = stats.CpuSince() - cpuWarm;
         receiverCpu = Process.GetCurrentProcess().TotalProcessorTime - receiverCpu;
         server.Kill();
-        var result = new DrainResult(label, complete, tally, cpu, receiverCpu.TotalSeconds, stats.SamplesMiB(), stats.Summary());
+        var result = new DrainResult(label, complete, tally, cpu, receiverCpu.TotalSeconds, stats.SamplesMiB(), stats.Summary(), stats.AnonSamplesMiB());
         Console.WriteLine(FormattableString.Invariant(
             $"{label}: {tally.Delivered}/{tally.Count} delivered{(complete ? "" : " (INCOMPLETE)")} at {result.Rate:F0}/s (steady; {tally.OverallPerSecond:F0}/s from the first call) over {Tally.Seconds(tally.FirstCall, tally.LastDelivery):F1} s; {tally.Calls} calls ({result.CallsPerSecond:F0}/s), {tally.Failed} failed, {tally.Duplicates} duplicates; server CPU {result.ServerCpuMicrosPerEvent:F0} µs/event, receiver {result.ReceiverCpuSeconds * 1e6 / Math.Max(1, tally.Delivered):F0} µs/event; VmRSS {result.Memory}"));
         return result;

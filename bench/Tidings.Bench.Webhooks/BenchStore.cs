@@ -32,6 +32,24 @@ public sealed class BenchStore(string databaseFile)
         Execute("DELETE FROM consumer_cursors WHERE name = 'webhooks:retries'");
     }
 
+    /// <summary>Opens in the journal after <paramref name="seq"/>.</summary>
+    public long OpensAfter(long seq)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE seq > @seq AND type = 'open'";
+        command.Parameters.AddWithValue("@seq", seq);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Whether the webhook's stored health says its calls are failing.</summary>
+    public bool Failing(long webhookId) => Scalar($"SELECT failing_since FROM webhooks WHERE id = {webhookId}") is long;
+
+    /// <summary>The webhook's rows in the retry store: (pending, all).</summary>
+    public (long Pending, long All) Retries(long webhookId) =>
+        ((long)Scalar($"SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = {webhookId} AND status = 'pending'")!,
+         (long)Scalar($"SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = {webhookId}")!);
+
     public long Count(string table) => (long)Scalar($"SELECT COUNT(*) FROM {table}")!;
 
     private void Execute(string sql, params (string Name, object Value)[] parameters)

@@ -2,11 +2,15 @@ using System.Globalization;
 
 namespace Tidings.Bench.Webhooks;
 
-/// <summary>The server's resident memory (VmRSS, sampled from /proc every second) and its CPU time.</summary>
+/// <summary>
+/// The server's resident memory (VmRSS, and RssAnon: the anonymous part, heap and stacks, without the mapped files that
+/// SQLite and the runtime bring in), sampled from /proc every second, and its CPU time.
+/// </summary>
 public sealed class ProcessStats : IDisposable
 {
     private readonly int _pid;
     private readonly List<long> _rssKb = [];
+    private readonly List<long> _anonKb = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sampling;
 
@@ -18,8 +22,16 @@ public sealed class ProcessStats : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var rss = RssKb(pid);
-                if (rss > 0) lock (_rssKb) _rssKb.Add(rss);
+                var (rss, anon) = RssKb(pid);
+                if (rss > 0)
+                {
+                    lock (_rssKb)
+                    {
+                        _rssKb.Add(rss);
+                        _anonKb.Add(anon);
+                    }
+                }
+
                 try { await Task.Delay(1000, _stop.Token); } catch (OperationCanceledException) { }
             }
         });
@@ -33,6 +45,21 @@ public sealed class ProcessStats : IDisposable
     public IReadOnlyList<long> SamplesMiB()
     {
         lock (_rssKb) return _rssKb.Select(k => k / 1024).ToList();
+    }
+
+    /// <summary>RssAnon samples (MiB), one a second since this started.</summary>
+    public IReadOnlyList<long> AnonSamplesMiB()
+    {
+        lock (_rssKb) return _anonKb.Select(k => k / 1024).ToList();
+    }
+
+    /// <summary>RssAnon max, and the trend: the mean of the first and of the last tenth of the samples.</summary>
+    public static string AnonTrend(IReadOnlyList<long> samples)
+    {
+        if (samples.Count == 0) return "n/a";
+        var tenth = Math.Max(1, samples.Count / 10);
+        return FormattableString.Invariant(
+            $"max {samples.Max()} MiB, first/last tenth {samples.Take(tenth).Average():F0} / {samples.TakeLast(tenth).Average():F0} MiB ({samples.Count} samples)");
     }
 
     public string Summary()
@@ -49,17 +76,21 @@ public sealed class ProcessStats : IDisposable
     }
 
 
-    private static long RssKb(int pid)
+    private static (long Rss, long Anon) RssKb(int pid)
     {
+        long rss = 0, anon = 0;
         try
         {
             foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
+                else if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kb(line);
             }
         }
         catch (IOException) { }
 
-        return 0;
+        return (rss, anon);
     }
+
+    private static long Kb(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

@@ -28,6 +28,9 @@ public sealed class Receiver : IAsyncDisposable
     /// <summary>Answer 500 to every n-th call (0: never).</summary>
     public int FailEvery { get; set; }
 
+    /// <summary>Answer 503 to every call (a receiver whose application is down behind its proxy).</summary>
+    public bool Unavailable { get; set; }
+
     /// <summary>The first delivery seen with a sequence number: body and content type, the template of the baseline's bodies.</summary>
     public Sample? FirstSample => Volatile.Read(ref _sample);
 
@@ -92,7 +95,8 @@ public sealed class Receiver : IAsyncDisposable
             }
 
             var now = Stopwatch.GetTimestamp();
-            var fail = FailEvery > 0 && Interlocked.Increment(ref _calls) % FailEvery == 0;
+            var unavailable = Unavailable;
+            var fail = unavailable || (FailEvery > 0 && Interlocked.Increment(ref _calls) % FailEvery == 0);
             var body = buffer.AsSpan(0, filled);
             var sequence = Sequence.Find(body);
             Volatile.Read(ref _tally).Record(sequence, now, ok: !fail);
@@ -101,7 +105,7 @@ public sealed class Receiver : IAsyncDisposable
                 Interlocked.CompareExchange(ref _sample, new Sample(body.ToArray(), http.Request.ContentType ?? "application/octet-stream"), null);
             }
 
-            http.Response.StatusCode = fail ? 500 : 200;
+            http.Response.StatusCode = unavailable ? 503 : fail ? 500 : 200;
             http.Response.ContentLength = 0;
         }
         finally

@@ -10,7 +10,8 @@ namespace Tidings.Bench.Webhooks;
 /// ed25519 signing; and the drain with a receiver that fails 10% of calls or is down for a minute.
 /// Usage: <c>dotnet run -c Release --project bench/Tidings.Bench.Webhooks -- [--events 200000] [--concurrency 16]
 /// [--runs 3] [--fault-events N] [--capacity-events 600000] [--latency-seconds 20] [--latency-rate R] [--outage-seconds 60]
-/// [--format form|json] [--only drain,capacity,latency,signing,faults] [--set Key=Value]</c>.
+/// [--format form|json] [--only drain,capacity,latency,signing,faults] [--set Key=Value]</c>; the long outage with a large
+/// backlog: <c>--only outage [--outage-events 1000000] [--outage-mode 503|refused] [--runs 2]</c>.
 /// </summary>
 public static class WebhookBenchmark
 {
@@ -63,10 +64,19 @@ public sealed class BenchOptions(string[] args)
     /// <summary>Opens the capacity phase sends as fast as the pixel accepts them (the second half is measured).</summary>
     public int CapacityEvents { get; } = Int(args, "--capacity-events", 600_000);
     public int OutageSeconds { get; } = Int(args, "--outage-seconds", 60);
+
+    /// <summary>Events journaled for the webhook while its receiver is down, in the <c>outage</c> part.</summary>
+    public int OutageEvents { get; } = Int(args, "--outage-events", 1_000_000);
+
+    /// <summary>How the receiver is down in the <c>outage</c> part: <c>503</c> to every call, or <c>refused</c> (not listening).</summary>
+    public string OutageMode { get; } = Text(args, "--outage-mode", "503");
     public int MaxPerSecond { get; } = Int(args, "--max-per-second", 100_000);
     public string Format { get; } = Text(args, "--format", "form");
 
-    /// <summary>Which parts to run (comma-separated: drain, capacity, latency, signing, faults); all by default.</summary>
+    /// <summary>
+    /// Which parts to run (comma-separated: drain, capacity, latency, signing, faults, outage); all but <c>outage</c>
+    /// (a long outage with a large backlog, several minutes a run) by default.
+    /// </summary>
     public IReadOnlySet<string> Parts { get; } = Text(args, "--only", "drain,capacity,latency,signing,faults").Split(',').ToHashSet();
 
     /// <summary>--set Key=Value (repeatable): a server setting, to measure the effect of one.</summary>

@@ -3,7 +3,8 @@ namespace Tidings.Webhooks.Dispatch;
 /// <summary>
 /// How one webhook's receiver is doing, and so how it may be called: its failed calls in a row and since when, the
 /// pause that too many of them bring, the one probe call at a time while it is failing, and the share of the configured
-/// rate it gets (<see cref="ReceiverRate"/>, with the token bucket that enforces it).
+/// rate it gets (<see cref="ReceiverRate"/>, with the token bucket that enforces it). Only the failures up to the pause
+/// slow the rate down: the probes after it are limited by the pause, and their failures leave the rate as it is.
 /// </summary>
 /// <remarks>
 /// Thread safety: all the webhook's workers report here at once. Every change of the counts, the failure run and the
@@ -64,9 +65,20 @@ internal sealed class ReceiverHealth : IDisposable
     /// </summary>
     public async ValueTask<bool> WaitForTurnAsync(CancellationToken ct)
     {
-        await WaitWhilePausedAsync(ct);
-        var probing = Volatile.Read(ref _failuresInARow) >= _options.PauseAfterFailures;
-        if (probing) await _probe.WaitAsync(ct);
+        bool probing;
+        while (true)
+        {
+            await WaitWhilePausedAsync(ct);
+            probing = Volatile.Read(ref _failuresInARow) >= _options.PauseAfterFailures;
+            if (!probing) break;
+            await _probe.WaitAsync(ct);
+            if (!IsPaused) break;
+
+            // The probe this call waited behind failed and paused the webhook again: one probe per pause, not every
+            // worker that was waiting in turn (each would take another event to the retry store).
+            _probe.Release();
+        }
+
         try
         {
             await _bucket.TakeAsync(ct);
@@ -111,8 +123,11 @@ internal sealed class ReceiverHealth : IDisposable
     public FailureDecision OnFailure(AttemptResult result, long nowMs, int attemptsMade, long firstAttemptMs, int maxPerSecond)
     {
         FailureDecision decision;
+        bool probing;
         lock (_lock)
         {
+            // A failed probe (the webhook already paused) says the receiver is still down, not that it wants less.
+            probing = _failuresInARow >= _options.PauseAfterFailures;
             Volatile.Write(ref _failuresInARow, _failuresInARow + 1);
             _failingSinceMs ??= nowMs;
             var facts = new FailureFacts(result, _failuresInARow, _failingSinceMs.Value, nowMs, attemptsMade, firstAttemptMs, _jitter(), _jitter());
@@ -123,7 +138,9 @@ internal sealed class ReceiverHealth : IDisposable
             }
         }
 
-        if (decision.SlowDown) _rate.SlowDown(nowMs, maxPerSecond); // recovers while calls succeed
+        // Recovers while calls succeed. Not halved again by failed probes: an outage of an hour would otherwise end at one
+        // call a second, and the backlog it left would drain at a crawl while the rate grew back (half a minute or more).
+        if (decision.SlowDown && !probing) _rate.SlowDown(nowMs, maxPerSecond);
         return decision;
     }
 

@@ -103,6 +103,26 @@ public sealed class ReceiverHealthTests
     }
 
     [Fact]
+    public async Task A_failed_probe_holds_the_calls_waiting_behind_it_until_its_own_pause_has_passed()
+    {
+        using var health = Health(maxPerSecond: 1000);
+        for (var i = 0; i < 3; i++) Fail(health, maxPerSecond: 1000);
+        Task<bool>[] turns = [health.WaitForTurnAsync(Ct).AsTask(), health.WaitForTurnAsync(Ct).AsTask()];
+        _time.Advance(TimeSpan.FromMilliseconds(250));
+        var probe = await Task.WhenAny(turns).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        (await probe).ShouldBeTrue();
+        var other = turns.Single(t => t != probe);
+
+        Fail(health, maxPerSecond: 1000); // the probe failed: the fourth failure pauses for 500 ms (jitter 0)
+        health.EndProbe();
+        await Task.Delay(200, Ct);
+        other.IsCompleted.ShouldBeFalse("the next probe waits out the pause the failed one brought");
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        (await other.WaitAsync(TimeSpan.FromSeconds(10), Ct)).ShouldBeTrue();
+        health.EndProbe();
+    }
+
+    [Fact]
     public async Task A_Retry_After_holds_every_call_for_as_long_as_asked()
     {
         using var health = Health();
@@ -152,6 +172,22 @@ public sealed class ReceiverHealthTests
         }
 
         health.Rate.ShouldBe(8);
+    }
+
+    [Fact]
+    public void Only_the_failures_up_to_the_pause_halve_the_rate_not_the_failed_probes_after_it()
+    {
+        using var health = Health(maxPerSecond: 64);
+        for (var i = 0; i < Options.PauseAfterFailures; i++) Fail(health, 503, maxPerSecond: 64);
+        health.Rate.ShouldBe(64 >> Options.PauseAfterFailures);
+        health.IsPaused.ShouldBeTrue();
+        for (var probe = 0; probe < 10; probe++)
+        {
+            _time.Advance(Options.MaxPause);
+            Fail(health, 503, maxPerSecond: 64);
+        }
+
+        health.Rate.ShouldBe(64 >> Options.PauseAfterFailures, "a failed probe says the receiver is still down, not that it wants less");
     }
 
     [Fact]

@@ -52,18 +52,20 @@ public sealed class RunnerOnFakeClockTests(RunnerApp app) : IClassFixture<Runner
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
     /// <summary>A webhook on profile creates to <paramref name="receiver"/>, one profile created, and a runner for it on a fake clock.</summary>
-    private async Task<Running> StartAsync(Receiver receiver, bool ordered)
+    private async Task<Running> StartAsync(Receiver receiver, bool ordered, DispatchOptions? options = null, int backlog = 0, int maxPerSecond = 50)
     {
         var client = await app.NewAccountAsync();
         await app.ValidateTestDomainAsync(client.AccountId);
         var database = await client.CreateDatabaseAsync("People", ("email", "email"));
-        var id = await DeliveryApp.CreateWebhookAsync(client, receiver.Url, new { trigger = "create", database, ordered, signing = "none" });
+        var id = await DeliveryApp.CreateWebhookAsync(client, receiver.Url, new { trigger = "create", database, ordered, signing = "none", max_per_second = maxPerSecond });
         var head = app.Services.GetRequiredService<JournalHead>();
         var cursor = await head.RefreshAsync(Ct);
         await client.CreateProfileAsync(database, new { email = "a@example.com" });
         await EventTypeDeliveryTests.WaitForAsync(() => head.RefreshAsync(Ct), seq => seq > cursor);
 
         var storage = app.Services.GetRequiredService<IStorage>();
+        if (backlog > 0) await AddCopiesAsync(storage, cursor, backlog);
+        await head.RefreshAsync(Ct);
         WebhookRecord record;
         await using (var c = await storage.OpenReadAsync(Ct))
         {
@@ -72,11 +74,92 @@ public sealed class RunnerOnFakeClockTests(RunnerApp app) : IClassFixture<Runner
 
         var clock = new WatchedClock(DateTimeOffset.UtcNow);
         var services = new RunnerServices(storage, app.Services.GetRequiredService<DeliveryLedger>(), app.Services.GetRequiredService<WebhookSender>(),
-            app.Services.GetRequiredService<WebhookPayloads>(), head, app.Services.GetRequiredService<JournalReader>(), Options, clock, new SemaphoreSlim(4), NullLogger.Instance,
+            app.Services.GetRequiredService<WebhookPayloads>(), head, app.Services.GetRequiredService<JournalReader>(), options ?? Options, clock, new SemaphoreSlim(4), NullLogger.Instance,
             app.Services.GetRequiredService<WebhookMetrics>());
         var runner = new WebhookRunner(ActiveWebhook.From(record, [DeliveryApp.Domain]), cursor, services);
         runner.Start();
         return new Running(runner, clock);
+    }
+
+    /// <summary>Journals <paramref name="count"/> copies of the first event after <paramref name="cursor"/> (the profile created), at once.</summary>
+    private static async Task AddCopiesAsync(IStorage storage, long cursor, int count)
+    {
+        (long AccountId, string Type, long Occurred, string Payload) row;
+        await using (var c = await storage.OpenReadAsync(Ct))
+        {
+            row = await c.QueryFirstAsync<(long, string, long, string)>("SELECT account_id, type, occurred, payload FROM journal WHERE seq > @cursor ORDER BY seq", new { cursor });
+        }
+
+        await storage.WriteAsync(async w =>
+        {
+            await using var inserter = JournalInserter.Create(w);
+            for (var i = 0; i < count; i++) await inserter.InsertAsync(row.AccountId, row.Type, row.Occurred, row.Payload, null, null, null);
+            return count;
+        }, Ct);
+    }
+
+    /// <summary>Advances the clock a second at a time until the receiver has more calls than <paramref name="calls"/>.</summary>
+    private static async Task<int> AdvanceUntilCalledAsync(Running run, Receiver receiver, int calls)
+    {
+        for (var step = 0; step < 200; step++)
+        {
+            run.Clock.Advance(TimeSpan.FromSeconds(1));
+            for (var wait = 0; wait < 10 && receiver.Calls.Count <= calls; wait++) await Task.Delay(10, Ct);
+            if (receiver.Calls.Count > calls) return receiver.Calls.Count;
+        }
+
+        throw new TimeoutException($"No call after {calls} in 200 s of the runner's clock");
+    }
+
+    [Fact]
+    public async Task A_receiver_that_is_down_costs_a_queue_and_a_retry_row_per_call_whatever_the_backlog_and_keeps_its_rate()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        var down = 1;
+        receiver.Answer = _ => Volatile.Read(ref down) == 1 ? 503 : 200;
+        var options = new DispatchOptions
+        {
+            FirstRetryDelay = Options.FirstRetryDelay, MaxRetryDelay = Options.MaxRetryDelay, PauseAfterFailures = Options.PauseAfterFailures,
+            PollInterval = Options.PollInterval, QueueCapacity = 50, MaxPause = TimeSpan.FromSeconds(2),
+        };
+        const int backlog = 2000; // 40 times the queue
+        await using var run = await StartAsync(receiver, ordered: false, options, backlog, maxPerSecond: 500);
+
+        // The outage: the first calls fail (503 halves the rate each time), the webhook pauses, then probes one call at a time.
+        var calls = 0;
+        for (var probe = 0; probe < 15; probe++) calls = await AdvanceUntilCalledAsync(run, receiver, calls);
+        var status = await EventTypeDeliveryTests.WaitForAsync(() => Task.FromResult(run.Runner.Status()), s => s.FailedCallsSinceStart >= calls);
+        status.FailuresInARow.ShouldBeGreaterThanOrEqualTo(options.PauseAfterFailures);
+        status.Rate.ShouldBeLessThan(run.Runner.Webhook.MaxPerSecond / 8.0, "the 503s halved the rate");
+
+        // What the outage costs does not grow with the events waiting: a bounded queue in memory (the rest stays in the
+        // journal, unread) and at most one retry row per failed call.
+        status.Queued.ShouldBeLessThanOrEqualTo(options.QueueCapacity);
+        var storage = app.Services.GetRequiredService<IStorage>();
+        await using (var c = await storage.OpenReadAsync(Ct))
+        {
+            var read = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM journal WHERE seq > @Cursor AND seq <= @ReadUpTo AND type = @type",
+                new { status.Cursor, status.ReadUpTo, type = run.Runner.Webhook.JournalTypes[0] });
+            // The queue, the events in the workers' hands and the feeder's, and failures whose retry rows are not yet durable.
+            read.ShouldBeLessThanOrEqualTo(2 * (options.QueueCapacity + run.Runner.Webhook.MaxConcurrency), $"read but not settled, of {backlog} waiting");
+            var rows = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = @Id", new { run.Runner.Webhook.Id });
+            rows.ShouldBeLessThanOrEqualTo(status.FailedCallsSinceStart);
+            rows.ShouldBeLessThan(100, $"a retry row per failed call, not per event waiting ({backlog})");
+        }
+
+        // The receiver is back: the rate it comes back to is what the failures before the pause left, and every event arrives.
+        Volatile.Write(ref down, 0);
+        await AdvanceUntilCalledAsync(run, receiver, receiver.Calls.Count);
+        await EventTypeDeliveryTests.WaitForAsync(() => Task.FromResult(run.Runner.Status()), s => s.DeliveredSinceStart >= 1);
+        run.Runner.Status().Rate.ShouldBeGreaterThanOrEqualTo(run.Runner.Webhook.MaxPerSecond / Math.Pow(2, options.PauseAfterFailures),
+            "halved only by the failures before the pause, not by every failed probe down to one call a second");
+        for (var step = 0; step < 1000 && receiver.DeliveredIds.Count < backlog + 1; step++)
+        {
+            run.Clock.Advance(TimeSpan.FromMilliseconds(100)); // a full burst of the rate each step
+            await Task.Delay(25, Ct);
+        }
+
+        await receiver.WaitAsync(_ => receiver.DeliveredIds.Count == backlog + 1);
     }
 
     [Fact]
